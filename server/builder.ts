@@ -1,0 +1,65 @@
+import SchemaBuilder from '@pothos/core';
+import DrizzlePlugin from '@pothos/plugin-drizzle';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { getTableConfig } from 'drizzle-orm/pg-core';
+import { forbidden, unauthenticated } from './auth/caller.ts';
+import type { ApiKeyScope } from './auth/scopes.ts';
+import type { Context } from './context.ts';
+import { relations, type Relations } from './db/relations.ts';
+import { limits } from './shared/limits.ts';
+
+export interface BuilderTypes {
+  Context: Context;
+  DrizzleRelations: Relations;
+  AuthScopes: Record<ApiKeyScope, boolean>;
+  Scalars: {
+    DateTime: { Input: string; Output: string };
+    Date: { Input: string; Output: string };
+    JSON: { Input: unknown; Output: unknown };
+  };
+  DefaultFieldNullability: false;
+}
+
+export const builder = new SchemaBuilder<BuilderTypes>({
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, DrizzlePlugin],
+  defaultFieldNullability: false,
+  drizzle: {
+    client: (ctx) => ctx.db,
+    getTableConfig,
+    relations,
+    defaultConnectionSize: 20,
+    maxConnectionSize: limits.pageSize,
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodeQueryOptions: {
+      authScopes: { read: true },
+      // Global IDs are not permissions: a node of another organization reads as null.
+      resolve: async (_root, { id }, ctx, _info, resolveNode) => sameOrg(ctx, await resolveNode(id)),
+    },
+    nodesQueryOptions: {
+      authScopes: { read: true },
+      resolve: async (_root, { ids }, ctx, _info, resolveNodes) =>
+        (await resolveNodes(ids)).map((node) => sameOrg(ctx, node)),
+    },
+  },
+  errors: { defaultTypes: [] },
+  scopeAuth: {
+    authScopes: (ctx) => {
+      const scopes = ctx.caller.kind === 'apiKey' ? ctx.caller.scopes : new Set<ApiKeyScope>();
+      return { read: scopes.has('read'), write: scopes.has('write'), admin: scopes.has('admin') };
+    },
+    unauthorizedError: (_parent, ctx, info) =>
+      ctx.caller.kind === 'apiKey'
+        ? forbidden(`This API key lacks the scope required for ${info.parentType.name}.${info.fieldName}`)
+        : unauthenticated('An API key is required: send "Authorization: Bearer sk_…"'),
+  },
+});
+
+function sameOrg(ctx: Context, node: unknown): unknown {
+  if (!node || ctx.caller.kind !== 'apiKey') return null;
+  return (node as { orgId?: string }).orgId === ctx.caller.orgId ? node : null;
+}

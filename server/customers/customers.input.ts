@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import {
+  customerTiers,
+  identityChannels,
+  lifecycleStages,
+  specialNeeds,
+} from '../db/tables/index.ts';
+import { boundedList, limits, longText, shortText } from '../shared/limits.ts';
+import { normalizeIdentity, type IdentityChannel } from './identity-values.ts';
+
+function identityValue(channel: IdentityChannel) {
+  return z.string().transform((raw, ctx) => {
+    const result = normalizeIdentity(channel, raw);
+    if ('error' in result) {
+      ctx.addIssue({ code: 'custom', message: result.error });
+      return z.NEVER;
+    }
+    return result.value;
+  });
+}
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+  .refine((d) => d <= new Date().toISOString().slice(0, 10), 'must not be in the future')
+  .refine((d) => d >= '1900-01-01', 'must be after 1900-01-01');
+
+const attributes = z
+  .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
+  .refine(
+    (value) => Buffer.byteLength(JSON.stringify(value)) <= limits.attributesBytes,
+    `must be at most ${limits.attributesBytes} bytes of JSON`,
+  );
+
+const uniqueList = <T>(list: T[]) => [...new Set(list)];
+
+/** Fields shared by create and update. In update, `null` clears a field and absence keeps it. */
+const profileFields = {
+  externalId: shortText().nullish(),
+  name: shortText().nullish(),
+  email: identityValue('email').nullish(),
+  phone: identityValue('phone').nullish(),
+  birthday: isoDate.nullish(),
+  locale: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/, 'must be a language tag such as en or zh-CN')
+    .nullish(),
+  gender: shortText(50).nullish(),
+  tier: z.enum(customerTiers).nullish(),
+  lifecycleStage: z.enum(lifecycleStages).optional(),
+  specialNeeds: boundedList(z.enum(specialNeeds), specialNeeds.length).transform(uniqueList).optional(),
+  tags: boundedList(shortText(50)).transform(uniqueList).optional(),
+  attributes: attributes.optional(),
+};
+
+export const identityInput = z
+  .object({ channel: z.enum(identityChannels), value: z.string(), verified: z.boolean().nullish() })
+  .transform((input, ctx) => {
+    const result = normalizeIdentity(input.channel, input.value);
+    if ('error' in result) {
+      ctx.addIssue({ code: 'custom', message: result.error, path: ['value'] });
+      return z.NEVER;
+    }
+    return { channel: input.channel, value: result.value, verified: input.verified ?? false };
+  });
+
+export const createCustomerInput = z.object({
+  ...profileFields,
+  identities: boundedList(identityInput, 20).optional(),
+});
+
+export const updateCustomerInput = z.object(profileFields);
+
+export const purchaseInput = z.object({
+  product: shortText(),
+  purchasedAt: z.string().datetime({ offset: true, error: 'must be an ISO 8601 date-time' }),
+  reason: longText().nullish(),
+  promises: boundedList(shortText(1000), 20).optional(),
+  value: z
+    .number()
+    .finite()
+    .min(0, 'must not be negative')
+    .max(999_999_999_999, 'is too large')
+    .optional(),
+});
+
+export type CreateCustomerInput = z.output<typeof createCustomerInput>;
+export type UpdateCustomerInput = z.output<typeof updateCustomerInput>;
+export type IdentityInput = z.output<typeof identityInput>;
+export type PurchaseInput = z.output<typeof purchaseInput>;

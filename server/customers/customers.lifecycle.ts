@@ -1,0 +1,126 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { customerIdentities, customers, purchases } from '../db/tables/index.ts';
+import { ValidationError } from '../shared/errors.ts';
+import { customerLinks } from './customer-links.ts';
+import { requireCustomer, withConflicts, type CustomerRow } from './customers.service.ts';
+
+/**
+ * Merges the source customer into the target: every linked row (identities, purchases and the
+ * tables later domains register) moves to the target, the target's blank profile fields are
+ * filled from the source, and the source is deleted. One transaction.
+ */
+export async function mergeCustomers(db: Database, orgId: string, sourceId: string, targetId: string): Promise<CustomerRow> {
+  if (sourceId === targetId) throw ValidationError.single(['sourceId'], 'cannot merge a customer into itself');
+  return withConflicts(() =>
+    db.transaction(async (tx) => {
+      // Lock in id order so two opposite merges cannot deadlock.
+      const [first, second] = [sourceId, targetId].sort();
+      const locked = new Map<string, CustomerRow>();
+      for (const id of [first!, second!]) locked.set(id, await requireCustomer(tx, orgId, id, true));
+      const source = locked.get(sourceId)!;
+      const target = locked.get(targetId)!;
+      if (source.erasedAt) throw ValidationError.single(['sourceId'], 'an erased customer cannot be merged');
+      if (target.erasedAt) throw ValidationError.single(['targetId'], 'an erased customer cannot be merged');
+
+      for (const link of customerLinks()) {
+        await tx
+          .update(link.table)
+          .set({ [columnKey(link.table, link.customerId)]: targetId })
+          .where(and(eq(link.orgId, orgId), eq(link.customerId, sourceId)));
+      }
+      await tx.delete(customers).where(and(eq(customers.orgId, orgId), eq(customers.id, sourceId)));
+
+      const pick = <K extends keyof CustomerRow>(key: K) => target[key] ?? source[key];
+      const [merged] = await tx
+        .update(customers)
+        .set({
+          externalId: pick('externalId'),
+          name: pick('name'),
+          email: pick('email'),
+          phone: pick('phone'),
+          birthday: pick('birthday'),
+          locale: pick('locale'),
+          gender: pick('gender'),
+          tier: pick('tier'),
+          tierSource: target.tier ? target.tierSource : source.tierSource,
+          specialNeeds: [...new Set([...target.specialNeeds, ...source.specialNeeds])],
+          tags: [...new Set([...target.tags, ...source.tags])],
+          attributes: { ...source.attributes, ...target.attributes },
+          createdAt: source.createdAt < target.createdAt ? source.createdAt : target.createdAt,
+          updatedAt: sql`now()`,
+        })
+        .where(eq(customers.id, targetId))
+        .returning();
+      return merged!;
+    }),
+  );
+}
+
+/** The TypeScript key of a column, which drizzle's `.set()` wants (not the SQL name). */
+function columnKey(table: object, column: object): string {
+  const entry = Object.entries(table).find(([, value]) => value === column);
+  if (!entry) throw new Error('customer link column is not a column of its table');
+  return entry[0];
+}
+
+/**
+ * Right to erasure: personal data goes, the row stays as an anonymous stub (tier, stage and
+ * linked feedback keep statistics true). Purchases keep product, date and value, lose the
+ * free text that may describe the person.
+ */
+export async function eraseCustomer(db: Database, orgId: string, id: string): Promise<CustomerRow> {
+  return db.transaction(async (tx) => {
+    const customer = await requireCustomer(tx, orgId, id, true);
+    if (customer.erasedAt) return customer;
+    await tx
+      .delete(customerIdentities)
+      .where(and(eq(customerIdentities.orgId, orgId), eq(customerIdentities.customerId, id)));
+    await tx
+      .update(purchases)
+      .set({ reason: null, promises: [] })
+      .where(and(eq(purchases.orgId, orgId), eq(purchases.customerId, id)));
+    const [erased] = await tx
+      .update(customers)
+      .set({
+        externalId: null,
+        name: null,
+        email: null,
+        phone: null,
+        birthday: null,
+        locale: null,
+        gender: null,
+        specialNeeds: [],
+        tags: [],
+        attributes: {},
+        erasedAt: sql`now()`,
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(customers.orgId, orgId), eq(customers.id, id)))
+      .returning();
+    return erased!;
+  });
+}
+
+/** Everything held on one person, as a JSON document (right of access / portability). */
+export async function exportCustomer(db: Database, orgId: string, id: string): Promise<Record<string, unknown>> {
+  const customer = await requireCustomer(db, orgId, id);
+  const document: Record<string, unknown> = {
+    exportedAt: new Date().toISOString(),
+    customer: withoutOrg(customer),
+  };
+  for (const link of customerLinks()) {
+    const rows = await db
+      .select()
+      .from(link.table)
+      .where(and(eq(link.orgId, orgId), eq(link.customerId, id)))
+      .orderBy(asc(link.customerId));
+    document[link.name] = (rows as Record<string, unknown>[]).map(withoutOrg);
+  }
+  return document;
+}
+
+function withoutOrg<T extends Record<string, unknown>>(row: T): Omit<T, 'orgId'> {
+  const { orgId: _orgId, ...rest } = row;
+  return rest;
+}

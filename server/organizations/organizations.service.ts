@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { generateApiKey } from '../auth/api-keys.ts';
+import { apiKeyScopes } from '../auth/scopes.ts';
+import type { Database } from '../db/client.ts';
+import { apiKeys, organizations } from '../db/tables/index.ts';
+import { ConflictError, NotFoundError } from '../shared/errors.ts';
+import { boundedList, shortText } from '../shared/limits.ts';
+import { uniqueViolation } from '../shared/unique-violation.ts';
+import { parseInput } from '../shared/validate.ts';
+
+export type OrganizationRow = typeof organizations.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
+
+/** "Acme Care Ltd." → "acme-care-ltd". */
+export function slugify(name: string): string {
+  return name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+}
+
+const organizationInput = z.object({
+  name: shortText(),
+  slug: z.string().regex(SLUG, 'must be lower-case letters, digits and dashes').optional(),
+});
+
+/**
+ * Creates an organization. Without an explicit slug one is derived from the name (with a random
+ * suffix if taken, or if the name has no latin letters, e.g. 客户关怀).
+ */
+export async function createOrganization(db: Database, raw: { name: string; slug?: string }): Promise<OrganizationRow> {
+  const input = parseInput(organizationInput, raw, []);
+  const base = input.slug ?? (slugify(input.name) || 'org');
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const slug = attempt === 0 && (input.slug || slugify(input.name)) ? base : `${base}-${randomBytes(3).toString('hex')}`;
+    try {
+      const [org] = await db.insert(organizations).values({ name: input.name, slug }).returning();
+      return org!;
+    } catch (error) {
+      if (!uniqueViolation(error)) throw error;
+      if (input.slug) throw new ConflictError(`The slug ${slug} is taken`, 'slug');
+    }
+  }
+  throw new ConflictError('Could not find a free slug; pass one explicitly', 'slug');
+}
+
+export async function findOrganizationBySlug(db: Database, slug: string): Promise<OrganizationRow | undefined> {
+  const [org] = await db.select().from(organizations).where(eq(organizations.slug, slug)).limit(1);
+  return org;
+}
+
+export async function requireOrganization(db: Database, id: string): Promise<OrganizationRow> {
+  const [org] = await db.select().from(organizations).where(eq(organizations.id, id)).limit(1);
+  if (!org) throw new NotFoundError('Organization', id);
+  return org;
+}
+
+const apiKeyInput = z.object({
+  name: shortText(),
+  scopes: boundedList(z.enum(apiKeyScopes), apiKeyScopes.length)
+    .min(1, 'must name at least one scope')
+    .transform((s) => [...new Set(s)]),
+});
+
+/** Creates a key and returns it once in clear; only its SHA-256 hash is stored. */
+export async function createApiKey(
+  db: Database,
+  orgId: string,
+  raw: { name: string; scopes: string[] },
+): Promise<{ key: string; row: ApiKeyRow }> {
+  const input = parseInput(apiKeyInput, raw);
+  const { key, prefix, hash } = generateApiKey();
+  const [row] = await db
+    .insert(apiKeys)
+    .values({ orgId, name: input.name, scopes: input.scopes, prefix, keyHash: hash })
+    .returning();
+  return { key, row: row! };
+}
+
+export function listApiKeys(db: Database, orgId: string): Promise<ApiKeyRow[]> {
+  return db.select().from(apiKeys).where(eq(apiKeys.orgId, orgId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+}
+
+/** Revokes a key of the org. Revoking twice keeps the first revocation time. */
+export async function revokeApiKey(db: Database, orgId: string | undefined, id: string): Promise<ApiKeyRow> {
+  const scope = orgId ? and(eq(apiKeys.id, id), eq(apiKeys.orgId, orgId)) : eq(apiKeys.id, id);
+  const [revoked] = await db
+    .update(apiKeys)
+    .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
+    .where(scope)
+    .returning();
+  if (!revoked) throw new NotFoundError('ApiKey', id);
+  return revoked;
+}
+
+export async function countActiveKeys(db: Database, orgId: string): Promise<number> {
+  return db.$count(apiKeys, and(eq(apiKeys.orgId, orgId), isNull(apiKeys.revokedAt)));
+}

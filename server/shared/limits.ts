@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/** Input limits: one place, so the API, the CLI and the docs agree. */
+export const limits = {
+  shortText: 200,
+  longText: 5_000,
+  listItems: 50,
+  attributesBytes: 16_384,
+  pageSize: 100,
+} as const;
+
+export const shortText = (max: number = limits.shortText) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+export const longText = () =>
+  z.string().max(limits.longText, `must be at most ${limits.longText} characters`);
+
+export const boundedList = <T extends z.ZodType>(item: T, max: number = limits.listItems) =>
+  z.array(item).max(max, `must have at most ${max} items`);

@@ -1,0 +1,81 @@
+import type { ExecutionResult } from 'graphql';
+import { createApiKey, createOrganization } from '../../server/organizations/organizations.service.ts';
+import { createCareloopYoga, type CareloopYoga } from '../../server/yoga.ts';
+import { createTestDatabase, StatementCounter, type TestDatabase } from './database.ts';
+
+export interface GraphQLResponse<T = any> extends ExecutionResult<T> {
+  status: number;
+}
+
+export interface Caller {
+  /** Runs a GraphQL operation through yoga.fetch with this caller's credentials. */
+  gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+}
+
+export interface TestApi {
+  db: TestDatabase;
+  yoga: CareloopYoga;
+  statements: StatementCounter;
+  orgA: { id: string; slug: string; key: string };
+  orgB: { id: string; slug: string; key: string };
+  /** Full-scope key of org A. */
+  asA: Caller;
+  /** Full-scope key of org B. */
+  asB: Caller;
+  anonymous: Caller;
+  withKey(key: string): Caller;
+  withHeaders(headers: Record<string, string>): Caller;
+  close(): Promise<void>;
+}
+
+/**
+ * One API over a throwaway database with two organizations (A and B), each with a read, write
+ * and admin key. Use one per test file (beforeAll / afterAll).
+ */
+export async function createTestApi(): Promise<TestApi> {
+  const statements = new StatementCounter();
+  const db = await createTestDatabase(statements);
+  const yoga = createCareloopYoga({ database: db, logging: false, graphiql: false });
+  const makeOrg = async (name: string) => {
+    const org = await createOrganization(db.db, { name });
+    const { key } = await createApiKey(db.db, org.id, { name: 'test', scopes: ['read', 'write', 'admin'] });
+    return { id: org.id, slug: org.slug, key };
+  };
+  const orgA = await makeOrg('Org A');
+  const orgB = await makeOrg('Org B');
+
+  const withHeaders = (headers: Record<string, string>): Caller => ({
+    async gql(query, variables) {
+      const response = await yoga.fetch('http://careloop.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as ExecutionResult;
+      return { ...body, status: response.status } as GraphQLResponse;
+    },
+  });
+  const withKey = (key: string) => withHeaders({ authorization: `Bearer ${key}` });
+
+  return {
+    db,
+    yoga,
+    statements,
+    orgA,
+    orgB,
+    asA: withKey(orgA.key),
+    asB: withKey(orgB.key),
+    anonymous: withHeaders({}),
+    withKey,
+    withHeaders,
+    close: () => db.destroy(),
+  };
+}
+
+/** Fails the test with the GraphQL errors if there were any, else returns data. */
+export function dataOf<T>(result: GraphQLResponse<T>): T {
+  if (result.errors?.length) {
+    throw new Error(`GraphQL errors: ${JSON.stringify(result.errors, null, 2)}`);
+  }
+  return result.data as T;
+}
