@@ -181,7 +181,7 @@ builder.queryFields((t) => ({
           orderBy: { createdAt: 'desc', id: 'desc' },
         }),
       ),
-  }),
+  }, { name: 'CustomerConnection' }, { name: 'CustomerEdge' }),
   customerByIdentity: t.drizzleField({
     type: 'customers',
     nullable: true,
