@@ -75,7 +75,7 @@ export async function createApiKey(
   orgId: string,
   raw: { name: string; scopes: string[] },
 ): Promise<{ key: string; row: ApiKeyRow }> {
-  const input = parseInput(apiKeyInput, raw);
+  const input = parseInput(apiKeyInput, raw, []);
   const { key, prefix, hash } = generateApiKey();
   const [row] = await db
     .insert(apiKeys)
