@@ -5,6 +5,8 @@ export const relations = defineRelations(tables, (r) => ({
   organizations: {
     apiKeys: r.many.apiKeys(),
     customers: r.many.customers(),
+    sites: r.many.sites(),
+    surveys: r.many.surveys(),
   },
   apiKeys: {
     organization: r.one.organizations({ from: r.apiKeys.orgId, to: r.organizations.id, optional: false }),
@@ -13,6 +15,8 @@ export const relations = defineRelations(tables, (r) => ({
     organization: r.one.organizations({ from: r.customers.orgId, to: r.organizations.id, optional: false }),
     identities: r.many.customerIdentities({ from: r.customers.id, to: r.customerIdentities.customerId }),
     purchases: r.many.purchases({ from: r.customers.id, to: r.purchases.customerId }),
+    feedback: r.many.feedback({ from: r.customers.id, to: r.feedback.customerId }),
+    complaints: r.many.complaints({ from: r.customers.id, to: r.complaints.customerId }),
   },
   customerIdentities: {
     customer: r.one.customers({
@@ -23,6 +27,25 @@ export const relations = defineRelations(tables, (r) => ({
   },
   purchases: {
     customer: r.one.customers({ from: r.purchases.customerId, to: r.customers.id, optional: false }),
+  },
+  sites: {
+    organization: r.one.organizations({ from: r.sites.orgId, to: r.organizations.id, optional: false }),
+  },
+  surveys: {
+    responses: r.many.feedback({ from: r.surveys.id, to: r.feedback.surveyId }),
+  },
+  feedback: {
+    customer: r.one.customers({ from: r.feedback.customerId, to: r.customers.id }),
+    survey: r.one.surveys({ from: r.feedback.surveyId, to: r.surveys.id }),
+    site: r.one.sites({ from: r.feedback.siteId, to: r.sites.id }),
+  },
+  complaints: {
+    customer: r.one.customers({ from: r.complaints.customerId, to: r.customers.id }),
+    site: r.one.sites({ from: r.complaints.siteId, to: r.sites.id }),
+    events: r.many.complaintEvents({ from: r.complaints.id, to: r.complaintEvents.complaintId }),
+  },
+  complaintEvents: {
+    complaint: r.one.complaints({ from: r.complaintEvents.complaintId, to: r.complaints.id, optional: false }),
   },
 }));
 

@@ -1,2 +1,6 @@
 export * from './organizations.ts';
 export * from './customers.ts';
+export * from './sites.ts';
+export * from './surveys.ts';
+export * from './feedback.ts';
+export * from './complaints.ts';
