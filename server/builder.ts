@@ -13,7 +13,8 @@ import { limits } from './shared/limits.ts';
 export interface BuilderTypes {
   Context: Context;
   DrizzleRelations: Relations;
-  AuthScopes: Record<ApiKeyScope, boolean>;
+  /** API-key scopes, plus `site` for the widget operations a site's publishable key may run. */
+  AuthScopes: Record<ApiKeyScope | 'site', boolean>;
   Scalars: {
     DateTime: { Input: string; Output: string };
     Date: { Input: string; Output: string };
@@ -50,12 +51,19 @@ export const builder = new SchemaBuilder<BuilderTypes>({
   scopeAuth: {
     authScopes: (ctx) => {
       const scopes = ctx.caller.kind === 'apiKey' ? ctx.caller.scopes : new Set<ApiKeyScope>();
-      return { read: scopes.has('read'), write: scopes.has('write'), admin: scopes.has('admin') };
+      return {
+        read: scopes.has('read'),
+        write: scopes.has('write'),
+        admin: scopes.has('admin'),
+        site: ctx.caller.kind === 'site',
+      };
     },
-    unauthorizedError: (_parent, ctx, info) =>
-      ctx.caller.kind === 'apiKey'
-        ? forbidden(`This API key lacks the scope required for ${info.parentType.name}.${info.fieldName}`)
-        : unauthenticated('An API key is required: send "Authorization: Bearer sk_…"'),
+    unauthorizedError: (_parent, ctx, info) => {
+      const field = `${info.parentType.name}.${info.fieldName}`;
+      if (ctx.caller.kind === 'apiKey') return forbidden(`This API key lacks the scope required for ${field}`);
+      if (ctx.caller.kind === 'site') return forbidden(`A site key may only run the widget operations, not ${field}`);
+      return unauthenticated('An API key is required: send "Authorization: Bearer sk_…"');
+    },
   },
 });
 

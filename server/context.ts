@@ -1,6 +1,7 @@
 import type { YogaInitialContext } from 'graphql-yoga';
 import { resolveCaller, type Caller } from './auth/caller.ts';
 import type { Database } from './db/client.ts';
+import type { SiteRow } from './sites/sites.service.ts';
 
 export interface Context {
   db: Database;
@@ -10,7 +11,7 @@ export interface Context {
 export function createContextFactory(db: Database) {
   return async ({ request }: YogaInitialContext): Promise<Context> => ({
     db,
-    caller: await resolveCaller(db, request.headers.get('authorization')),
+    caller: await resolveCaller(db, request),
   });
 }
 
@@ -19,6 +20,12 @@ export function createContextFactory(db: Database) {
  * guarded by scope-auth, so a missing org is a programming error, not a user error.
  */
 export function orgIdOf(ctx: Context): string {
-  if (ctx.caller.kind !== 'apiKey') throw new Error('tenant field reached without an organization');
+  if (ctx.caller.kind === 'anonymous') throw new Error('tenant field reached without an organization');
   return ctx.caller.orgId;
+}
+
+/** The site of a widget caller; public operations are guarded by the `site` scope. */
+export function siteOf(ctx: Context): SiteRow {
+  if (ctx.caller.kind !== 'site') throw new Error('widget operation reached without a site');
+  return ctx.caller.site;
 }

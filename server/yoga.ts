@@ -1,6 +1,7 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { createContextFactory, type Context } from './context.ts';
 import type { DatabaseHandle } from './db/client.ts';
+import { corsForRequest } from './http/cors.ts';
 import { maskError } from './http/mask-error.ts';
 import { useHealth } from './http/use-health.ts';
 import { schema } from './schema.ts';
@@ -21,8 +22,7 @@ export function createCareloopYoga({ database, logging = 'warn', graphiql = true
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: graphiql ? { title: 'careloop GraphiQL' } : false,
-    // Yoga's default CORS echoes any origin; the API-key API is for servers, not browsers.
-    cors: false,
+    cors: corsForRequest(database.db),
     logging,
     maskedErrors: { maskError },
     plugins: [useHealth(database.ping)],

@@ -2,11 +2,16 @@ import { eq, sql } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
 import type { Database } from '../db/client.ts';
 import { apiKeys } from '../db/tables/index.ts';
+import { findSiteByPublishableKey, type SiteRow } from '../sites/sites.service.ts';
 import { hashApiKey, looksLikeApiKey } from './api-keys.ts';
+import { originAllowed } from './origins.ts';
+import { looksLikePublishableKey } from './site-keys.ts';
 import { isApiKeyScope, type ApiKeyScope } from './scopes.ts';
 
 export type Caller =
   | { kind: 'apiKey'; orgId: string; keyId: string; scopes: ReadonlySet<ApiKeyScope> }
+  /** A widget on a customer's site: publishable key plus an allowed Origin. */
+  | { kind: 'site'; orgId: string; site: SiteRow; origin: string }
   | { kind: 'anonymous' };
 
 export const anonymous: Caller = { kind: 'anonymous' };
@@ -17,20 +22,63 @@ export function unauthenticated(message: string): GraphQLError {
   });
 }
 
-export function forbidden(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+export function forbidden(message: string, status?: number): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: 'FORBIDDEN', ...(status ? { http: { status } } : {}) },
+  });
 }
 
 /** last_used_at is informational: write it at most once a minute per key, not on every request. */
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 const lastUsedWritten = new Map<string, number>();
 
+export const SITE_KEY_HEADER = 'x-careloop-site-key';
+
+/** Who is calling: an API key, a site's widget, or nobody yet (public operations only). */
+export async function resolveCaller(db: Database, request: Request): Promise<Caller> {
+  const siteKey = request.headers.get(SITE_KEY_HEADER);
+  const authorization = request.headers.get('authorization');
+  if (siteKey && authorization) {
+    throw unauthenticated(`Send either an API key or a site key (${SITE_KEY_HEADER}), not both`);
+  }
+  if (siteKey !== null) return resolveSiteCaller(db, request);
+  return resolveApiKeyCaller(db, authorization);
+}
+
+/**
+ * A widget request: the site key must be known and the Origin one of the site's allowed
+ * origins. Refused before any operation runs, so a wrong origin stores nothing.
+ */
+async function resolveSiteCaller(db: Database, request: Request): Promise<Caller> {
+  const site = await siteForRequest(db, request);
+  if (!site) throw unauthenticated('Unknown or malformed site key');
+  const origin = request.headers.get('origin');
+  if (!origin) throw forbidden('Widget requests must come from a browser page: the Origin header is missing', 403);
+  if (!originAllowed(origin, site.allowedOrigins)) {
+    throw forbidden(`Origin ${origin} is not allowed for this site`, 403);
+  }
+  return { kind: 'site', orgId: site.orgId, site, origin };
+}
+
+const siteLookups = new WeakMap<Request, Promise<SiteRow | undefined>>();
+
+/** The site named by the request's key, looked up once per request (CORS and context share it). */
+export function siteForRequest(db: Database, request: Request): Promise<SiteRow | undefined> {
+  let lookup = siteLookups.get(request);
+  if (!lookup) {
+    const key = request.headers.get(SITE_KEY_HEADER) ?? '';
+    lookup = looksLikePublishableKey(key) ? findSiteByPublishableKey(db, key) : Promise.resolve(undefined);
+    siteLookups.set(request, lookup);
+  }
+  return lookup;
+}
+
 /**
  * Resolves the `Authorization: Bearer sk_…` header. No header means an anonymous caller (some
  * operations are public); a header that is present but malformed, unknown or revoked is refused
  * outright, so a typo never silently downgrades a console to anonymous.
  */
-export async function resolveCaller(db: Database, authorization: string | null): Promise<Caller> {
+async function resolveApiKeyCaller(db: Database, authorization: string | null): Promise<Caller> {
   if (!authorization) return anonymous;
   const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
   if (!match || !looksLikeApiKey(match[1]!)) {

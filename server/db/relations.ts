@@ -6,7 +6,6 @@ export const relations = defineRelations(tables, (r) => ({
     apiKeys: r.many.apiKeys(),
     customers: r.many.customers(),
     sites: r.many.sites(),
-    surveys: r.many.surveys(),
   },
   apiKeys: {
     organization: r.one.organizations({ from: r.apiKeys.orgId, to: r.organizations.id, optional: false }),

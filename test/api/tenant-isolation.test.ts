@@ -7,7 +7,7 @@ import { createTestApi, dataOf, type TestApi } from '../helpers/api.ts';
  * cases must name every root field, so a new field cannot ship without its isolation check.
  */
 let api: TestApi;
-let a: { customerId: string; otherCustomerId: string; identityId: string; email: string; externalId: string; keyId: string };
+let a: { siteId: string; customerId: string; otherCustomerId: string; identityId: string; email: string; externalId: string; keyId: string };
 let bCustomerId: string;
 let snapshotOfA: string;
 
@@ -28,7 +28,7 @@ async function create(as: TestApi['asA'], input: Record<string, unknown>) {
 /** Everything org A holds, read with A's key: must be identical after B's attempts. */
 async function readA(): Promise<string> {
   const data = dataOf(
-    await api.asA.gql(`{ customers(first: 100) { totalCount edges { node { ${CUSTOMER_FIELDS} } } } apiKeys { id revokedAt } }`),
+    await api.asA.gql(`{ customers(first: 100) { totalCount edges { node { ${CUSTOMER_FIELDS} } } } apiKeys { id revokedAt } sites { id name allowedOrigins publishableKey } }`),
   );
   return JSON.stringify(data);
 }
@@ -44,7 +44,11 @@ beforeAll(async () => {
   });
   const second = await create(api.asA, { name: 'Second A', email: 'second@a.example' });
   const keys = dataOf(await api.asA.gql('{ apiKeys { id } }')).apiKeys;
+  const site = dataOf(
+    await api.asA.gql('mutation { createSite(name: "A shop", allowedOrigins: ["https://a.example"]) { ... on MutationCreateSiteSuccess { data { site { id } } } } }'),
+  ).createSite.data.site;
   a = {
+    siteId: site.id,
     customerId: first.id,
     otherCustomerId: second.id,
     identityId: first.identities.find((i: { channel: string }) => i.channel === 'EMAIL').id,
@@ -96,6 +100,10 @@ const cases: Record<'Query' | 'Mutation', Record<string, () => Promise<void>>> =
     async organization() {
       const data = dataOf(await b().gql('{ organization { id slug } }'));
       expect(data.organization).toEqual({ id: api.orgB.id, slug: api.orgB.slug });
+    },
+    async sites() {
+      const data = dataOf(await b().gql('{ sites { id } }'));
+      expect(data.sites.map((site: { id: string }) => site.id)).not.toContain(a.siteId);
     },
     async apiKeys() {
       const data = dataOf(await b().gql('{ apiKeys { id } }'));
@@ -175,6 +183,24 @@ const cases: Record<'Query' | 'Mutation', Record<string, () => Promise<void>>> =
       );
       const seen = dataOf(await api.withKey(data.createApiKey.data.key).gql('{ customers(first: 100) { edges { node { id } } } }'));
       expect(JSON.stringify(seen)).not.toContain(a.customerId);
+    },
+    async createSite() {
+      const data = dataOf(
+        await b().gql('mutation { createSite(name: "B shop", allowedOrigins: ["https://a.example"]) { __typename } }'),
+      );
+      expect(typename(data, 'createSite')).toBe('MutationCreateSiteSuccess');
+    },
+    async updateSite() {
+      const data = dataOf(
+        await b().gql(`mutation($id: ID!) { updateSite(id: $id, input: { allowedOrigins: ["https://evil.example"] }) { __typename } }`, {
+          id: a.siteId,
+        }),
+      );
+      expect(typename(data, 'updateSite')).toBe('NotFoundError');
+    },
+    async rotateSiteKeys() {
+      const data = dataOf(await b().gql(`mutation($id: ID!) { rotateSiteKeys(id: $id) { __typename } }`, { id: a.siteId }));
+      expect(typename(data, 'rotateSiteKeys')).toBe('NotFoundError');
     },
     async revokeApiKey() {
       const data = dataOf(await b().gql(`mutation($id: ID!) { revokeApiKey(id: $id) { __typename } }`, { id: a.keyId }));

@@ -1,0 +1,2 @@
+// Filled in by the feedback-intake work (issue 3).
+export {};

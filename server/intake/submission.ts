@@ -1,0 +1,86 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { InvalidCustomerToken, verifyCustomerToken } from '../auth/customer-token.ts';
+import { customerIdentities, customers } from '../db/tables/index.ts';
+import type { Executor } from '../db/transaction.ts';
+import { ValidationError } from '../shared/errors.ts';
+import type { SiteRow } from '../sites/sites.service.ts';
+
+/** Limits on public (internet-facing) text. */
+export const publicLimits = { subject: 500, url: 2048, id: 200, comment: 5000, description: 10_000 } as const;
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .transform((s) => s.trim() || undefined)
+    .nullish();
+
+export const submissionContext = z
+  .object({
+    pageUrl: optionalText(publicLimits.url),
+    subject: optionalText(publicLimits.subject),
+    agentId: optionalText(publicLimits.id),
+    touchpointId: optionalText(publicLimits.id),
+    complaintReference: optionalText(40),
+  })
+  .transform((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v != null)));
+
+/** Fields every public submission carries. */
+export const submissionEnvelope = {
+  idempotencyKey: z.uuid({ error: 'must be a UUID made by the client' }).transform((s) => s.toLowerCase()),
+  customerToken: z.string().max(4096).nullish(),
+  context: submissionContext.nullish(),
+  locale: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/, 'must be a language tag such as en or zh-CN')
+    .nullish(),
+};
+
+/**
+ * The customer a submission belongs to: none without a token; with a valid token the customer
+ * with that externalId, created as a stub if the org does not know them yet. An invalid token
+ * is a ValidationError on `customerToken`, never a silent downgrade to anonymous.
+ */
+export async function customerForToken(
+  tx: Executor,
+  site: SiteRow,
+  token: string | null | undefined,
+  path: (string | number)[] = ['input', 'customerToken'],
+): Promise<string | null> {
+  if (!token) return null;
+  let claims;
+  try {
+    claims = await verifyCustomerToken(token, site.identitySecret);
+  } catch (error) {
+    if (error instanceof InvalidCustomerToken) throw ValidationError.single(path, error.message);
+    throw error;
+  }
+  const orgId = site.orgId;
+  const existing = await findByExternalId(tx, orgId, claims.externalId);
+  if (existing) return existing;
+  const [created] = await tx
+    .insert(customers)
+    .values({ orgId, externalId: claims.externalId, name: claims.name ?? null })
+    .onConflictDoNothing()
+    .returning({ id: customers.id });
+  if (!created) return (await findByExternalId(tx, orgId, claims.externalId))!;
+  const email = claims.email?.toLowerCase();
+  if (email && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+    // Signed by the company, so the email is verified; skipped if another customer holds it.
+    await tx
+      .insert(customerIdentities)
+      .values({ orgId, customerId: created.id, channel: 'email', value: email, verified: true })
+      .onConflictDoNothing();
+  }
+  return created.id;
+}
+
+async function findByExternalId(tx: Executor, orgId: string, externalId: string): Promise<string | undefined> {
+  const [row] = await tx
+    .select({ id: customers.id })
+    .from(customers)
+    .where(and(eq(customers.orgId, orgId), eq(customers.externalId, externalId)))
+    .limit(1);
+  return row?.id;
+}

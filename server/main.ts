@@ -1,0 +1,225 @@
+/**
+ * The only file that listens: opens the configured database, migrates, seeds a first start,
+ * serves yoga over node:http, and shuts down gracefully on SIGTERM / SIGINT.
+ */
+import { realpathSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { pino, type Logger } from 'pino';
+import { DataDirInUseError, openConfiguredDatabase } from './db/data-dir-lock.ts';
+import type { DatabaseHandle } from './db/client.ts';
+import { runMigrations } from './db/migrate.ts';
+import { readEnv, type Env } from './env.ts';
+import { describeDemoSeed, seedDemo, type DemoSeed } from './seed.ts';
+import { createCareloopYoga, type YogaOptions } from './yoga.ts';
+
+export interface StartServerOptions {
+  /** Defaults to readEnv(). */
+  env?: Env;
+  /** Defaults to pino at env.LOG_LEVEL on stdout. */
+  logger?: Logger;
+  /** Where the one-time demo key notice goes; defaults to stdout. */
+  print?: (text: string) => void;
+}
+
+export interface RunningServer {
+  /** e.g. http://localhost:4000 */
+  url: string;
+  port: number;
+  server: Server;
+  database: DatabaseHandle;
+  /** What a first start seeded (the demo key in clear), or undefined. */
+  seeded?: DemoSeed;
+  /**
+   * Graceful stop: no new connections, in-flight requests finish (for at most
+   * SHUTDOWN_TIMEOUT_MS, then every connection is cut), idle keep-alive connections are closed,
+   * then the database (and its data-directory lock). Safe to call twice.
+   */
+  close(): Promise<void>;
+}
+
+/** JSON lines on stdout, written synchronously so they keep their order with the demo-key notice. */
+export function createLogger(env: Pick<Env, 'LOG_LEVEL'>): Logger {
+  return pino({ level: env.LOG_LEVEL }, pino.destination({ dest: 1, sync: true }));
+}
+
+function yogaLogging(level: Env['LOG_LEVEL']): YogaOptions['logging'] {
+  switch (level) {
+    case 'silent':
+      return false;
+    case 'fatal':
+      return 'error';
+    case 'trace':
+      return 'debug';
+    default:
+      return level;
+  }
+}
+
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const env = options.env ?? readEnv();
+  const logger = options.logger ?? createLogger(env);
+  const print = options.print ?? ((text: string) => process.stdout.write(`${text}\n`));
+
+  const database = await openConfiguredDatabase(env);
+  let server: Server | undefined;
+  try {
+    logger.info({ database: database.description }, 'database opened');
+    await runMigrations(database);
+    const seeded = await seedDemo(database.db);
+    if (seeded) logger.info({ org: seeded.organization.slug }, 'seeded the demo organization on an empty database');
+
+    const yoga = createCareloopYoga({ database, logging: yogaLogging(env.LOG_LEVEL), graphiql: true });
+    let stopping = false;
+    const httpServer = createServer((req, res) => {
+      // Requests that still arrive on open keep-alive connections while stopping are served, but
+      // tell the client not to reuse the connection.
+      if (stopping) res.setHeader('connection', 'close');
+      void yoga(req, res);
+    });
+    server = httpServer;
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(env.PORT, env.HOST, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
+    });
+    const { port } = httpServer.address() as AddressInfo;
+    const url = `http://${displayHost(env.HOST)}:${port}`;
+    logger.info({ url: `${url}/graphql`, port }, `careloop is listening: GraphiQL at ${url}/graphql`);
+    if (seeded) print(describeDemoSeed(seeded, `${url}/graphql`));
+
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        stopping = true;
+        const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        // Connections become idle as their in-flight requests finish: close them as they do.
+        httpServer.closeIdleConnections();
+        const sweep = setInterval(() => httpServer.closeIdleConnections(), 50);
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<true>((resolve) => {
+          timer = setTimeout(() => resolve(true), env.SHUTDOWN_TIMEOUT_MS);
+        });
+        try {
+          if ((await Promise.race([closed, timedOut])) === true) {
+            logger.warn(
+              { timeoutMs: env.SHUTDOWN_TIMEOUT_MS },
+              'in-flight requests did not finish within SHUTDOWN_TIMEOUT_MS; closing their connections',
+            );
+            httpServer.closeAllConnections();
+            await closed;
+          }
+        } finally {
+          clearInterval(sweep);
+          clearTimeout(timer);
+        }
+        await database.close();
+      })());
+
+    return { url, port, server: httpServer, database, seeded, close };
+  } catch (error) {
+    server?.close();
+    await database.close().catch(() => {});
+    throw error;
+  }
+}
+
+/** The root cause of an error (drizzle wraps driver errors in `cause`). */
+function rootCause(error: unknown): unknown {
+  let current = error;
+  for (let i = 0; i < 10 && current instanceof Error && current.cause instanceof Error; i++) current = current.cause;
+  return current;
+}
+
+/** One clear line for a failed start; undefined when the error is unexpected. */
+export function describeStartupError(error: unknown, env: Env | undefined): string | undefined {
+  if (error instanceof DataDirInUseError) return error.message;
+  if (error instanceof Error && error.message.startsWith('Invalid environment')) return error.message;
+  const cause = rootCause(error);
+  const errno = cause as NodeJS.ErrnoException & { address?: string };
+  const message = cause instanceof Error ? cause.message : String(cause);
+  if (errno?.syscall === 'listen' && env) {
+    if (errno.code === 'EADDRINUSE') return `port ${env.PORT} on ${env.HOST} is already in use. Stop what uses it, or set PORT to another port.`;
+    if (errno.code === 'EACCES') return `no permission to listen on port ${env.PORT} on ${env.HOST}. Set PORT to a port above 1023.`;
+    if (errno.code === 'EADDRNOTAVAIL') return `cannot listen on HOST ${env.HOST}: no such address on this machine.`;
+  }
+  if (env?.DATABASE_URL) {
+    const code = errno?.code ?? (cause instanceof AggregateError ? (cause.errors[0] as NodeJS.ErrnoException)?.code : undefined);
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'EAI_AGAIN' || code === 'CONNECT_TIMEOUT') {
+      return `cannot reach PostgreSQL (DATABASE_URL): ${code}${message && !message.includes(code) ? ` ${message}` : ''}. Is it running?`;
+    }
+    // PostgreSQL's own error classes: 28 = authentication, 3D = no such database, 42501 = permission.
+    if (typeof code === 'string' && /^(28|3D|42501)/.test(code)) return `PostgreSQL (DATABASE_URL) refused: ${message}`;
+  }
+  return undefined;
+}
+
+async function main(): Promise<void> {
+  let env: Env | undefined;
+  let logger: Logger | undefined;
+  let running: RunningServer;
+  try {
+    env = readEnv();
+    logger = createLogger(env);
+    running = await startServer({ env, logger });
+  } catch (error) {
+    const known = describeStartupError(error, env);
+    if (known) {
+      process.stderr.write(`careloop: ${known}\n`);
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`careloop failed to start: ${message}\n`);
+      if (env?.LOG_LEVEL === 'debug' || env?.LOG_LEVEL === 'trace') {
+        process.stderr.write(`${error instanceof Error ? error.stack : ''}\n`);
+      } else {
+        process.stderr.write('(set LOG_LEVEL=debug to see the stack trace)\n');
+      }
+    }
+    process.exit(1);
+  }
+
+  const log = logger;
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      // A second Ctrl-C: stop waiting for in-flight requests, but still close the database cleanly.
+      log.warn({ signal }, 'second signal: closing all connections now');
+      running.server.closeAllConnections();
+      return;
+    }
+    signalled = true;
+    log.info({ signal }, 'shutting down: finishing in-flight requests');
+    running.close().then(
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) void main();

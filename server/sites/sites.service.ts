@@ -1,0 +1,90 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { isValidOriginRule, normalizeOriginRule } from '../auth/origins.ts';
+import { generateIdentitySecret, generatePublishableKey } from '../auth/site-keys.ts';
+import type { Database } from '../db/client.ts';
+import { sites } from '../db/tables/index.ts';
+import { NotFoundError } from '../shared/errors.ts';
+import { boundedList, shortText } from '../shared/limits.ts';
+import { parseInput } from '../shared/validate.ts';
+
+export type SiteRow = typeof sites.$inferSelect;
+
+const originList = boundedList(
+  z
+    .string()
+    .transform(normalizeOriginRule)
+    .refine(isValidOriginRule, 'must be an origin like https://shop.example.com or https://*.example.com'),
+  50,
+)
+  .min(1, 'must name at least one origin')
+  .transform((list) => [...new Set(list)]);
+
+const createSiteInput = z.object({ name: shortText(), allowedOrigins: originList });
+const updateSiteInput = z.object({ name: shortText().optional(), allowedOrigins: originList.optional() });
+
+export async function createSite(db: Database, orgId: string, raw: unknown): Promise<SiteRow> {
+  const input = parseInput(createSiteInput, raw, []);
+  const [site] = await db
+    .insert(sites)
+    .values({
+      ...input,
+      orgId,
+      publishableKey: generatePublishableKey(),
+      identitySecret: generateIdentitySecret(),
+    })
+    .returning();
+  return site!;
+}
+
+export async function updateSite(db: Database, orgId: string, id: string, raw: unknown): Promise<SiteRow> {
+  const input = parseInput(updateSiteInput, raw, ['input']);
+  const [site] = await db
+    .update(sites)
+    .set({ ...input, updatedAt: sql`now()` })
+    .where(and(eq(sites.orgId, orgId), eq(sites.id, id)))
+    .returning();
+  if (!site) throw new NotFoundError('Site', id);
+  return site;
+}
+
+/** New publishable key and identity secret; the old ones stop working at once. */
+export async function rotateSiteKeys(db: Database, orgId: string, id: string): Promise<SiteRow> {
+  const [site] = await db
+    .update(sites)
+    .set({
+      publishableKey: generatePublishableKey(),
+      identitySecret: generateIdentitySecret(),
+      keysRotatedAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(sites.orgId, orgId), eq(sites.id, id)))
+    .returning();
+  if (!site) throw new NotFoundError('Site', id);
+  return site;
+}
+
+export function listSites(db: Database, orgId: string): Promise<SiteRow[]> {
+  return db.select().from(sites).where(eq(sites.orgId, orgId)).orderBy(desc(sites.createdAt), desc(sites.id));
+}
+
+const siteByKey = (db: Database) =>
+  db
+    .select()
+    .from(sites)
+    .where(eq(sites.publishableKey, sql.placeholder('key')))
+    .limit(1)
+    .prepare('site_by_publishable_key');
+
+const preparedByDb = new WeakMap<Database, ReturnType<typeof siteByKey>>();
+
+/** The hot path of every widget request: a prepared statement per database. */
+export async function findSiteByPublishableKey(db: Database, key: string): Promise<SiteRow | undefined> {
+  let prepared = preparedByDb.get(db);
+  if (!prepared) {
+    prepared = siteByKey(db);
+    preparedByDb.set(db, prepared);
+  }
+  const [site] = await prepared.execute({ key });
+  return site;
+}
