@@ -12,6 +12,13 @@ export interface Caller {
   gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
 }
 
+export interface TestSite {
+  id: string;
+  publishableKey: string;
+  identitySecret: string;
+  origin: string;
+}
+
 export interface TestApi {
   db: TestDatabase;
   yoga: CareloopYoga;
@@ -25,6 +32,10 @@ export interface TestApi {
   anonymous: Caller;
   withKey(key: string): Caller;
   withHeaders(headers: Record<string, string>): Caller;
+  /** A widget caller: the site's publishable key, sent from `origin`. */
+  withSite(publishableKey: string, origin: string): Caller;
+  /** Creates a site for org A (or `as`) and returns its keys. */
+  createSite(options?: { as?: Caller; allowedOrigins?: string[] }): Promise<TestSite>;
   close(): Promise<void>;
 }
 
@@ -56,6 +67,20 @@ export async function createTestApi(): Promise<TestApi> {
     },
   });
   const withKey = (key: string) => withHeaders({ authorization: `Bearer ${key}` });
+  const withSite = (publishableKey: string, origin: string) =>
+    withHeaders({ 'x-careloop-site-key': publishableKey, origin });
+  const createSite = async ({ as = withKey(orgA.key), allowedOrigins = ['https://shop.example.com'] } = {}) => {
+    const result = dataOf(
+      await as.gql(
+        `mutation($origins: [String!]!) { createSite(name: "Shop", allowedOrigins: $origins) {
+          __typename ... on MutationCreateSiteSuccess { data { identitySecret site { id publishableKey } } } ... on Error { message } } }`,
+        { origins: allowedOrigins },
+      ),
+    );
+    if (result.createSite.__typename !== 'MutationCreateSiteSuccess') throw new Error(JSON.stringify(result));
+    const { site, identitySecret } = result.createSite.data;
+    return { id: site.id, publishableKey: site.publishableKey, identitySecret, origin: allowedOrigins[0]! };
+  };
 
   return {
     db,
@@ -68,6 +93,8 @@ export async function createTestApi(): Promise<TestApi> {
     anonymous: withHeaders({}),
     withKey,
     withHeaders,
+    withSite,
+    createSite,
     close: () => db.destroy(),
   };
 }
