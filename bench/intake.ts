@@ -1,0 +1,153 @@
+/**
+ * `npm run bench`: submitResolutionCheck throughput through the whole careloop server (yoga,
+ * Pothos, drizzle, site key + origin check, persisted operation, validation, idempotency) on
+ * PostgreSQL, against a bare node:http + postgres.js insert of the same row, in the same run.
+ * Prints req/s and p99 of both and their ratio (goal ≥ 0.5).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+import { openDatabase } from '../server/db/client.ts';
+import { runMigrations } from '../server/db/migrate.ts';
+import { createOrganization } from '../server/organizations/organizations.service.ts';
+import { createSite } from '../server/sites/sites.service.ts';
+
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = 50;
+const origin = 'https://bench.example';
+const root = new URL('..', import.meta.url).pathname;
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+
+function start(script: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return child;
+}
+
+async function waitFor(url: string) {
+  for (let i = 0; i < 200; i++) {
+    try {
+      const response = await fetch(url, { method: url.endsWith('/readyz') ? 'GET' : 'POST', body: url.endsWith('/readyz') ? undefined : '{}' });
+      if (response.status < 500) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function stop(child: ChildProcess) {
+  return new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+function persistedHash(operationName: string): string {
+  const manifest = JSON.parse(readFileSync(`${root}widgets/persisted-operations.json`, 'utf8')) as Record<string, string>;
+  const entry = Object.entries(manifest).find(([, doc]) => doc.includes(`mutation ${operationName}`));
+  if (!entry) throw new Error(`no persisted operation ${operationName} in widgets/persisted-operations.json`);
+  return entry[0];
+}
+
+async function load(url: string, headers: Record<string, string>, body: (key: string) => string) {
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    requests: [{ method: 'POST', headers, setupRequest: (request) => ({ ...request, body: body(randomUUID()) }) }],
+  });
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    ok: result['2xx'],
+    failed: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+const name = `careloop_bench_${randomBytes(4).toString('hex')}`;
+const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+await admin.unsafe(`create database ${name}`);
+const url = new URL(adminUrl);
+url.pathname = `/${name}`;
+const databaseUrl = url.toString();
+const children: ChildProcess[] = [];
+try {
+  const handle = await openDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 2 });
+  await runMigrations(handle);
+  const org = await createOrganization(handle.db, { name: 'Bench' });
+  const site = await createSite(handle.db, org.id, { name: 'Bench', allowedOrigins: [origin] });
+
+  const variables = (key: string) => ({
+    input: { subject: 'article:42', solved: true, idempotencyKey: key, locale: 'en', context: { pageUrl: `${origin}/help/42` } },
+  });
+
+  const barePort = await freePort();
+  const bare = start('bench/bare-server.ts', {
+    DATABASE_URL: databaseUrl,
+    PORT: String(barePort),
+    BENCH_ORG_ID: org.id,
+    BENCH_SITE_ID: site.id,
+  });
+  children.push(bare);
+  await waitFor(`http://127.0.0.1:${barePort}/`);
+  const bareResult = await load(`http://127.0.0.1:${barePort}/`, { 'content-type': 'application/json' }, (key) =>
+    JSON.stringify({ variables: variables(key) }),
+  );
+  await stop(bare);
+
+  const port = await freePort();
+  const server = start('server/main.ts', {
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    // The benchmark measures throughput, not the abuse guard: one client IP sends everything.
+    RATE_LIMIT_DISABLED: 'true',
+  });
+  children.push(server);
+  await waitFor(`http://127.0.0.1:${port}/readyz`);
+  const hash = persistedHash('SubmitResolutionCheck');
+  const careloopResult = await load(
+    `http://127.0.0.1:${port}/graphql`,
+    { 'content-type': 'application/json', 'x-careloop-site-key': site.publishableKey, origin },
+    (key) => JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } }, variables: variables(key) }),
+  );
+  await stop(server);
+
+  const [{ count }] = await admin.unsafe(`select 1`).then(async () => {
+    const db = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      return await db`select count(*)::int as count from feedback`;
+    } finally {
+      await db.end();
+    }
+  });
+  await handle.close();
+
+  const row = (label: string, r: typeof bareResult) =>
+    `${label.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s   p99 ${String(r.p99).padStart(4)} ms   ${r.ok} ok, ${r.failed} failed`;
+  console.log(`submitResolutionCheck, ${connections} connections, ${seconds} s each, PostgreSQL`);
+  console.log(row('bare node:http + postgres.js', bareResult));
+  console.log(row('careloop (yoga + Pothos + drizzle)', careloopResult));
+  console.log(`ratio careloop / bare: ${(careloopResult.rps / bareResult.rps).toFixed(2)} (goal ≥ 0.5)`);
+  console.log(`rows stored: ${count} (expected ${bareResult.ok + careloopResult.ok})`);
+  if (careloopResult.failed > 0 || count !== bareResult.ok + careloopResult.ok) process.exitCode = 1;
+} finally {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.end();
+}
