@@ -1,0 +1,150 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Database } from '../db/client.ts';
+import { feedback, unsolvedReasons, type SubmissionContext } from '../db/tables/index.ts';
+import type { Executor } from '../db/transaction.ts';
+import { payloadHash, replayOrConflict } from '../intake/idempotency.ts';
+import { customerForToken, publicLimits, submissionEnvelope } from '../intake/submission.ts';
+import type { SiteRow } from '../sites/sites.service.ts';
+import { parseInput } from '../shared/validate.ts';
+
+/** A comment on a resolution check is a sentence or two, not a complaint: complaints have their own form. */
+export const RESOLUTION_COMMENT_MAX = 2000;
+
+const resolutionCheckInput = z
+  .object({
+    subject: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(publicLimits.subject, `must be at most ${publicLimits.subject} characters`),
+    solved: z.boolean(),
+    reason: z.enum(unsolvedReasons).nullish(),
+    comment: z
+      .string()
+      .max(RESOLUTION_COMMENT_MAX, `must be at most ${RESOLUTION_COMMENT_MAX} characters`)
+      // Stored as given; only a blank comment counts as none.
+      .transform((s) => (s.trim() ? s : null))
+      .nullish(),
+    agentRating: z.number().int('must be a whole number').min(1, 'must be 1 to 5').max(5, 'must be 1 to 5').nullish(),
+    ...submissionEnvelope,
+  })
+  .superRefine((input, ctx) => {
+    if (input.solved && input.reason) {
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'a reason is only given when the matter is not solved' });
+    }
+    // The person dimension needs a person: a rating without an agent could not be attributed.
+    if (input.agentRating != null && !input.context?.agentId) {
+      ctx.addIssue({ code: 'custom', path: ['agentRating'], message: 'requires context.agentId: the agent being rated' });
+    }
+  });
+
+export interface FeedbackReceiptRow {
+  id: string;
+  createdAt: string;
+}
+
+/** The one hot statement: every value a placeholder, so it is planned once per connection. */
+function insertStatement(db: Executor) {
+  const p = (name: string) => sql.placeholder(name);
+  return db
+    .insert(feedback)
+    .values({
+      orgId: p('orgId'),
+      siteId: p('siteId'),
+      kind: 'resolution_check',
+      customerId: p('customerId'),
+      subject: p('subject'),
+      solved: p('solved'),
+      reason: p('reason'),
+      comment: p('comment'),
+      agentRating: p('agentRating'),
+      context: p('context'),
+      locale: p('locale'),
+      idempotencyKey: p('idempotencyKey'),
+      payloadHash: p('payloadHash'),
+    })
+    .onConflictDoNothing({ target: [feedback.orgId, feedback.siteId, feedback.idempotencyKey] })
+    .returning({ id: feedback.id, createdAt: feedback.createdAt })
+    .prepare('submit_resolution_check');
+}
+
+type InsertStatement = ReturnType<typeof insertStatement>;
+
+/**
+ * Prepared once per database. A statement prepared on the database runs on the pool, never
+ * inside a transaction, so the token path (which must share the customer stub's transaction)
+ * prepares its own on the transaction; postgres.js still reuses the server-side plan by text.
+ */
+const preparedByDb = new WeakMap<Database, InsertStatement>();
+
+function preparedInsert(db: Database): InsertStatement {
+  let prepared = preparedByDb.get(db);
+  if (!prepared) {
+    prepared = insertStatement(db);
+    preparedByDb.set(db, prepared);
+  }
+  return prepared;
+}
+
+/**
+ * "Did this solve your problem?" from a widget. Without a customer token it is one statement
+ * (atomic on its own); with one, the customer lookup (or stub) and the insert share one
+ * transaction, so a failed insert leaves no stub behind and a bad token stores nothing.
+ */
+export async function submitResolutionCheck(db: Database, site: SiteRow, raw: unknown): Promise<FeedbackReceiptRow> {
+  const input = parseInput(resolutionCheckInput, raw, ['input']);
+  if (!input.customerToken) return insertOrReplay(db, site, input, null, preparedInsert(db));
+  return db.transaction(async (tx) => {
+    const customerId = await customerForToken(tx, site, input.customerToken);
+    return insertOrReplay(tx, site, input, customerId, insertStatement(tx));
+  });
+}
+
+type ResolutionCheckInput = z.output<typeof resolutionCheckInput>;
+
+async function insertOrReplay(
+  db: Executor,
+  site: SiteRow,
+  input: ResolutionCheckInput,
+  customerId: string | null,
+  insert: InsertStatement,
+): Promise<FeedbackReceiptRow> {
+  const context: SubmissionContext | null = input.context && Object.keys(input.context).length ? input.context : null;
+  // Everything that makes up the submission, nulls spelled out so "absent" and "null" hash alike.
+  // The customer (not the token, which is re-signed and expires) is part of it.
+  const payload = {
+    kind: 'resolution_check',
+    customerId,
+    subject: input.subject,
+    solved: input.solved,
+    reason: input.reason ?? null,
+    comment: input.comment ?? null,
+    agentRating: input.agentRating ?? null,
+    context,
+    locale: input.locale ?? null,
+  };
+  const hash = payloadHash(payload);
+  const [created] = await insert.execute({
+    ...payload,
+    orgId: site.orgId,
+    siteId: site.id,
+    idempotencyKey: input.idempotencyKey,
+    payloadHash: hash,
+  });
+  if (created) return created;
+  const [existing] = await db
+    .select({ id: feedback.id, createdAt: feedback.createdAt, payloadHash: feedback.payloadHash })
+    .from(feedback)
+    .where(
+      and(
+        eq(feedback.orgId, site.orgId),
+        eq(feedback.siteId, site.id),
+        eq(feedback.idempotencyKey, input.idempotencyKey),
+      ),
+    )
+    .limit(1);
+  // ON CONFLICT waited for the first writer to commit, so its row is visible to this statement.
+  if (!existing) throw new Error('idempotency conflict without a stored row');
+  return replayOrConflict(existing, hash);
+}
