@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { asc } from 'drizzle-orm';
 import { apiKeyScopes, isApiKeyScope } from './auth/scopes.ts';
 import type { Database, DatabaseHandle } from './db/client.ts';
-import { DataDirInUseError, openConfiguredDatabase } from './db/data-dir-lock.ts';
+import { DataDirInUseError, describeDatabaseError, openConfiguredDatabase, rootCause } from './db/data-dir-lock.ts';
 import { runMigrations } from './db/migrate.ts';
 import { organizations } from './db/tables/index.ts';
 import { readEnv, type Env } from './env.ts';
@@ -262,8 +262,9 @@ export async function runCli(argv: string[], io: CliIo = consoleIo, source: Node
       io.err(`careloop: ${error.message}`);
       return 1;
     }
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-    io.err(`careloop: ${cause instanceof Error ? cause.message : String(cause)}`);
+    const known = describeDatabaseError(error, env);
+    const cause = rootCause(error);
+    io.err(`careloop: ${known ?? (cause instanceof Error ? cause.message : String(cause))}`);
     if (env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace') io.err(String((error as Error)?.stack ?? ''));
     return 1;
   } finally {

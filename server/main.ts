@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
-import { DataDirInUseError, openConfiguredDatabase } from './db/data-dir-lock.ts';
+import { DataDirInUseError, describeDatabaseError, openConfiguredDatabase, rootCause } from './db/data-dir-lock.ts';
 import type { DatabaseHandle } from './db/client.ts';
 import { runMigrations } from './db/migrate.ts';
 import { readEnv, type Env } from './env.ts';
@@ -70,7 +70,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const database = await openConfiguredDatabase(env);
   let server: Server | undefined;
   try {
-    logger.info({ database: database.description }, 'database opened');
+    logger.info({ database: database.description }, `using ${database.description}`);
     await runMigrations(database);
     const seeded = await seedDemo(database.db);
     if (seeded) logger.info({ org: seeded.organization.slug }, 'seeded the demo organization on an empty database');
@@ -132,40 +132,36 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   }
 }
 
-/** The root cause of an error (drizzle wraps driver errors in `cause`). */
-function rootCause(error: unknown): unknown {
-  let current = error;
-  for (let i = 0; i < 10 && current instanceof Error && current.cause instanceof Error; i++) current = current.cause;
-  return current;
-}
-
 /** One clear line for a failed start; undefined when the error is unexpected. */
 export function describeStartupError(error: unknown, env: Env | undefined): string | undefined {
   if (error instanceof DataDirInUseError) return error.message;
   if (error instanceof Error && error.message.startsWith('Invalid environment')) return error.message;
-  const cause = rootCause(error);
-  const errno = cause as NodeJS.ErrnoException & { address?: string };
-  const message = cause instanceof Error ? cause.message : String(cause);
+  const errno = rootCause(error) as NodeJS.ErrnoException;
   if (errno?.syscall === 'listen' && env) {
     if (errno.code === 'EADDRINUSE') return `port ${env.PORT} on ${env.HOST} is already in use. Stop what uses it, or set PORT to another port.`;
     if (errno.code === 'EACCES') return `no permission to listen on port ${env.PORT} on ${env.HOST}. Set PORT to a port above 1023.`;
     if (errno.code === 'EADDRNOTAVAIL') return `cannot listen on HOST ${env.HOST}: no such address on this machine.`;
   }
-  if (env?.DATABASE_URL) {
-    const code = errno?.code ?? (cause instanceof AggregateError ? (cause.errors[0] as NodeJS.ErrnoException)?.code : undefined);
-    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'EAI_AGAIN' || code === 'CONNECT_TIMEOUT') {
-      return `cannot reach PostgreSQL (DATABASE_URL): ${code}${message && !message.includes(code) ? ` ${message}` : ''}. Is it running?`;
-    }
-    // PostgreSQL's own error classes: 28 = authentication, 3D = no such database, 42501 = permission.
-    if (typeof code === 'string' && /^(28|3D|42501)/.test(code)) return `PostgreSQL (DATABASE_URL) refused: ${message}`;
-  }
-  return undefined;
+  return env ? describeDatabaseError(error, env) : undefined;
 }
 
 async function main(): Promise<void> {
   let env: Env | undefined;
   let logger: Logger | undefined;
-  let running: RunningServer;
+  let running: RunningServer | undefined;
+  // A signal while starting (opening PGlite, migrating) is honoured once the start completes,
+  // rather than killing the process in the middle of a write.
+  let stopRequested: NodeJS.Signals | undefined;
+  const early = (signal: NodeJS.Signals) => {
+    if (stopRequested) {
+      process.stderr.write(`careloop: ${signal} again while starting: exiting now\n`);
+      process.exit(1);
+    }
+    stopRequested = signal;
+    process.stderr.write(`careloop: ${signal} while starting: stopping once started (again to exit now)\n`);
+  };
+  process.on('SIGTERM', early);
+  process.on('SIGINT', early);
   try {
     env = readEnv();
     logger = createLogger(env);
@@ -186,18 +182,21 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const log = logger;
+  process.off('SIGTERM', early);
+  process.off('SIGINT', early);
+  const log = logger!;
+  const server = running!;
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) {
       // A second Ctrl-C: stop waiting for in-flight requests, but still close the database cleanly.
       log.warn({ signal }, 'second signal: closing all connections now');
-      running.server.closeAllConnections();
+      server.server.closeAllConnections();
       return;
     }
     signalled = true;
     log.info({ signal }, 'shutting down: finishing in-flight requests');
-    running.close().then(
+    server.close().then(
       () => {
         log.info('stopped');
         process.exit(0);
@@ -210,6 +209,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  if (stopRequested) onSignal(stopRequested);
 }
 
 function isEntryPoint(): boolean {

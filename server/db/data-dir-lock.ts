@@ -180,3 +180,33 @@ export function describePostgresUrl(url: string): string {
     return 'DATABASE_URL';
   }
 }
+
+/** The root cause of an error (drizzle wraps driver errors in `cause`). */
+export function rootCause(error: unknown): unknown {
+  let current = error;
+  for (let i = 0; i < 10 && current instanceof Error && current.cause instanceof Error; i++) current = current.cause;
+  return current;
+}
+
+/**
+ * One clear line for a database that cannot be used (PostgreSQL down, unknown host, bad
+ * credentials, no such database, the data directory in use); undefined for anything else.
+ */
+export function describeDatabaseError(error: unknown, env: Pick<Env, 'DATABASE_URL'>): string | undefined {
+  if (error instanceof DataDirInUseError) return error.message;
+  if (!env.DATABASE_URL) return undefined;
+  const cause = rootCause(error);
+  const first = cause instanceof AggregateError ? cause.errors[0] : cause;
+  const code = (first as NodeJS.ErrnoException | undefined)?.code;
+  const message = first instanceof Error ? first.message : String(first);
+  const where = describePostgresUrl(env.DATABASE_URL);
+  if (code === 'ECONNREFUSED' || code === 'ETIMEDOUT' || code === 'CONNECT_TIMEOUT') {
+    return `cannot reach PostgreSQL at ${where} (DATABASE_URL): ${code}. Is it running?`;
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return `cannot resolve the PostgreSQL host of DATABASE_URL (${where}): ${code}. Check DATABASE_URL.`;
+  }
+  // PostgreSQL's own error classes: 28 = authentication, 3D000 = no such database, 42501 = permission.
+  if (typeof code === 'string' && /^(28|3D|42501)/.test(code)) return `PostgreSQL at ${where} (DATABASE_URL) refused: ${message}`;
+  return undefined;
+}
