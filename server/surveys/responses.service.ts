@@ -1,0 +1,134 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Database } from '../db/client.ts';
+import { feedback, surveys } from '../db/tables/index.ts';
+import type { Transaction } from '../db/transaction.ts';
+import { payloadHash, replayOrConflict } from '../intake/idempotency.ts';
+import { customerForToken, submissionEnvelope } from '../intake/submission.ts';
+import { CareloopError, NotFoundError } from '../shared/errors.ts';
+import { parseInput } from '../shared/validate.ts';
+import type { SiteRow } from '../sites/sites.service.ts';
+import { canonicalLocale } from './locales.ts';
+import { checkAnswers } from './surveys.answers.ts';
+import { surveyLimits } from './surveys.input.ts';
+import type { StoredQuestion } from './surveys.questions.ts';
+import type { SurveyRow } from './surveys.service.ts';
+
+const publicSurveyQuery = (db: Database) =>
+  db
+    .select()
+    .from(surveys)
+    .where(
+      and(
+        eq(surveys.orgId, sql.placeholder('orgId')),
+        eq(surveys.key, sql.placeholder('key')),
+        eq(surveys.status, 'active'),
+      ),
+    )
+    .limit(1)
+    .prepare('public_survey_by_key');
+
+const preparedByDb = new WeakMap<Database, ReturnType<typeof publicSurveyQuery>>();
+
+/** The active survey with this key in the org, for widgets; undefined for any other. */
+export async function findActiveSurvey(db: Database, orgId: string, key: string): Promise<SurveyRow | undefined> {
+  if (key.length > surveyLimits.keyLength) return undefined;
+  let prepared = preparedByDb.get(db);
+  if (!prepared) {
+    prepared = publicSurveyQuery(db);
+    preparedByDb.set(db, prepared);
+  }
+  const [row] = await prepared.execute({ orgId, key });
+  return row;
+}
+
+const submitInput = z.object({
+  surveyKey: z.string().min(1, 'must not be empty').max(surveyLimits.keyLength, `must be at most ${surveyLimits.keyLength} characters`),
+  answers: z
+    .array(z.object({ questionId: z.string().max(surveyLimits.idLength * 2, 'is too long'), value: z.unknown() }))
+    .max(surveyLimits.questions, `must have at most ${surveyLimits.questions} answers`),
+  ...submissionEnvelope,
+});
+
+export interface Receipt {
+  id: string;
+  createdAt: string;
+}
+
+/**
+ * The survey a response is checked against. `for key share` is the lock the foreign key takes
+ * anyway when the row is inserted; taken here, it also makes an updateSurvey (which locks the
+ * row for update) wait for this response, or this response wait for the updated questions.
+ */
+async function surveyForResponse(tx: Transaction, orgId: string, key: string) {
+  const [row] = await tx
+    .select({ id: surveys.id, kind: surveys.kind, questions: surveys.questions })
+    .from(surveys)
+    .where(and(eq(surveys.orgId, orgId), eq(surveys.key, key), eq(surveys.status, 'active')))
+    .limit(1)
+    .for('key share')
+    .prepare('survey_for_response')
+    .execute();
+  return row;
+}
+
+async function findByIdempotencyKey(tx: Transaction, site: SiteRow, idempotencyKey: string) {
+  const [row] = await tx
+    .select({ id: feedback.id, createdAt: feedback.createdAt, payloadHash: feedback.payloadHash })
+    .from(feedback)
+    .where(and(eq(feedback.orgId, site.orgId), eq(feedback.siteId, site.id), eq(feedback.idempotencyKey, idempotencyKey)))
+    .limit(1);
+  return row;
+}
+
+/**
+ * Stores a survey response from a widget, once per idempotency key. The payload hash covers
+ * what the client sent, with the customer as resolved from the token (a refreshed token for
+ * the same customer is the same payload), and not the survey's current questions: a retry of a
+ * stored response still gets its receipt after the survey changed or was archived.
+ */
+export async function submitSurveyResponse(db: Database, site: SiteRow, raw: unknown): Promise<Receipt> {
+  const input = parseInput(submitInput, raw);
+  const orgId = site.orgId;
+  const context = input.context && Object.keys(input.context).length > 0 ? input.context : null;
+  const locale = input.locale ? (canonicalLocale(input.locale) ?? input.locale) : null;
+  return db.transaction(async (tx) => {
+    const customerId = await customerForToken(tx, site, input.customerToken);
+    const hash = payloadHash({ surveyKey: input.surveyKey, answers: input.answers, context, locale, customerId });
+    const replay = async (failure: CareloopError) => {
+      const existing = await findByIdempotencyKey(tx, site, input.idempotencyKey);
+      if (existing) return replayOrConflict(existing, hash);
+      throw failure;
+    };
+    const survey = await surveyForResponse(tx, orgId, input.surveyKey);
+    if (!survey) return replay(new NotFoundError('Survey', input.surveyKey));
+    let checked;
+    try {
+      checked = checkAnswers(survey.kind, survey.questions as StoredQuestion[], input.answers);
+    } catch (error) {
+      if (error instanceof CareloopError) return replay(error);
+      throw error;
+    }
+    const [row] = await tx
+      .insert(feedback)
+      .values({
+        orgId,
+        siteId: site.id,
+        kind: 'survey_response',
+        surveyId: survey.id,
+        customerId,
+        answers: checked.answers,
+        score: checked.score,
+        context,
+        locale,
+        idempotencyKey: input.idempotencyKey,
+        payloadHash: hash,
+      })
+      .onConflictDoNothing({ target: [feedback.orgId, feedback.siteId, feedback.idempotencyKey] })
+      .returning({ id: feedback.id, createdAt: feedback.createdAt })
+      .prepare('insert_survey_response')
+      .execute();
+    if (row) return row;
+    return replayOrConflict((await findByIdempotencyKey(tx, site, input.idempotencyKey))!, hash);
+  });
+}

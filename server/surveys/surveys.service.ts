@@ -1,0 +1,139 @@
+import { and, eq, ne, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { feedback, surveys, type SurveyQuestion } from '../db/tables/index.ts';
+import type { Executor } from '../db/transaction.ts';
+import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../shared/errors.ts';
+import { uniqueViolation } from '../shared/unique-violation.ts';
+import { parseInput } from '../shared/validate.ts';
+import { createSurveyInput, updateSurveyInput } from './surveys.input.ts';
+import { buildQuestions, shapeIssues, type StoredQuestion } from './surveys.questions.ts';
+
+export type SurveyRow = typeof surveys.$inferSelect;
+export type SurveyStatus = SurveyRow['status'];
+
+export interface SurveyFilter {
+  status?: SurveyStatus | null;
+}
+
+/** The list filter as SQL over `table`, which may be the alias the relational query gives it. */
+export function surveyFilterSql(table: typeof surveys, orgId: string, filter: SurveyFilter = {}): SQL {
+  return and(eq(table.orgId, orgId), filter.status ? eq(table.status, filter.status) : undefined)!;
+}
+
+export function countSurveys(db: Database, orgId: string, filter?: SurveyFilter): Promise<number> {
+  return db.$count(surveys, surveyFilterSql(surveys, orgId, filter));
+}
+
+function throwIfAny(issues: FieldIssue[]): void {
+  if (issues.length > 0) throw new ValidationError(issues);
+}
+
+const keyTaken = () => new ConflictError('Another survey of this organization already has this key', 'key');
+
+/** A concurrent writer can slip past the key check; the unique index still names the field. */
+async function withKeyConflict<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (uniqueViolation(error)?.constraint?.includes('key')) throw keyTaken();
+    throw error;
+  }
+}
+
+async function assertKeyFree(tx: Executor, orgId: string, key: string, ownerId?: string): Promise<void> {
+  const [holder] = await tx
+    .select({ id: surveys.id })
+    .from(surveys)
+    .where(and(eq(surveys.orgId, orgId), eq(surveys.key, key), ownerId ? ne(surveys.id, ownerId) : undefined))
+    .limit(1);
+  if (holder) throw keyTaken();
+}
+
+export async function createSurvey(db: Database, orgId: string, raw: unknown): Promise<SurveyRow> {
+  const input = parseInput(createSurveyInput, raw);
+  const issues: FieldIssue[] = [];
+  const questions = buildQuestions(input.questions, input.defaultLocale, [], false, issues);
+  throwIfAny(issues);
+  throwIfAny(shapeIssues({ ...input, questions }, { title: true, thankYou: true, questions: true }));
+  return withKeyConflict(() =>
+    db.transaction(async (tx) => {
+      await assertKeyFree(tx, orgId, input.key);
+      const [row] = await tx
+        .insert(surveys)
+        .values({ ...input, orgId, questions: questions as SurveyQuestion[] })
+        .returning();
+      return row!;
+    }),
+  );
+}
+
+/** Whether any response refers to the survey: then its question and option ids must stay valid. */
+async function hasResponses(tx: Executor, orgId: string, surveyId: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: feedback.id })
+    .from(feedback)
+    .where(and(eq(feedback.orgId, orgId), eq(feedback.surveyId, surveyId)))
+    .limit(1);
+  return row !== undefined;
+}
+
+/**
+ * Absent fields are kept. The row is locked first: a response being stored takes a key-share
+ * lock on it (see responses.service.ts), so either that response is visible to hasResponses or
+ * it waits and is checked against the new questions.
+ */
+export async function updateSurvey(db: Database, orgId: string, id: string, raw: unknown): Promise<SurveyRow> {
+  const input = parseInput(updateSurveyInput, raw);
+  return withKeyConflict(() =>
+    db.transaction(async (tx) => {
+      const [current] = await tx
+        .select()
+        .from(surveys)
+        .where(and(eq(surveys.orgId, orgId), eq(surveys.id, id)))
+        .limit(1)
+        .for('update');
+      if (!current) throw new NotFoundError('Survey', id);
+      const defaultLocale = input.defaultLocale ?? current.defaultLocale;
+      const issues: FieldIssue[] = [];
+      const questions = input.questions
+        ? buildQuestions(input.questions, defaultLocale, current.questions, await hasResponses(tx, orgId, id), issues)
+        : (current.questions as StoredQuestion[]);
+      throwIfAny(issues);
+      const next = {
+        kind: input.kind ?? current.kind,
+        defaultLocale,
+        title: input.title ?? current.title,
+        thankYou: input.thankYou === undefined ? current.thankYou : input.thankYou,
+        questions,
+      };
+      const given = { title: !!input.title, thankYou: input.thankYou !== undefined, questions: !!input.questions };
+      throwIfAny(shapeIssues(next, given));
+      if (input.key && input.key !== current.key) await assertKeyFree(tx, orgId, input.key, id);
+      const [row] = await tx
+        .update(surveys)
+        .set({
+          ...next,
+          questions: questions as SurveyQuestion[],
+          key: input.key ?? current.key,
+          status: input.status ?? current.status,
+          updatedAt: sql`now()`,
+        })
+        .where(and(eq(surveys.orgId, orgId), eq(surveys.id, id)))
+        .returning();
+      return row!;
+    }),
+  );
+}
+
+/** Archived surveys are hidden from widgets and refuse responses; their responses remain. */
+export async function archiveSurvey(db: Database, orgId: string, id: string): Promise<SurveyRow> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(surveys)
+      .set({ status: 'archived', updatedAt: sql`now()` })
+      .where(and(eq(surveys.orgId, orgId), eq(surveys.id, id)))
+      .returning();
+    if (!row) throw new NotFoundError('Survey', id);
+    return row;
+  });
+}
