@@ -86,7 +86,7 @@ function isRunning(server: ServerProcess): boolean {
   return server.child.exitCode === null && server.child.signalCode === null;
 }
 
-describe('the server on embedded PGlite', () => {
+describe('the server on embedded PGlite', { timeout: 90_000 }, () => {
   const data = tempDir('server');
   const env = { CARELOOP_DATA_DIR: data.dir };
   afterAll(() => data.remove());
@@ -143,7 +143,7 @@ describe('the server on embedded PGlite', () => {
 
       const idle = await idleKeepAliveConnection(server.port);
       const slow = slowRequest(server.port, demoKey, '{ organization { slug } }');
-      await sleep(200); // the server has the request's headers: it is in flight
+      await sleep(500); // the server has accepted the connection and read the headers: it is in flight
       const signalledAt = Date.now();
       server.child.kill('SIGTERM');
       await idle.closed; // idle keep-alive connections are closed at once
@@ -171,7 +171,7 @@ describe('the server on embedded PGlite', () => {
   it('a request that never finishes is cut after SHUTDOWN_TIMEOUT_MS, and the process still exits 0', async () => {
     const server = await startServerProcess({ ...env, SHUTDOWN_TIMEOUT_MS: '500' });
     const stuck = slowRequest(server.port, demoKey, '{ organization { slug } }');
-    await sleep(200);
+    await sleep(500);
     server.child.kill('SIGTERM');
     await expect(stuck.response).rejects.toThrow();
     const exit = await server.exited;
@@ -189,7 +189,7 @@ describe('startup failures', () => {
   });
 });
 
-describe.runIf(process.env.TEST_DATABASE_URL)('the server on PostgreSQL (TEST_DATABASE_URL)', () => {
+describe.runIf(process.env.TEST_DATABASE_URL)('the server on PostgreSQL (TEST_DATABASE_URL)', { timeout: 90_000 }, () => {
   let database: ThrowawayPostgres;
   beforeAll(async () => {
     database = (await createPostgresDatabase())!;

@@ -1,0 +1,31 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { countActiveKeys, listApiKeys } from '../../server/organizations/organizations.service.ts';
+import { organizations } from '../../server/db/tables/index.ts';
+import { seedDemo } from '../../server/seed.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database?.destroy());
+
+it('seeds the demo organization and a full-scope key once, on an empty database only', async () => {
+  const seeded = await seedDemo(database.db);
+  expect(seeded?.organization).toMatchObject({ name: 'Demo', slug: 'demo' });
+  expect(seeded?.apiKey.key).toMatch(/^sk_[A-Za-z0-9_-]{43}$/);
+  expect(seeded?.apiKey.row.scopes).toEqual(['read', 'write', 'admin']);
+  const [stored] = await listApiKeys(database.db, seeded!.organization.id);
+  expect(stored!.keyHash).not.toContain(seeded!.apiKey.key.slice(3));
+
+  expect(await seedDemo(database.db)).toBeUndefined();
+  expect(await database.db.$count(organizations)).toBe(1);
+  expect(await countActiveKeys(database.db, seeded!.organization.id)).toBe(1);
+});
+
+it('two instances seeding one empty database at once create one demo organization', async () => {
+  await database.db.delete(organizations); // empty again (keys cascade)
+  const results = await Promise.all([seedDemo(database.db), seedDemo(database.db), seedDemo(database.db)]);
+  expect(results.filter(Boolean)).toHaveLength(1);
+  expect(await database.db.$count(organizations)).toBe(1);
+});
