@@ -29,6 +29,7 @@ export const Feedback = builder.drizzleNode('feedback', {
   fields: (t) => ({
     kind: t.expose('kind', { type: FeedbackKind }),
     customer: t.relation('customer', { nullable: true, description: 'Only when a valid customer token identified them.' }),
+    survey: t.relation('survey', { nullable: true, description: 'The survey answered; null for a resolution check.' }),
     siteId: t.exposeID('siteId', { nullable: true, description: 'The site whose widget sent it.' }),
     subject: t.exposeString('subject', {
       nullable: true,
@@ -104,7 +105,8 @@ builder.queryFields((t) => ({
 builder.drizzleObjectField('customers', 'feedback', (t) =>
   t.relatedConnection('feedback', {
     description: "This customer's survey responses and resolution checks, newest first.",
-    query: { orderBy: { createdAt: 'desc', id: 'desc' } },
+    // The org condition is redundant for correct data but lets (org_id, customer_id, created_at) serve the read.
+    query: (_args, ctx) => ({ where: { orgId: orgIdOf(ctx) }, orderBy: { createdAt: 'desc', id: 'desc' } }),
     totalCount: true,
   }, { name: 'CustomerFeedbackConnection' }, { name: 'CustomerFeedbackEdge' }),
 );

@@ -6,23 +6,22 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { expect } from 'vitest';
+import { persistedOperation } from '../../server/http/persisted-operations.ts';
 import { dataOf, type Caller, type TestSite } from '../helpers/api.ts';
 
 export type Json = Record<string, any>;
 
-export const SUBMIT_CHECK = `mutation($input: SubmitResolutionCheckInput!) {
-  submitResolutionCheck(input: $input) {
-    __typename
-    ... on MutationSubmitResolutionCheckSuccess { data { id receivedAt } }
-    ... on ValidationError { message issues { path message } }
-    ... on ConflictError { field message }
-    ... on NotFoundError { entity message }
-  } }`;
+/**
+ * The widget's own operation from widgets/persisted-operations.json: a site key may run nothing
+ * else, so the tests send exactly what <careloop-did-this-solve> sends.
+ */
+export const SUBMIT_CHECK = persistedOperation('SubmitResolutionCheck').document;
 
 export const FEEDBACK_FIELDS = `id kind subject solved reason comment agentRating score locale createdAt siteId
   answers { questionId value }
   context { pageUrl subject agentId touchpointId complaintReference }
-  customer { id externalId name }`;
+  customer { id externalId name }
+  survey { id key }`;
 
 /** A minimal valid resolution check; override any field. */
 export const check = (overrides: Json = {}): Json => ({

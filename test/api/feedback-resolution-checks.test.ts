@@ -55,6 +55,7 @@ describe('a stored check', () => {
       locale: 'zh-CN',
       siteId: site.id,
       customer: null,
+      survey: null,
       answers: [],
       score: null,
       context: { pageUrl: 'https://shop.example.com/help/42', agentId: 'agent-7', touchpointId: 'tp-1', subject: null, complaintReference: null },
