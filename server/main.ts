@@ -121,6 +121,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
           clearInterval(sweep);
           clearTimeout(timer);
         }
+        // Background work yoga was asked to wait for (waitUntil) and plugins' onDispose (their
+        // own connections) finish before the database goes away.
+        await yoga.dispose();
         await database.close();
       })());
 
