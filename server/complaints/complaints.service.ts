@@ -1,0 +1,266 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import { registerCustomerLink } from '../customers/customer-links.ts';
+import type { Database } from '../db/client.ts';
+import { complaintEvents, complaints, complaintStatuses, type SubmissionContext } from '../db/tables/index.ts';
+import type { Executor } from '../db/transaction.ts';
+import { payloadHash, replayOrConflict } from '../intake/idempotency.ts';
+import { customerForToken } from '../intake/submission.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import { parseInput } from '../shared/validate.ts';
+import type { SiteRow } from '../sites/sites.service.ts';
+import {
+  decoyCodes,
+  hashTrackingToken,
+  normalizeReference,
+  randomReference,
+  trackingTokenFor,
+  trackingTokenMatches,
+} from './complaint-codes.ts';
+import { fileComplaintInput, MIN_ELAPSED_MS, type FileComplaintInput } from './complaints.input.ts';
+
+// Merging customers moves their complaints; exporting a customer includes them.
+registerCustomerLink({ name: 'complaints', table: complaints, orgId: complaints.orgId, customerId: complaints.customerId });
+
+export type ComplaintStatusValue = (typeof complaintStatuses)[number];
+export type ComplaintRow = typeof complaints.$inferSelect;
+
+export interface FiledComplaint {
+  reference: string;
+  trackingToken: string;
+  status: ComplaintStatusValue;
+  createdAt: string;
+}
+
+/** Swappable so a test can force a reference collision; production always draws at random. */
+export const referenceSource = { next: randomReference };
+const REFERENCE_ATTEMPTS = 5;
+
+/**
+ * Files a complaint from a widget. The complaint and its first history event ('filed', public)
+ * are written by one statement; with a customer token, the customer lookup (or stub) shares a
+ * transaction with it, so a bad token or a failed insert leaves nothing behind.
+ */
+export async function fileComplaint(db: Database, site: SiteRow, raw: unknown): Promise<FiledComplaint> {
+  const input = parseInput(fileComplaintInput, raw, ['input']);
+  // Honeypot: people never see the `website` field, so a value means a bot. It gets a receipt
+  // that looks real (status NEW, a well-formed reference and token) and nothing is stored:
+  // a bot told "refused" would learn to leave the field empty. Checked after validation, so a
+  // bot sees exactly what a person sending the same fields would see, and before the time
+  // check and the customer token, so the honeypot alone decides.
+  if (input.website) return { ...decoyCodes(site.identitySecret, input.idempotencyKey), status: 'new', createdAt: new Date().toISOString() };
+  if (input.elapsedMs < MIN_ELAPSED_MS) {
+    throw ValidationError.single(
+      ['input', 'elapsedMs'],
+      'the form was sent too quickly: please take a moment to describe what happened, then send it again',
+    );
+  }
+  if (!input.customerToken) return insertOrReplay(db, site, input, null, preparedInsert(db));
+  return db.transaction(async (tx) => {
+    const customerId = await customerForToken(tx, site, input.customerToken);
+    return insertOrReplay(tx, site, input, customerId, insertStatement(tx));
+  });
+}
+
+/**
+ * One statement: the complaint (ON CONFLICT DO NOTHING, which covers both the idempotency key
+ * and the reference) and, only if it was inserted, its 'filed' event. Every value is a
+ * placeholder, so the plan is made once per connection.
+ */
+function insertStatement(db: Executor) {
+  const p = (name: string) => sql.placeholder(name);
+  const inserted = db.$with('inserted').as(
+    db
+      .insert(complaints)
+      .values({
+        id: p('id'),
+        orgId: p('orgId'),
+        siteId: p('siteId'),
+        reference: p('reference'),
+        trackingTokenHash: p('trackingTokenHash'),
+        category: p('category'),
+        description: p('description'),
+        desiredOutcome: p('desiredOutcome'),
+        contact: p('contact'),
+        customerId: p('customerId'),
+        context: p('context'),
+        locale: p('locale'),
+        idempotencyKey: p('idempotencyKey'),
+        payloadHash: p('payloadHash'),
+      })
+      .onConflictDoNothing()
+      .returning({ id: complaints.id, orgId: complaints.orgId, category: complaints.category, createdAt: complaints.createdAt }),
+  );
+  return db
+    .with(inserted)
+    .insert(complaintEvents)
+    .select((qb) =>
+      qb
+        .select({
+          orgId: inserted.orgId,
+          complaintId: inserted.id,
+          type: sql<string>`'filed'`.as('type'),
+          public: sql<boolean>`true`.as('public'),
+          data: sql<Record<string, unknown>>`jsonb_build_object('category', ${inserted.category})`.as('data'),
+          createdAt: inserted.createdAt,
+        })
+        .from(inserted),
+    )
+    .returning({ createdAt: complaintEvents.createdAt })
+    .prepare('file_complaint');
+}
+
+type InsertStatement = ReturnType<typeof insertStatement>;
+
+/** A statement prepared on the database runs on the pool only; the token path prepares its own on the transaction. */
+const preparedByDb = new WeakMap<Database, InsertStatement>();
+
+function preparedInsert(db: Database): InsertStatement {
+  let prepared = preparedByDb.get(db);
+  if (!prepared) {
+    prepared = insertStatement(db);
+    preparedByDb.set(db, prepared);
+  }
+  return prepared;
+}
+
+async function insertOrReplay(
+  db: Executor,
+  site: SiteRow,
+  input: FileComplaintInput,
+  customerId: string | null,
+  insert: InsertStatement,
+): Promise<FiledComplaint> {
+  const context: SubmissionContext | null = input.context && Object.keys(input.context).length ? input.context : null;
+  // What the complaint says, nulls spelled out so "absent" and "null" hash alike. Not the
+  // honeypot or elapsedMs (they differ between a first try and a retry after a reload), and the
+  // customer rather than the token (which is re-signed and expires).
+  const payload = {
+    category: input.category,
+    description: input.description,
+    desiredOutcome: input.desiredOutcome ?? null,
+    contact: input.contact ?? null,
+    customerId,
+    context,
+    locale: input.locale ?? null,
+  };
+  const hash = payloadHash(payload);
+  for (let attempt = 0; attempt < REFERENCE_ATTEMPTS; attempt++) {
+    const id = randomUUID();
+    const reference = referenceSource.next();
+    const trackingToken = trackingTokenFor(site.identitySecret, id, input.idempotencyKey);
+    const [created] = await insert.execute({
+      ...payload,
+      id,
+      orgId: site.orgId,
+      siteId: site.id,
+      reference,
+      trackingTokenHash: hashTrackingToken(trackingToken),
+      idempotencyKey: input.idempotencyKey,
+      payloadHash: hash,
+    });
+    if (created) return { reference, trackingToken, status: 'new', createdAt: created.createdAt };
+    // ON CONFLICT waited for a concurrent first writer to commit, so its row is visible here.
+    const existing = await findByIdempotencyKey(db, site, input.idempotencyKey);
+    if (existing) return replay(site, replayOrConflict(existing, hash), input.idempotencyKey);
+    // No row holds the key, so the conflict was the reference (about 1 in 10^11 per complaint
+    // already filed): draw another.
+  }
+  throw new Error(`no free complaint reference after ${REFERENCE_ATTEMPTS} attempts`);
+}
+
+function findByIdempotencyKey(db: Executor, site: SiteRow, idempotencyKey: string) {
+  return db
+    .select({
+      id: complaints.id,
+      reference: complaints.reference,
+      trackingTokenHash: complaints.trackingTokenHash,
+      status: complaints.status,
+      createdAt: complaints.createdAt,
+      payloadHash: complaints.payloadHash,
+    })
+    .from(complaints)
+    .where(and(eq(complaints.orgId, site.orgId), eq(complaints.siteId, site.id), eq(complaints.idempotencyKey, idempotencyKey)))
+    .limit(1)
+    .then((rows) => rows[0]);
+}
+
+/**
+ * A retry of the same filing: the same reference and, derived again, the same token. The
+ * status is the complaint's current one. If the site's identity secret was rotated since, the
+ * token can no longer be derived, and a token that does not work is worse than a clear error.
+ */
+function replay(
+  site: SiteRow,
+  existing: NonNullable<Awaited<ReturnType<typeof findByIdempotencyKey>>>,
+  idempotencyKey: string,
+): FiledComplaint {
+  const trackingToken = trackingTokenFor(site.identitySecret, existing.id, idempotencyKey);
+  if (!trackingTokenMatches(trackingToken, existing.trackingTokenHash)) {
+    throw new ConflictError(
+      `This complaint was already filed as ${existing.reference}; its tracking token cannot be shown again since the site's keys were rotated`,
+      'idempotencyKey',
+    );
+  }
+  return { reference: existing.reference, trackingToken, status: existing.status, createdAt: existing.createdAt };
+}
+
+export interface ComplaintStatusView {
+  reference: string;
+  status: ComplaintStatusValue;
+  category: ComplaintRow['category'];
+  createdAt: string;
+  updatedAt: string;
+  timeline: { type: string; at: string; status: ComplaintStatusValue | null }[];
+}
+
+const REFERENCE_INPUT_MAX = 64;
+const TOKEN_INPUT_MAX = 256;
+
+/**
+ * What the customer may see of their complaint, given its reference and tracking token. An
+ * unknown reference, a complaint of another organization and a wrong token are one and the
+ * same NotFoundError, and cost the same hash comparison, so a guess learns nothing.
+ */
+export async function complaintStatus(
+  db: Database,
+  site: SiteRow,
+  reference: string,
+  trackingToken: string,
+): Promise<ComplaintStatusView> {
+  if (reference.length > REFERENCE_INPUT_MAX) throw ValidationError.single(['reference'], `must be at most ${REFERENCE_INPUT_MAX} characters`);
+  if (trackingToken.length > TOKEN_INPUT_MAX) throw ValidationError.single(['trackingToken'], `must be at most ${TOKEN_INPUT_MAX} characters`);
+  const normalized = normalizeReference(reference);
+  const row = normalized
+    ? await db.query.complaints.findFirst({
+        columns: { reference: true, trackingTokenHash: true, status: true, category: true, createdAt: true, updatedAt: true },
+        where: { orgId: site.orgId, reference: normalized },
+        with: {
+          events: {
+            columns: { type: true, data: true, createdAt: true },
+            where: { public: true },
+            orderBy: { createdAt: 'asc', id: 'asc' },
+          },
+        },
+      })
+    : undefined;
+  if (!trackingTokenMatches(trackingToken, row?.trackingTokenHash) || !row) throw new NotFoundError('Complaint');
+  return {
+    reference: row.reference,
+    status: row.status,
+    category: row.category,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    timeline: row.events.map((event) => ({ type: event.type, at: event.createdAt, status: statusAfter(event) })),
+  };
+}
+
+/**
+ * The status an event left the complaint in, for the customer's timeline: `data.status` when an
+ * event records one (the lifecycle's convention), NEW for the filing itself, else none.
+ */
+function statusAfter(event: { type: string; data: Record<string, unknown> }): ComplaintStatusValue | null {
+  const status = event.data.status;
+  if (typeof status === 'string' && (complaintStatuses as readonly string[]).includes(status)) return status as ComplaintStatusValue;
+  return event.type === 'filed' ? 'new' : null;
+}
