@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { expect } from 'vitest';
+import { persistedOperation } from '../../server/http/persisted-operations.ts';
 import { dataOf, type Caller, type TestSite } from '../helpers/api.ts';
 
 export type Json = Record<string, any>;
@@ -86,20 +87,24 @@ export async function createdSurvey(caller: Caller, input: Json): Promise<Json> 
   return ok(await surveysOf(caller).create(input));
 }
 
-export const PUBLIC_SURVEY = 'key kind locale title thankYou questions { id type label required options { id label } }';
+/**
+ * The widget's own operations from widgets/persisted-operations.json: a site key may run
+ * nothing else, so the tests send exactly what <careloop-survey> sends.
+ */
+export const PUBLIC_SURVEY = persistedOperation('PublicSurvey').document;
+export const SUBMIT_RESPONSE = persistedOperation('SubmitSurveyResponse').document;
 
 export function widgetOf(caller: Caller) {
   return {
     async survey(key: string, locale?: string | null): Promise<Json | null> {
-      const query = `query($key: String!, $locale: String) { publicSurvey(key: $key, locale: $locale) { ${PUBLIC_SURVEY} } }`;
-      return dataOf(await caller.gql(query, { key, locale })).publicSurvey;
+      const survey = dataOf(await caller.gql(PUBLIC_SURVEY, { key, locale })).publicSurvey;
+      if (survey) delete survey.__typename;
+      return survey;
     },
     /** Submits a response; `input` may override every field, idempotencyKey is fresh by default. */
     async submit(surveyKey: string, answers: Json[], input: Json = {}): Promise<Json> {
-      const query = `mutation($input: SubmitSurveyResponseInput!) { submitSurveyResponse(input: $input) {
-        ${result('MutationSubmitSurveyResponseSuccess', '{ id receivedAt }')} } }`;
       const vars = { input: { surveyKey, answers, idempotencyKey: randomUUID(), ...input } };
-      return dataOf(await caller.gql(query, vars)).submitSurveyResponse;
+      return dataOf(await caller.gql(SUBMIT_RESPONSE, vars)).submitSurveyResponse;
     },
   };
 }

@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApi, type TestApi, type TestSite } from '../helpers/api.ts';
+import { PUBLIC_SURVEY, createdSurvey, ok, question, surveyInput, surveysOf, texts, uniqueKey, widgetOf, type Json } from './surveys-fixtures.ts';
+
+let api: TestApi;
+let site: TestSite;
+let widget: ReturnType<typeof widgetOf>;
+beforeAll(async () => {
+  api = await createTestApi();
+  site = await api.createSite();
+  widget = widgetOf(api.withSite(site.publishableKey, site.origin));
+  await createdSurvey(
+    api.asA,
+    surveyInput('bilingual', {
+      kind: 'CSAT',
+      questions: [
+        { id: 'score', type: 'RATING', required: true, labels: texts({ en: 'Rate us', 'zh-CN': '请评分', zh: '评分' }) },
+        {
+          id: 'why',
+          type: 'SINGLE_CHOICE',
+          labels: texts({ en: 'Why?', 'zh-CN': '为什么?' }),
+          options: [
+            { id: 'price', labels: texts({ en: 'Price', 'zh-CN': '价格' }) },
+            { id: 'speed', labels: texts({ en: 'Speed' }) },
+          ],
+        },
+      ],
+    }),
+  );
+});
+afterAll(() => api.close());
+
+describe('publicSurvey', () => {
+  it('returns what a widget renders, in the default locale without a locale', async () => {
+    expect(await widget.survey('bilingual')).toEqual({
+      key: 'bilingual',
+      kind: 'CSAT',
+      locale: 'en',
+      title: 'How did we do?',
+      thankYou: 'Thank you for your feedback',
+      questions: [
+        { id: 'score', type: 'RATING', label: 'Rate us', required: true, options: [] },
+        {
+          id: 'why',
+          type: 'SINGLE_CHOICE',
+          label: 'Why?',
+          required: false,
+          options: [
+            { id: 'price', label: 'Price' },
+            { id: 'speed', label: 'Speed' },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('serves the requested locale, each missing text falling back to the default', async () => {
+    const zh = await widget.survey('bilingual', 'zh-CN');
+    expect(zh).toMatchObject({ locale: 'zh-CN', title: '我们做得怎么样?', thankYou: '感谢您的反馈' });
+    expect(zh!.questions.map((q: Json) => q.label)).toEqual(['请评分', '为什么?']);
+    expect(zh!.questions[1].options.map((o: Json) => o.label)).toEqual(['价格', 'Speed']);
+    // Tags are matched case-insensitively.
+    expect((await widget.survey('bilingual', 'zh-cn'))!.locale).toBe('zh-CN');
+  });
+
+  it('tries the language before the default: zh-CN -> zh -> default', async () => {
+    const survey = await createdSurvey(
+      api.asA,
+      surveyInput(uniqueKey(), {
+        title: texts({ en: 'Title', zh: '标题' }),
+        thankYou: null,
+        questions: [{ type: 'TEXT', labels: texts({ en: 'Q', zh: '问' }) }],
+      }),
+    );
+    for (const locale of ['zh-CN', 'zh-TW', 'zh-Hant-TW', 'zh']) {
+      expect(await widget.survey(survey.key, locale), locale).toMatchObject({ locale: 'zh', title: '标题', thankYou: null });
+    }
+    for (const locale of ['fr', 'en-GB', 'not a tag', '', 'x'.repeat(300)]) {
+      expect(await widget.survey(survey.key, locale), locale).toMatchObject({ locale: 'en', title: 'Title' });
+    }
+  });
+
+  it('leaves out retired questions and options', async () => {
+    const survey = await createdSurvey(
+      api.asA,
+      surveyInput(uniqueKey(), { questions: [question('TEXT', 'Keep', { id: 'keep' }), question('TEXT', 'Drop', { id: 'drop' })] }),
+    );
+    const submitted = await widget.submit(survey.key, [{ questionId: 'drop', value: 'old answer' }]);
+    ok(submitted);
+    ok(await surveysOf(api.asA).update(survey.id, { questions: [question('TEXT', 'Keep', { id: 'keep' })] }));
+    const view = await widget.survey(survey.key);
+    expect(view!.questions.map((q: Json) => q.id)).toEqual(['keep']);
+  });
+
+  it('is null for an unknown key, a draft and an archived survey', async () => {
+    expect(await widget.survey('no-such-survey')).toBeNull();
+    const draft = await createdSurvey(api.asA, surveyInput(uniqueKey(), { status: 'DRAFT' }));
+    expect(await widget.survey(draft.key)).toBeNull();
+    const archived = await createdSurvey(api.asA, surveyInput(uniqueKey()));
+    expect(await widget.survey(archived.key)).not.toBeNull();
+    ok(await surveysOf(api.asA).archive(archived.id));
+    expect(await widget.survey(archived.key)).toBeNull();
+    // Activating the draft shows it.
+    ok(await surveysOf(api.asA).update(draft.id, { status: 'ACTIVE' }));
+    expect((await widget.survey(draft.key))!.key).toBe(draft.key);
+  });
+
+  it("is null for another organization's survey, even with the same key in both", async () => {
+    const siteB = await api.createSite({ as: api.asB, allowedOrigins: ['https://b.example'] });
+    const widgetB = widgetOf(api.withSite(siteB.publishableKey, siteB.origin));
+    expect(await widgetB.survey('bilingual')).toBeNull();
+    await createdSurvey(api.asB, surveyInput('bilingual', { title: texts({ en: 'B survey' }) }));
+    expect((await widgetB.survey('bilingual'))!.title).toBe('B survey');
+    expect((await widget.survey('bilingual'))!.title).toBe('How did we do?');
+  });
+
+  it('refuses any other document from a site key', async () => {
+    const result = await api.withSite(site.publishableKey, site.origin).gql('{ publicSurvey(key: "bilingual") { key } }');
+    expect(result.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_ONLY');
+  });
+
+  it('is only for site keys: API keys and anonymous callers are refused', async () => {
+    const query = '{ publicSurvey(key: "bilingual") { key } }';
+    expect((await api.asA.gql(query)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await api.anonymous.gql(query)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a site key from an origin the site does not allow', async () => {
+    const result = await api.withSite(site.publishableKey, 'https://evil.example').gql(PUBLIC_SURVEY, { key: 'bilingual' });
+    expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(result.data ?? null).toBeNull();
+  });
+});

@@ -1,0 +1,363 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customers, feedback } from '../../server/db/tables/index.ts';
+import { createTestApi, dataOf, type TestApi, type TestSite } from '../helpers/api.ts';
+import {
+  SUBMIT_RESPONSE,
+  createdSurvey,
+  customerToken,
+  issuePaths,
+  ok,
+  question,
+  surveyInput,
+  surveysOf,
+  texts,
+  uniqueKey,
+  widgetOf,
+  type Json,
+} from './surveys-fixtures.ts';
+
+let api: TestApi;
+let site: TestSite;
+let widget: ReturnType<typeof widgetOf>;
+/** Every question type, none required (see surveyInput). */
+let all: Json;
+beforeAll(async () => {
+  api = await createTestApi();
+  site = await api.createSite();
+  widget = widgetOf(api.withSite(site.publishableKey, site.origin));
+  all = await createdSurvey(api.asA, surveyInput('all-types'));
+});
+afterAll(() => api.close());
+
+const rowsOf = (surveyId: string) => api.db.db.$count(feedback, eq(feedback.surveyId, surveyId));
+const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
+const one = (questionId: string, value: unknown) => [{ questionId, value }];
+
+describe('answers are checked against the question type', () => {
+  const cases: [string, unknown[], unknown[]][] = [
+    ['rating', [1, 3, 5], [0, 6, 2.5, '3', true, [3], -1]],
+    ['nps', [0, 5, 10], [-1, 11, 9.5, '10', false]],
+    ['ces', [1, 4, 7], [0, 8, 3.1, '7', {}]],
+    ['single', ['a', 'c'], ['d', 'A', '', ['a'], 1, true]],
+    ['multi', [['x'], ['x', 'y', 'z'], ['z', 'x']], [[], ['x', 'x'], ['x', 'w'], 'x', [1], [['x']], [null]]],
+    ['text', ['fine', 'x'.repeat(5000), '<script>alert(1)</script>', '很好'], ['x'.repeat(5001), 5, ['a'], false]],
+    ['yesno', [true, false], ['yes', 1, 0, 'true', {}]],
+  ];
+  for (const [questionId, accepted, rejected] of cases) {
+    it(`${questionId}: accepts ${JSON.stringify(accepted).slice(0, 60)} and rejects the rest`, async () => {
+      const before = await rowsOf(rawId(all.id));
+      for (const value of rejected) {
+        const result = await widget.submit('all-types', one(questionId, value));
+        expect(issuePaths(result), JSON.stringify(value)).toEqual(['input.answers.0.value']);
+      }
+      expect(await rowsOf(rawId(all.id))).toBe(before);
+      for (const value of accepted) ok(await widget.submit('all-types', one(questionId, value)));
+      expect(await rowsOf(rawId(all.id))).toBe(before + accepted.length);
+    });
+  }
+
+  it('a null value is refused before anything runs (value is JSON!)', async () => {
+    const result = await api.withSite(site.publishableKey, site.origin).gql(SUBMIT_RESPONSE, {
+      input: { surveyKey: 'all-types', answers: one('rating', null), idempotencyKey: randomUUID() },
+    });
+    expect(result.errors?.[0]?.message).toContain('input.answers[0].value');
+  });
+
+  it('stores every answer as given, with locale and context, and the response is readable', async () => {
+    const answers = [
+      { questionId: 'rating', value: 4 },
+      { questionId: 'multi', value: ['y', 'x'] },
+      { questionId: 'text', value: '<b>not html</b>' },
+      { questionId: 'yesno', value: false },
+    ];
+    const receipt = ok(
+      await widget.submit('all-types', answers, { locale: 'zh-cn', context: { pageUrl: 'https://shop.example.com/order/1', subject: '' } }),
+    );
+    expect(Date.parse(receipt.receivedAt)).not.toBeNaN();
+    const node = dataOf(
+      await api.asA.gql(`query($id: ID!) { node(id: $id) { ... on Feedback { kind score locale answers { questionId value } context { pageUrl subject } customer { id } } } }`, {
+        id: receipt.id,
+      }),
+    ).node;
+    expect(node).toEqual({
+      kind: 'SURVEY_RESPONSE',
+      score: null,
+      locale: 'zh-CN',
+      answers,
+      context: { pageUrl: 'https://shop.example.com/order/1', subject: null },
+      customer: null,
+    });
+  });
+
+  it('counts a blank text as no answer, unless the question is required', async () => {
+    const survey = await createdSurvey(
+      api.asA,
+      surveyInput(uniqueKey(), {
+        questions: [question('TEXT', 'Optional', { id: 'opt' }), question('TEXT', 'Required', { id: 'req', required: true })],
+      }),
+    );
+    expect(issuePaths(await widget.submit(survey.key, [{ questionId: 'req', value: '  ' }]))).toEqual(['input.answers.0.value']);
+    const receipt = ok(await widget.submit(survey.key, [{ questionId: 'opt', value: '' }, { questionId: 'req', value: 'yes' }]));
+    const node = dataOf(await api.asA.gql(`query($id: ID!) { node(id: $id) { ... on Feedback { answers { questionId value } } } }`, { id: receipt.id })).node;
+    expect(node.answers).toEqual([{ questionId: 'req', value: 'yes' }]);
+  });
+});
+
+describe('answers are checked against the survey', () => {
+  it('refuses unknown and duplicate question ids, and reports every issue at once', async () => {
+    const result = await widget.submit('all-types', [
+      { questionId: 'rating', value: 5 },
+      { questionId: 'nope', value: 1 },
+      { questionId: 'rating', value: 4 },
+      { questionId: 'nps', value: 11 },
+    ]);
+    expect(issuePaths(result)).toEqual(['input.answers.1.questionId', 'input.answers.2.questionId', 'input.answers.3.value']);
+  });
+
+  it('needs every required question answered', async () => {
+    const survey = await createdSurvey(
+      api.asA,
+      surveyInput(uniqueKey(), {
+        questions: [
+          question('RATING', 'Score', { id: 'score', required: true }),
+          question('YES_NO', 'Solved', { id: 'solved', required: true }),
+          question('TEXT', 'Why', { id: 'why' }),
+        ],
+      }),
+    );
+    const missing = await widget.submit(survey.key, one('why', 'because'));
+    expect(issuePaths(missing)).toEqual(['input.answers', 'input.answers']);
+    expect(missing.issues.map((i: Json) => i.message)).toEqual(['question score is required', 'question solved is required']);
+    expect(issuePaths(await widget.submit(survey.key, []))).toEqual(['input.answers', 'input.answers']);
+    // A wrong value for a required question is reported on the value only.
+    expect(issuePaths(await widget.submit(survey.key, [{ questionId: 'score', value: 9 }, { questionId: 'solved', value: true }]))).toEqual([
+      'input.answers.0.value',
+    ]);
+    ok(await widget.submit(survey.key, [{ questionId: 'solved', value: true }, { questionId: 'score', value: 2 }]));
+  });
+
+  it('checks the envelope: surveyKey, idempotencyKey, locale, context and list sizes', async () => {
+    expect(issuePaths(await widget.submit('all-types', [], { idempotencyKey: 'not-a-uuid' }))).toEqual(['input.idempotencyKey']);
+    expect(issuePaths(await widget.submit('all-types', [], { locale: 'klingon please' }))).toEqual(['input.locale']);
+    expect(issuePaths(await widget.submit('all-types', [], { context: { pageUrl: 'x'.repeat(2049) } }))).toEqual(['input.context.pageUrl']);
+    expect(issuePaths(await widget.submit('x'.repeat(65), []))).toEqual(['input.surveyKey']);
+    const tooMany = Array.from({ length: 51 }, (_, i) => ({ questionId: `q${i}`, value: 1 }));
+    expect(issuePaths(await widget.submit('all-types', tooMany))).toEqual(['input.answers']);
+  });
+
+  it('does not accept answers to retired questions or options, nor after a type-preserving edit', async () => {
+    const survey = await createdSurvey(
+      api.asA,
+      surveyInput(uniqueKey(), {
+        questions: [
+          question('TEXT', 'Old', { id: 'old' }),
+          { id: 'pick', type: 'SINGLE_CHOICE', labels: texts({ en: 'Pick' }), options: ['p', 'q', 'r'].map((id) => ({ id, labels: texts({ en: id }) })) },
+        ],
+      }),
+    );
+    ok(await widget.submit(survey.key, [{ questionId: 'old', value: 'first' }, { questionId: 'pick', value: 'r' }]));
+    ok(
+      await surveysOf(api.asA).update(survey.id, {
+        questions: [{ id: 'pick', type: 'SINGLE_CHOICE', labels: texts({ en: 'Pick' }), options: ['p', 'q'].map((id) => ({ id, labels: texts({ en: id }) })) }],
+      }),
+    );
+    expect(issuePaths(await widget.submit(survey.key, one('old', 'again')))).toEqual(['input.answers.0.questionId']);
+    expect(issuePaths(await widget.submit(survey.key, one('pick', 'r')))).toEqual(['input.answers.0.value']);
+    ok(await widget.submit(survey.key, one('pick', 'q')));
+  });
+
+  it('is a NotFoundError for an unknown, draft or archived survey, and stores nothing', async () => {
+    const draft = await createdSurvey(api.asA, surveyInput(uniqueKey(), { status: 'DRAFT' }));
+    const archived = await createdSurvey(api.asA, surveyInput(uniqueKey()));
+    ok(await surveysOf(api.asA).archive(archived.id));
+    for (const key of ['no-such-survey', draft.key, archived.key]) {
+      expect((await widget.submit(key, one('rating', 5))).__typename).toBe('NotFoundError');
+    }
+    expect(await rowsOf(rawId(draft.id))).toBe(0);
+    expect(await rowsOf(rawId(archived.id))).toBe(0);
+  });
+});
+
+describe('score', () => {
+  const scored = async (kind: string, questions: Json[], answers: Json[]) => {
+    const survey = await createdSurvey(api.asA, surveyInput(uniqueKey(), { kind, questions }));
+    const receipt = ok(await widget.submit(survey.key, answers));
+    const node = dataOf(await api.asA.gql(`query($id: ID!) { node(id: $id) { ... on Feedback { score } } }`, { id: receipt.id })).node;
+    return node.score;
+  };
+
+  it('is the answer to the first RATING question of a CSAT survey', async () => {
+    const questions = [question('NPS', 'n', { id: 'n' }), question('RATING', 'r1', { id: 'r1' }), question('RATING', 'r2', { id: 'r2' })];
+    expect(await scored('CSAT', questions, [{ questionId: 'n', value: 9 }, { questionId: 'r2', value: 1 }, { questionId: 'r1', value: 4 }])).toBe(4);
+  });
+
+  it('is the answer to the first NPS question of an NPS survey, 0 included', async () => {
+    const questions = [question('RATING', 'r', { id: 'r' }), question('NPS', 'n', { id: 'n' })];
+    expect(await scored('NPS', questions, [{ questionId: 'r', value: 5 }, { questionId: 'n', value: 0 }])).toBe(0);
+    expect(await scored('NPS', questions, [{ questionId: 'n', value: 10 }])).toBe(10);
+  });
+
+  it('is the answer to the first CES question of a CES survey', async () => {
+    expect(await scored('CES', [question('CES', 'c', { id: 'c' }), question('CES', 'd', { id: 'd' })], [{ questionId: 'd', value: 2 }, { questionId: 'c', value: 7 }])).toBe(7);
+  });
+
+  it('is null when the scored question is left unanswered, and for CUSTOM surveys', async () => {
+    expect(await scored('CSAT', [question('RATING', 'r', { id: 'r' }), question('TEXT', 't', { id: 't' })], [{ questionId: 't', value: 'hi' }])).toBeNull();
+    expect(await scored('CUSTOM', [question('RATING', 'r', { id: 'r' })], [{ questionId: 'r', value: 5 }])).toBeNull();
+  });
+
+  it('follows the live questions after an edit', async () => {
+    const survey = await createdSurvey(
+      api.asA,
+      surveyInput(uniqueKey(), { kind: 'CSAT', questions: [question('RATING', 'old', { id: 'old' }), question('RATING', 'new', { id: 'new' })] }),
+    );
+    ok(await widget.submit(survey.key, [{ questionId: 'old', value: 1 }]));
+    ok(await surveysOf(api.asA).update(survey.id, { questions: [question('RATING', 'new', { id: 'new' })] }));
+    const receipt = ok(await widget.submit(survey.key, [{ questionId: 'new', value: 5 }]));
+    const responses = await surveysOf(api.asA).responses(survey.id);
+    expect(responses.nodes.map((n) => [n.id === receipt.id, n.score])).toEqual([[true, 5], [false, 1]]);
+  });
+});
+
+describe('idempotency', () => {
+  const answers = [{ questionId: 'rating', value: 5 }, { questionId: 'text', value: 'great' }];
+  const countByKey = (key: string) =>
+    api.db.db.$count(feedback, and(eq(feedback.orgId, api.orgA.id), eq(feedback.idempotencyKey, key)));
+
+  it('a replay of the same payload returns the first receipt and stores one row', async () => {
+    const idempotencyKey = randomUUID();
+    const first = ok(await widget.submit('all-types', answers, { idempotencyKey, context: { pageUrl: 'https://shop.example.com/a' } }));
+    const again = ok(await widget.submit('all-types', answers, { idempotencyKey, context: { pageUrl: 'https://shop.example.com/a' } }));
+    expect(again).toEqual(first);
+    // Upper case is the same UUID.
+    expect(ok(await widget.submit('all-types', answers, { idempotencyKey: idempotencyKey.toUpperCase(), context: { pageUrl: 'https://shop.example.com/a' } }))).toEqual(first);
+    expect(await countByKey(idempotencyKey)).toBe(1);
+  });
+
+  it('the same key with another payload is a ConflictError on idempotencyKey and changes nothing', async () => {
+    const idempotencyKey = randomUUID();
+    const first = ok(await widget.submit('all-types', answers, { idempotencyKey }));
+    const variants: [Json[], Json][] = [
+      [[{ questionId: 'rating', value: 4 }], {}],
+      [answers, { locale: 'en' }],
+      [answers, { context: { subject: 'article:1' } }],
+    ];
+    for (const [otherAnswers, extra] of variants) {
+      const result = await widget.submit('all-types', otherAnswers, { idempotencyKey, ...extra });
+      expect(result, JSON.stringify(extra)).toMatchObject({ __typename: 'ConflictError', field: 'idempotencyKey' });
+    }
+    expect(await countByKey(idempotencyKey)).toBe(1);
+    const node = dataOf(await api.asA.gql(`query($id: ID!) { node(id: $id) { ... on Feedback { answers { value } } } }`, { id: first.id })).node;
+    expect(node.answers.map((a: Json) => a.value)).toEqual([5, 'great']);
+  });
+
+  it('ten concurrent identical submissions store one row and all get the same receipt', async () => {
+    const idempotencyKey = randomUUID();
+    const results = await Promise.all(Array.from({ length: 10 }, () => widget.submit('all-types', answers, { idempotencyKey })));
+    const receipts = results.map(ok);
+    expect(new Set(receipts.map((r) => r.id)).size).toBe(1);
+    expect(new Set(receipts.map((r) => r.receivedAt)).size).toBe(1);
+    expect(await countByKey(idempotencyKey)).toBe(1);
+  });
+
+  it('a replay still gets its receipt after the survey was archived or its question retired', async () => {
+    const survey = await createdSurvey(api.asA, surveyInput(uniqueKey(), { questions: [question('TEXT', 'T', { id: 't' }), question('YES_NO', 'Y', { id: 'y' })] }));
+    const idempotencyKey = randomUUID();
+    const first = ok(await widget.submit(survey.key, one('t', 'hello'), { idempotencyKey }));
+    ok(await surveysOf(api.asA).update(survey.id, { questions: [question('YES_NO', 'Y', { id: 'y' })] }));
+    expect(ok(await widget.submit(survey.key, one('t', 'hello'), { idempotencyKey }))).toEqual(first);
+    ok(await surveysOf(api.asA).archive(survey.id));
+    expect(ok(await widget.submit(survey.key, one('t', 'hello'), { idempotencyKey }))).toEqual(first);
+    // …while a new key still fails.
+    expect((await widget.submit(survey.key, one('t', 'hello'))).__typename).toBe('NotFoundError');
+  });
+
+  it('keys are per site: another site may use the same key', async () => {
+    const other = await api.createSite({ allowedOrigins: ['https://other.example.com'] });
+    const otherWidget = widgetOf(api.withSite(other.publishableKey, other.origin));
+    const idempotencyKey = randomUUID();
+    const first = ok(await widget.submit('all-types', answers, { idempotencyKey }));
+    const second = ok(await otherWidget.submit('all-types', answers, { idempotencyKey }));
+    expect(second.id).not.toBe(first.id);
+  });
+});
+
+describe('customer tokens', () => {
+  it('a valid token links the response to a customer created as a stub, readable with the API key', async () => {
+    const token = await customerToken(site, 'crm-42', { claims: { name: 'Li Wei', email: 'Li.Wei@Example.com' } });
+    const receipt = ok(await widget.submit('all-types', one('rating', 5), { customerToken: token }));
+    const node = dataOf(
+      await api.asA.gql(`query($id: ID!) { node(id: $id) { ... on Feedback { customer { id externalId name email } } } }`, { id: receipt.id }),
+    ).node;
+    expect(node.customer).toMatchObject({ externalId: 'crm-42', name: 'Li Wei' });
+    const customer = dataOf(await api.asA.gql(`query($id: ID!) { customer(id: $id) { externalId feedback(first: 10) { totalCount } } }`, { id: node.customer.id })).customer;
+    expect(customer).toEqual({ externalId: 'crm-42', feedback: { totalCount: 1 } });
+    // A second response with a fresh token for the same person links to the same customer.
+    const later = ok(await widget.submit('all-types', one('rating', 4), { customerToken: await customerToken(site, 'crm-42') }));
+    const again = dataOf(await api.asA.gql(`query($id: ID!) { node(id: $id) { ... on Feedback { customer { id } } } }`, { id: later.id })).node;
+    expect(again.customer.id).toBe(node.customer.id);
+    expect(await api.db.db.$count(customers, and(eq(customers.orgId, api.orgA.id), eq(customers.externalId, 'crm-42')))).toBe(1);
+  });
+
+  it('a forged, expired, too long-lived or malformed token is a ValidationError and stores nothing', async () => {
+    const before = await rowsOf(rawId(all.id));
+    const customersBefore = await api.db.db.$count(customers, eq(customers.orgId, api.orgA.id));
+    const tokens = [
+      await customerToken(site, 'crm-forged', { secret: 'not-the-identity-secret-of-this-site' }),
+      await customerToken(site, 'crm-expired', { expiresIn: Math.floor(Date.now() / 1000) - 3600 }),
+      await customerToken(site, 'crm-forever', { expiresIn: '30d' }),
+      'not.a.jwt',
+    ];
+    for (const token of tokens) {
+      expect(issuePaths(await widget.submit('all-types', one('rating', 5), { customerToken: token }))).toEqual(['input.customerToken']);
+    }
+    expect(await rowsOf(rawId(all.id))).toBe(before);
+    expect(await api.db.db.$count(customers, eq(customers.orgId, api.orgA.id))).toBe(customersBefore);
+  });
+
+  it("another site's token (signed with its secret) is refused", async () => {
+    const siteB = await api.createSite({ as: api.asB, allowedOrigins: ['https://b.example'] });
+    const token = await customerToken(siteB, 'crm-b');
+    expect(issuePaths(await widget.submit('all-types', one('rating', 5), { customerToken: token }))).toEqual(['input.customerToken']);
+  });
+
+  it('the replay hash follows the customer, not the token text', async () => {
+    const idempotencyKey = randomUUID();
+    const first = ok(await widget.submit('all-types', one('rating', 3), { idempotencyKey, customerToken: await customerToken(site, 'crm-7', { expiresIn: '1h' }) }));
+    const refreshed = await customerToken(site, 'crm-7', { expiresIn: '2h' });
+    expect(ok(await widget.submit('all-types', one('rating', 3), { idempotencyKey, customerToken: refreshed }))).toEqual(first);
+    const otherPerson = await customerToken(site, 'crm-8');
+    expect(await widget.submit('all-types', one('rating', 3), { idempotencyKey, customerToken: otherPerson })).toMatchObject({
+      __typename: 'ConflictError',
+      field: 'idempotencyKey',
+    });
+    expect(await widget.submit('all-types', one('rating', 3), { idempotencyKey })).toMatchObject({ __typename: 'ConflictError' });
+  });
+});
+
+describe('callers', () => {
+  it("a site of org B can neither see nor answer org A's survey", async () => {
+    const siteB = await api.createSite({ as: api.asB, allowedOrigins: ['https://b.example'] });
+    const widgetB = widgetOf(api.withSite(siteB.publishableKey, siteB.origin));
+    const before = await rowsOf(rawId(all.id));
+    expect(await widgetB.survey('all-types')).toBeNull();
+    expect((await widgetB.submit('all-types', one('rating', 5))).__typename).toBe('NotFoundError');
+    expect(await rowsOf(rawId(all.id))).toBe(before);
+  });
+
+  it('API keys and anonymous callers cannot submit', async () => {
+    const vars = { input: { surveyKey: 'all-types', answers: one('rating', 5), idempotencyKey: randomUUID() } };
+    expect((await api.asA.gql(SUBMIT_RESPONSE, vars)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await api.anonymous.gql(SUBMIT_RESPONSE, vars)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('a request from an origin the site does not allow stores nothing', async () => {
+    const before = await rowsOf(rawId(all.id));
+    const vars = { input: { surveyKey: 'all-types', answers: one('rating', 5), idempotencyKey: randomUUID() } };
+    const result = await api.withSite(site.publishableKey, 'https://evil.example').gql(SUBMIT_RESPONSE, vars);
+    expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await rowsOf(rawId(all.id))).toBe(before);
+  });
+});
