@@ -57,7 +57,7 @@ describe.concurrent('bad arguments (no database is opened)', () => {
 });
 
 // Each test starts one to four processes; leave room for a loaded CI machine.
-describe('on embedded PGlite', { timeout: 90_000 }, () => {
+describe('on embedded PGlite', { timeout: 180_000 }, () => {
   const data = tempDir('cli');
   const env = { CARELOOP_DATA_DIR: data.dir };
   afterAll(() => data.remove());
@@ -154,7 +154,7 @@ describe('on embedded PGlite', { timeout: 90_000 }, () => {
   });
 });
 
-describe.runIf(process.env.TEST_DATABASE_URL)('on PostgreSQL (TEST_DATABASE_URL)', { timeout: 90_000 }, () => {
+describe.runIf(process.env.TEST_DATABASE_URL)('on PostgreSQL (TEST_DATABASE_URL)', { timeout: 180_000 }, () => {
   let database: ThrowawayPostgres;
   let env: Record<string, string>;
   beforeAll(async () => {

@@ -83,7 +83,7 @@ export interface ServerProcess {
  * Starts `server/main.ts` on a free port and resolves once it logs that it is listening; rejects
  * with its output if it exits first.
  */
-export function startServerProcess(env: Record<string, string | undefined>, timeoutMs = 45_000): Promise<ServerProcess> {
+export function startServerProcess(env: Record<string, string | undefined>, timeoutMs = 120_000): Promise<ServerProcess> {
   const child = spawnTs('server/main.ts', [], childEnv({ PORT: '0', HOST: '127.0.0.1', ...env }));
   let stdout = '';
   let stderr = '';

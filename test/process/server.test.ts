@@ -86,7 +86,7 @@ function isRunning(server: ServerProcess): boolean {
   return server.child.exitCode === null && server.child.signalCode === null;
 }
 
-describe('the server on embedded PGlite', { timeout: 90_000 }, () => {
+describe('the server on embedded PGlite', { timeout: 180_000 }, () => {
   const data = tempDir('server');
   const env = { CARELOOP_DATA_DIR: data.dir };
   afterAll(() => data.remove());
@@ -189,7 +189,7 @@ describe('startup failures', () => {
   });
 });
 
-describe.runIf(process.env.TEST_DATABASE_URL)('the server on PostgreSQL (TEST_DATABASE_URL)', { timeout: 90_000 }, () => {
+describe.runIf(process.env.TEST_DATABASE_URL)('the server on PostgreSQL (TEST_DATABASE_URL)', { timeout: 180_000 }, () => {
   let database: ThrowawayPostgres;
   beforeAll(async () => {
     database = (await createPostgresDatabase())!;
