@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { decodeJwt } from 'jose';
 import { z } from 'zod';
 import type { Database } from '../db/client.ts';
 import { feedback, unsolvedReasons, type SubmissionContext } from '../db/tables/index.ts';
@@ -94,10 +95,13 @@ function preparedInsert(db: Database): InsertStatement {
  */
 export async function submitResolutionCheck(db: Database, site: SiteRow, raw: unknown): Promise<FeedbackReceiptRow> {
   const input = parseInput(resolutionCheckInput, raw, ['input']);
-  if (!input.customerToken) return insertOrReplay(db, site, input, null, preparedInsert(db));
+  const token = input.customerToken;
+  if (!token) return insertOrReplay(db, site, input, { id: null, externalId: null }, preparedInsert(db));
   return db.transaction(async (tx) => {
-    const customerId = await customerForToken(tx, site, input.customerToken);
-    return insertOrReplay(tx, site, input, customerId, insertStatement(tx));
+    const id = await customerForToken(tx, site, token);
+    // Verified just above; read again only for the externalId the idempotency hash names.
+    const externalId = decodeJwt(token).sub?.trim() ?? null;
+    return insertOrReplay(tx, site, input, { id, externalId }, insertStatement(tx));
   });
 }
 
@@ -107,15 +111,11 @@ async function insertOrReplay(
   db: Executor,
   site: SiteRow,
   input: ResolutionCheckInput,
-  customerId: string | null,
+  customer: { id: string | null; externalId: string | null },
   insert: InsertStatement,
 ): Promise<FeedbackReceiptRow> {
   const context: SubmissionContext | null = input.context && Object.keys(input.context).length ? input.context : null;
-  // Everything that makes up the submission, nulls spelled out so "absent" and "null" hash alike.
-  // The customer (not the token, which is re-signed and expires) is part of it.
-  const payload = {
-    kind: 'resolution_check',
-    customerId,
+  const fields = {
     subject: input.subject,
     solved: input.solved,
     reason: input.reason ?? null,
@@ -124,9 +124,13 @@ async function insertOrReplay(
     context,
     locale: input.locale ?? null,
   };
-  const hash = payloadHash(payload);
+  // Everything the widget submitted, nulls spelled out so "absent" and "null" hash alike. The
+  // customer counts by the externalId the token names, not by the token (re-signed, expiring)
+  // nor by the stored id (a merge or an erasure in between must not turn a retry into a conflict).
+  const hash = payloadHash({ kind: 'resolution_check', customer: customer.externalId, ...fields });
   const [created] = await insert.execute({
-    ...payload,
+    ...fields,
+    customerId: customer.id,
     orgId: site.orgId,
     siteId: site.id,
     idempotencyKey: input.idempotencyKey,

@@ -245,6 +245,22 @@ describe('idempotency', () => {
     expect(await feedbackCount(api.asA)).toBe(countBefore + 1);
   });
 
+  it('still replays after the customer was merged into another in between', async () => {
+    const input = check({ customerToken: await customerToken(site, { sub: 'merged-away' }) });
+    const first = ok(await submit(widget, input));
+    const stubId = (await feedbackItem(api.asA, first.id))!.customer.id;
+    const target = dataOf(
+      await api.asA.gql(`mutation { createCustomer(input: { name: "Survivor" }) { ... on MutationCreateCustomerSuccess { data { id } } } }`),
+    ).createCustomer.data.id;
+    const merged = dataOf(
+      await api.asA.gql(`mutation($s: ID!, $t: ID!) { mergeCustomers(sourceId: $s, targetId: $t) { __typename } }`, { s: stubId, t: target }),
+    );
+    expect(merged.mergeCustomers.__typename).toBe('MutationMergeCustomersSuccess');
+    expect(ok(await submit(widget, input))).toEqual(first);
+    expect((await feedbackItem(api.asA, first.id))!.customer.id).toBe(target);
+    expect(await feedbackCount(api.asA)).toBe(countBefore + 1);
+  });
+
   it('answers a reused key with another payload with a ConflictError and changes nothing', async () => {
     const input = check({ solved: true });
     const first = ok(await submit(widget, input));
