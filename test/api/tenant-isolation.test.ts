@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../server/schema.ts';
 import { createTestApi, dataOf, type TestApi } from '../helpers/api.ts';
