@@ -6,6 +6,7 @@ import {
   specialNeeds,
 } from '../db/tables/index.ts';
 import { boundedList, limits, longText, shortText } from '../shared/limits.ts';
+import { calendarDate, instant } from '../shared/temporal.ts';
 import { normalizeIdentity, type IdentityChannel } from './identity-values.ts';
 
 function identityValue(channel: IdentityChannel) {
@@ -19,11 +20,12 @@ function identityValue(channel: IdentityChannel) {
   });
 }
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
-  .refine((d) => d <= new Date().toISOString().slice(0, 10), 'must not be in the future')
-  .refine((d) => d >= '1900-01-01', 'must be after 1900-01-01');
+// Compared as text, which for YYYY-MM-DD is date order. "The future" starts after tomorrow in
+// UTC: where the clock is ahead of UTC (up to 14 hours), today is already tomorrow there.
+const latestBirthday = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+const birthday = calendarDate()
+  .refine((d) => d <= latestBirthday(), 'must not be in the future')
+  .refine((d) => d >= '1900-01-01', 'must not be before 1900-01-01');
 
 const attributes = z
   .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
@@ -40,7 +42,7 @@ const profileFields = {
   name: shortText().nullish(),
   email: identityValue('email').nullish(),
   phone: identityValue('phone').nullish(),
-  birthday: isoDate.nullish(),
+  birthday: birthday.nullish(),
   locale: z
     .string()
     .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/, 'must be a language tag such as en or zh-CN')
@@ -73,7 +75,7 @@ export const updateCustomerInput = z.object(profileFields);
 
 export const purchaseInput = z.object({
   product: shortText(),
-  purchasedAt: z.string().datetime({ offset: true, error: 'must be an ISO 8601 date-time' }),
+  purchasedAt: instant(),
   reason: longText().nullish(),
   promises: boundedList(shortText(1000), 20).optional(),
   value: z

@@ -1,3 +1,4 @@
+import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
 import { CareloopError, ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
@@ -12,9 +13,10 @@ const codeOf = (error: CareloopError) =>
         : 'BAD_REQUEST';
 
 /**
- * Expected failures thrown outside a typed-result field (a bad id in a query) reach the client
- * with their message and a stable code; our own GraphQLErrors (UNAUTHENTICATED, FORBIDDEN) pass
- * as they are; everything else is masked by yoga and only logged.
+ * Expected failures thrown outside a typed-result field (a bad id in a query) and arguments
+ * Pothos refuses reach the client with their message and a stable code; our own GraphQLErrors
+ * (UNAUTHENTICATED, FORBIDDEN) pass as they are; everything else is masked by yoga and only
+ * logged.
  */
 export function maskError(error: unknown, message: string, isDev?: boolean): Error {
   const original = error instanceof GraphQLError ? error.originalError : error;
@@ -26,6 +28,14 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
         code: codeOf(original),
         ...(original instanceof ValidationError ? { issues: original.issues } : {}),
       },
+    });
+  }
+  // Pothos refuses malformed arguments it parses itself (global IDs, cursors, page sizes).
+  if (original instanceof PothosValidationError && error instanceof GraphQLError) {
+    return new GraphQLError(original.message, {
+      nodes: error.nodes,
+      path: error.path,
+      extensions: { code: 'BAD_USER_INPUT' },
     });
   }
   if (original instanceof GraphQLError && original.extensions?.code) return original;

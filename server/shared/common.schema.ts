@@ -1,22 +1,15 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { builder } from '../builder.ts';
 import { CareloopError, ConflictError, NotFoundError, ValidationError } from './errors.ts';
+import { toInstant } from './temporal.ts';
 
-const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-
-function isRealDate(value: string): boolean {
-  if (!DATE_PATTERN.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-}
-
+// Both scalars pass strings they cannot read through unchanged: the input schemas refuse them
+// with the field's path (see temporal.ts). Non-strings are a type error of the request.
 builder.scalarType('Date', {
   description: 'A calendar date, YYYY-MM-DD.',
   serialize: (value) => String(value),
   parseValue: (value) => {
-    if (typeof value !== 'string' || !isRealDate(value)) {
-      throw new GraphQLError('Date must be a real calendar date written YYYY-MM-DD');
-    }
+    if (typeof value !== 'string') throw new GraphQLError('Date must be a string written YYYY-MM-DD');
     return value;
   },
 });
@@ -25,17 +18,17 @@ builder.scalarType('DateTime', {
   description: 'An instant, ISO 8601 with a time zone (e.g. 2026-11-23T10:00:00Z).',
   serialize: (value) => new Date(String(value)).toISOString(),
   parseValue: (value) => {
-    if (typeof value !== 'string' || !/(Z|[+-]\d{2}:?\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) {
-      throw new GraphQLError('DateTime must be ISO 8601 with a time zone, e.g. 2026-11-23T10:00:00Z');
-    }
-    return new Date(value).toISOString();
+    if (typeof value !== 'string') throw new GraphQLError('DateTime must be an ISO 8601 string with a time zone');
+    return toInstant(value) ?? value;
   },
 });
 
-function literalToJson(node: ValueNode): unknown {
+/** A JSON literal written inline; variables inside it take their values, enum names are strings. */
+function literalToJson(node: ValueNode, variables?: Record<string, unknown> | null): unknown {
   switch (node.kind) {
     case Kind.STRING:
     case Kind.BOOLEAN:
+    case Kind.ENUM:
       return node.value;
     case Kind.INT:
     case Kind.FLOAT:
@@ -43,11 +36,11 @@ function literalToJson(node: ValueNode): unknown {
     case Kind.NULL:
       return null;
     case Kind.LIST:
-      return node.values.map(literalToJson);
+      return node.values.map((value) => literalToJson(value, variables));
     case Kind.OBJECT:
-      return Object.fromEntries(node.fields.map((f) => [f.name.value, literalToJson(f.value)]));
-    default:
-      throw new GraphQLError('JSON literals cannot contain variables');
+      return Object.fromEntries(node.fields.map((f) => [f.name.value, literalToJson(f.value, variables)]));
+    case Kind.VARIABLE:
+      return variables?.[node.name.value];
   }
 }
 
