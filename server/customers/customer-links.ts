@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 
 /**
@@ -11,6 +12,8 @@ export interface CustomerLink {
   table: PgTable;
   orgId: AnyPgColumn;
   customerId: AnyPgColumn;
+  /** How the export lists the rows, e.g. newest first; unordered when absent. */
+  order?: SQL[];
 }
 
 const links: CustomerLink[] = [];

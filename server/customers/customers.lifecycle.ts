@@ -1,9 +1,11 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { customerIdentities, customers, purchases } from '../db/tables/index.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { customerLinks } from './customer-links.ts';
-import { requireCustomer, withConflicts, type CustomerRow } from './customers.service.ts';
+import { requireCustomer, withConflicts, type CustomerRow } from './customers.rows.ts';
+// The links (identities, purchases) register themselves there.
+import './customers.service.ts';
 
 /**
  * Merges the source customer into the target: every linked row (identities, purchases and the
@@ -32,6 +34,7 @@ export async function mergeCustomers(db: Database, orgId: string, sourceId: stri
       await tx.delete(customers).where(and(eq(customers.orgId, orgId), eq(customers.id, sourceId)));
 
       const pick = <K extends keyof CustomerRow>(key: K) => target[key] ?? source[key];
+      const tierFrom = survivingTier(source, target);
       const [merged] = await tx
         .update(customers)
         .set({
@@ -42,12 +45,12 @@ export async function mergeCustomers(db: Database, orgId: string, sourceId: stri
           birthday: pick('birthday'),
           locale: pick('locale'),
           gender: pick('gender'),
-          tier: pick('tier'),
-          tierSource: target.tier ? target.tierSource : source.tierSource,
+          tier: tierFrom.tier,
+          tierSource: tierFrom.tierSource,
           specialNeeds: [...new Set([...target.specialNeeds, ...source.specialNeeds])],
           tags: [...new Set([...target.tags, ...source.tags])],
           attributes: { ...source.attributes, ...target.attributes },
-          createdAt: source.createdAt < target.createdAt ? source.createdAt : target.createdAt,
+          createdAt: Date.parse(source.createdAt) < Date.parse(target.createdAt) ? source.createdAt : target.createdAt,
           updatedAt: sql`now()`,
         })
         .where(eq(customers.id, targetId))
@@ -55,6 +58,16 @@ export async function mergeCustomers(db: Database, orgId: string, sourceId: stri
       return merged!;
     }),
   );
+}
+
+/**
+ * The tier the merged customer keeps: a manual tier is someone's decision and beats a computed
+ * one, which the next recomputeTiers redoes anyway; otherwise the target's, if it has one.
+ */
+function survivingTier(source: CustomerRow, target: CustomerRow): CustomerRow {
+  if (target.tierSource === 'manual') return target;
+  if (source.tierSource === 'manual') return source;
+  return target.tier ? target : source;
 }
 
 /** The TypeScript key of a column, which drizzle's `.set()` wants (not the SQL name). */
@@ -114,7 +127,7 @@ export async function exportCustomer(db: Database, orgId: string, id: string): P
       .select()
       .from(link.table)
       .where(and(eq(link.orgId, orgId), eq(link.customerId, id)))
-      .orderBy(asc(link.customerId));
+      .orderBy(...(link.order ?? []));
     document[link.name] = (rows as Record<string, unknown>[]).map(withoutOrg);
   }
   return document;

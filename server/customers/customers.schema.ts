@@ -17,12 +17,14 @@ import {
 } from './customers.lifecycle.ts';
 import {
   addCustomerIdentity,
+  findCustomerIdByIdentity,
+  removeCustomerIdentity,
+} from './customers.identities.ts';
+import {
   countCustomers,
   createCustomer,
   customerFilterSql,
-  findCustomerIdByIdentity,
   recordPurchase,
-  removeCustomerIdentity,
   updateCustomer,
 } from './customers.service.ts';
 import { recomputeTiers } from './customers.tiers.ts';
