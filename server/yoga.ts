@@ -4,6 +4,10 @@ import type { DatabaseHandle } from './db/client.ts';
 import { corsForRequest } from './http/cors.ts';
 import { maskError } from './http/mask-error.ts';
 import { useHealth } from './http/use-health.ts';
+import { usePersistedWidgetOperations } from './http/use-persisted-operations.ts';
+import { useQueryLimits } from './http/use-query-limits.ts';
+import { useRateLimits, type RateLimitOptions } from './http/use-rate-limits.ts';
+import { useRequestSizeLimit } from './http/use-request-size-limit.ts';
 import { schema } from './schema.ts';
 
 export interface YogaOptions {
@@ -11,11 +15,13 @@ export interface YogaOptions {
   /** Yoga's logger; tests pass false. */
   logging?: boolean | 'debug' | 'info' | 'warn' | 'error';
   graphiql?: boolean;
+  /** Token buckets on the public mutations; defaults in server/http/use-rate-limits.ts. Tests set small ones. */
+  rateLimits?: RateLimitOptions;
 }
 
 export type CareloopYoga = YogaServerInstance<Record<string, never>, Context>;
 
-export function createCareloopYoga({ database, logging = 'warn', graphiql = true }: YogaOptions): CareloopYoga {
+export function createCareloopYoga({ database, logging = 'warn', graphiql = true, rateLimits }: YogaOptions): CareloopYoga {
   return createYoga<Record<string, never>, Context>({
     schema,
     context: createContextFactory(database.db),
@@ -25,6 +31,14 @@ export function createCareloopYoga({ database, logging = 'warn', graphiql = true
     cors: corsForRequest(database.db),
     logging,
     maskedErrors: { maskError },
-    plugins: [useHealth(database.ping)],
+    // In request order: size before parsing, persisted-only for site keys, query limits while
+    // validating, rate limits once the caller is known and before anything executes.
+    plugins: [
+      useHealth(database.ping),
+      useRequestSizeLimit(),
+      usePersistedWidgetOperations(),
+      useQueryLimits(),
+      useRateLimits(rateLimits),
+    ],
   });
 }

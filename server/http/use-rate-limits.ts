@@ -1,0 +1,111 @@
+import { GraphQLError, Kind, getOperationAST, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import type { Plugin, YogaLogger } from 'graphql-yoga';
+import { Redis } from 'ioredis';
+import type { Context } from '../context.ts';
+import { clientAddress } from './client-address.ts';
+import { readHttpGuardEnv } from './http-env.ts';
+import { RedisTokenBuckets } from './token-bucket-redis.ts';
+import { MemoryTokenBuckets, type BucketLimit, type BucketRequest, type TokenBucketStore } from './token-bucket.ts';
+
+/** The public mutations a widget (site key) calls: what a flood would fill the database with. */
+export const RATE_LIMITED_FIELDS: ReadonlySet<string> = new Set(['submitSurveyResponse', 'submitResolutionCheck', 'fileComplaint']);
+
+export const DEFAULT_RATE_LIMITS = {
+  /** One person submits a few times a minute at most; 30 at once covers a shared office NAT's burst. */
+  perIp: { burst: 30, perSecond: 1 },
+  /** A busy site's whole audience. */
+  perSite: { burst: 600, perSecond: 20 },
+} as const satisfies Record<string, BucketLimit>;
+
+export interface RateLimitOptions {
+  perIp?: BucketLimit;
+  perSite?: BucketLimit;
+  /** Default: Redis when REDIS_URL is set, else in this process's memory. */
+  store?: TokenBucketStore;
+  /** Reverse proxies in front of the server (see client-address.ts). Default: TRUST_PROXY. */
+  trustedProxies?: number;
+  /** Benchmarks only. Default: RATE_LIMIT_DISABLED. */
+  disabled?: boolean;
+}
+
+/** How many rate-limited fields the operation runs: aliases make one request many submissions. */
+function limitedFieldCount(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): number {
+  let count = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (RATE_LIMITED_FIELDS.has(selection.name.value)) count++;
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      count += limitedFieldCount(selection.selectionSet, fragments, seen);
+    } else if (!seen.has(selection.name.value)) {
+      seen.add(selection.name.value);
+      const fragment = fragments.get(selection.name.value);
+      if (fragment) count += limitedFieldCount(fragment.selectionSet, fragments, seen);
+    }
+  }
+  return count;
+}
+
+export function rateLimitedError(retryAfterMs: number): GraphQLError {
+  const retryAfter = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new GraphQLError(`Too many submissions from this address or site: try again in ${retryAfter} s`, {
+    extensions: { code: 'RATE_LIMITED', retryAfter, http: { status: 429, headers: { 'Retry-After': String(retryAfter) } } },
+  });
+}
+
+function defaultStore(redisUrl: string | undefined): TokenBucketStore {
+  if (!redisUrl) return new MemoryTokenBuckets();
+  // Fail fast rather than queue: a request waits at most a second for the limiter.
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, commandTimeout: 1_000 });
+  redis.on('error', () => {}); // reported per request below; without a listener ioredis prints each retry
+  return new RedisTokenBuckets(redis, 'careloop:rate:', true);
+}
+
+/**
+ * Token buckets per site and per client address on the public mutations, for widget callers.
+ * Checked after the caller is known and before anything executes, so a refused submission
+ * stores nothing; answered with RATE_LIMITED, retryAfter (seconds), HTTP 429 and Retry-After.
+ * If the store fails (Redis down), requests pass: losing customers' feedback is worse than a
+ * short while without a limit, and the failure is logged.
+ */
+export function useRateLimits(options: RateLimitOptions = {}): Plugin {
+  const env = readHttpGuardEnv();
+  if (options.disabled ?? env.RATE_LIMIT_DISABLED) return {};
+  const perIp = options.perIp ?? DEFAULT_RATE_LIMITS.perIp;
+  const perSite = options.perSite ?? DEFAULT_RATE_LIMITS.perSite;
+  const trustedProxies = options.trustedProxies ?? env.TRUST_PROXY;
+  const store = options.store ?? defaultStore(env.REDIS_URL);
+  let logger: YogaLogger | undefined;
+  let lastWarning = 0;
+
+  return {
+    onYogaInit({ yoga }) {
+      logger = yoga.logger;
+    },
+    onDispose: () => store.close?.(),
+    async onExecute({ args, setResultAndStopExecution }) {
+      const context = args.contextValue as Partial<Context> & { request?: Request };
+      if (context.caller?.kind !== 'site' || !context.request) return;
+      const operation = getOperationAST(args.document, args.operationName);
+      if (operation?.operation !== 'mutation') return;
+      const fragments = new Map<string, FragmentDefinitionNode>();
+      for (const definition of args.document.definitions) {
+        if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+      }
+      const cost = limitedFieldCount(operation.selectionSet, fragments);
+      if (cost === 0) return;
+
+      const buckets: BucketRequest[] = [{ key: `site:${context.caller.site.id}`, ...perSite }];
+      const address = clientAddress(context.request, context, trustedProxies);
+      if (address) buckets.push({ key: `ip:${address}`, ...perIp });
+      try {
+        const taken = await store.take(buckets, cost);
+        if (!taken.allowed) setResultAndStopExecution({ errors: [rateLimitedError(taken.retryAfterMs)] });
+      } catch (error) {
+        if (Date.now() - lastWarning > 60_000) {
+          lastWarning = Date.now();
+          logger?.warn('rate limiter unavailable; letting requests through', error);
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { and, count, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { complaints, feedback } from '../../server/db/tables/index.ts';
+import { RedisTokenBuckets } from '../../server/http/token-bucket-redis.ts';
+import type { RateLimitOptions } from '../../server/http/use-rate-limits.ts';
+import { createCareloopYoga, type CareloopYoga } from '../../server/yoga.ts';
+import { createTestApi, type TestApi, type TestSite } from '../helpers/api.ts';
+import { checkInput, codeOf, connectTestRedis, persistedBody, send, siteHeaders, type RawResponse } from './security-fixtures.ts';
+
+let api: TestApi;
+const redis = await connectTestRedis();
+beforeAll(async () => {
+  api = await createTestApi();
+});
+afterAll(async () => {
+  redis?.disconnect();
+  await api.close();
+});
+
+/** Refills so slowly that no token comes back during a test. */
+const noRefill = 0.01;
+
+const yogaWith = (rateLimits: RateLimitOptions): CareloopYoga =>
+  createCareloopYoga({ database: api.db, logging: false, graphiql: false, rateLimits });
+
+const submitCheck = (yoga: CareloopYoga, site: TestSite, ip?: string, headers: Record<string, string> = {}) =>
+  send(yoga, { headers: { ...siteHeaders(site), ...headers }, body: persistedBody('SubmitResolutionCheck', { input: checkInput() }), ip });
+
+const accepted = (response: RawResponse) => response.body.data?.submitResolutionCheck?.__typename === 'MutationSubmitResolutionCheckSuccess';
+const limited = (responses: RawResponse[]) => responses.filter((r) => codeOf(r) === 'RATE_LIMITED');
+
+const storedChecks = async (site: TestSite) =>
+  (await api.db.db.select({ n: count() }).from(feedback).where(and(eq(feedback.orgId, api.orgA.id), eq(feedback.siteId, site.id))))[0]!.n;
+
+async function flood(yoga: CareloopYoga, site: TestSite, ip: string, n: number) {
+  return Promise.all(Array.from({ length: n }, () => submitCheck(yoga, site, ip)));
+}
+
+function expectRateLimited(response: RawResponse, maxRetryAfter: number) {
+  expect(codeOf(response)).toBe('RATE_LIMITED');
+  expect(response.status).toBe(429);
+  const { retryAfter } = response.body.errors[0].extensions;
+  expect(retryAfter).toBeGreaterThanOrEqual(1);
+  expect(retryAfter).toBeLessThanOrEqual(maxRetryAfter);
+  expect(response.headers.get('retry-after')).toBe(String(retryAfter));
+  expect(response.body.errors[0].message).toMatch(/Too many submissions.*try again in \d+ s/);
+  expect(response.body.data ?? null).toBeNull();
+}
+
+async function expectFloodLimited(yoga: CareloopYoga) {
+  const site = await api.createSite();
+  const responses = await flood(yoga, site, '203.0.113.10', 40);
+  expect(responses.filter(accepted), JSON.stringify(responses.find((r) => !accepted(r) && !codeOf(r))?.body)).toHaveLength(30);
+  const refused = limited(responses);
+  expect(refused).toHaveLength(10);
+  for (const response of refused) expectRateLimited(response, 1 / noRefill);
+  // Nothing of a refused submission was stored.
+  expect(await storedChecks(site)).toBe(30);
+  // Another address is not affected, on the same site.
+  expect(accepted(await submitCheck(yoga, site, '203.0.113.11'))).toBe(true);
+}
+
+describe('rate limits on the public mutations (site keys)', () => {
+  it('a flood from one address: exactly the burst is accepted, the rest get RATE_LIMITED, 429 and Retry-After', async () => {
+    await expectFloodLimited(yogaWith({ perIp: { burst: 30, perSecond: noRefill } }));
+  });
+
+  it.runIf(redis)('the same with the Redis store', async () => {
+    const store = new RedisTokenBuckets(redis!, `careloop:test:${randomUUID()}:`);
+    await expectFloodLimited(yogaWith({ perIp: { burst: 30, perSecond: noRefill }, store }));
+  });
+
+  it("a site's bucket holds across addresses; other sites are not affected", async () => {
+    const yoga = yogaWith({ perSite: { burst: 5, perSecond: noRefill } });
+    const [site, other] = [await api.createSite(), await api.createSite()];
+    const responses = await Promise.all(Array.from({ length: 8 }, (_, i) => submitCheck(yoga, site, `198.51.100.${i + 1}`)));
+    expect(responses.filter(accepted)).toHaveLength(5);
+    expect(limited(responses)).toHaveLength(3);
+    expect(await storedChecks(site)).toBe(5);
+    expect(accepted(await submitCheck(yoga, other, '198.51.100.1'))).toBe(true);
+  });
+
+  it('counts all three public mutations, also when their input is refused', async () => {
+    const yoga = yogaWith({ perIp: { burst: 3, perSecond: noRefill } });
+    const site = await api.createSite();
+    const ip = '192.0.2.30';
+    const before = (await api.db.db.select({ n: count() }).from(complaints))[0]!.n;
+    const sent = [
+      await send(yoga, { headers: siteHeaders(site), ip, body: persistedBody('SubmitSurveyResponse', { input: { surveyKey: 'none', answers: [], idempotencyKey: randomUUID() } }) }),
+      await send(yoga, { headers: siteHeaders(site), ip, body: persistedBody('FileComplaint', { input: { category: 'DELIVERY', description: '', idempotencyKey: randomUUID() } }) }),
+      await submitCheck(yoga, site, ip),
+    ];
+    for (const response of sent) expect(codeOf(response), JSON.stringify(response.body)).toBeUndefined();
+    const fourth = await send(yoga, {
+      headers: siteHeaders(site),
+      ip,
+      body: persistedBody('FileComplaint', { input: { category: 'DELIVERY', description: 'Late', idempotencyKey: randomUUID(), elapsedMs: 60_000 } }),
+    });
+    expectRateLimited(fourth, 1 / noRefill);
+    expect((await api.db.db.select({ n: count() }).from(complaints))[0]!.n).toBe(before);
+  });
+
+  it('does not limit the public queries', async () => {
+    const yoga = yogaWith({ perIp: { burst: 1, perSecond: noRefill }, perSite: { burst: 1, perSecond: noRefill } });
+    const site = await api.createSite();
+    for (let i = 0; i < 5; i++) {
+      const response = await send(yoga, { headers: siteHeaders(site), ip: '192.0.2.40', body: persistedBody('PublicSurvey', { key: 'none' }) });
+      expect(response.body).toEqual({ data: { publicSurvey: null } });
+    }
+    expect(accepted(await submitCheck(yoga, site, '192.0.2.40'))).toBe(true);
+    expect(codeOf(await submitCheck(yoga, site, '192.0.2.40'))).toBe('RATE_LIMITED');
+  });
+
+  it('ignores X-Forwarded-For unless proxies are trusted, then takes the entry the proxy wrote', async () => {
+    const site = await api.createSite();
+    const direct = yogaWith({ perIp: { burst: 2, perSecond: noRefill } });
+    const spoofed = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => submitCheck(direct, site, '192.0.2.50', { 'x-forwarded-for': `10.9.9.${i}` })),
+    );
+    expect(spoofed.filter(accepted)).toHaveLength(2);
+
+    const proxied = yogaWith({ perIp: { burst: 2, perSecond: noRefill }, trustedProxies: 1 });
+    const clients = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => submitCheck(proxied, site, '10.0.0.1', { 'x-forwarded-for': `6.6.6.6, 198.18.0.${i}` })),
+    );
+    expect(clients.filter(accepted)).toHaveLength(4);
+    const sameClient = await Promise.all(
+      Array.from({ length: 3 }, (_, i) => submitCheck(proxied, site, '10.0.0.1', { 'x-forwarded-for': `6.6.6.${i}, 198.18.1.1` })),
+    );
+    expect(sameClient.filter(accepted)).toHaveLength(2);
+  });
+
+  it('lets requests through when the store fails (and when disabled)', async () => {
+    const site = await api.createSite();
+    const broken = yogaWith({ store: { take: () => Promise.reject(new Error('redis down')) } });
+    expect(accepted(await submitCheck(broken, site, '192.0.2.60'))).toBe(true);
+    const disabled = yogaWith({ disabled: true, perIp: { burst: 1, perSecond: noRefill } });
+    const responses = await flood(disabled, site, '192.0.2.61', 3);
+    expect(responses.filter(accepted)).toHaveLength(3);
+  });
+
+  it('applies the defaults (30 per address) to the yoga the tests use', async () => {
+    const site = await api.createSite();
+    const responses = await flood(api.yoga, site, '192.0.2.70', 35);
+    expect(responses.filter(accepted).length).toBeGreaterThanOrEqual(30);
+    expect(responses.filter(accepted).length).toBeLessThan(35);
+  });
+});
