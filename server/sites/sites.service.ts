@@ -45,6 +45,7 @@ export async function updateSite(db: Database, orgId: string, id: string, raw: u
     .where(and(eq(sites.orgId, orgId), eq(sites.id, id)))
     .returning();
   if (!site) throw new NotFoundError('Site', id);
+  forgetSite(db, site.id);
   return site;
 }
 
@@ -61,6 +62,7 @@ export async function rotateSiteKeys(db: Database, orgId: string, id: string): P
     .where(and(eq(sites.orgId, orgId), eq(sites.id, id)))
     .returning();
   if (!site) throw new NotFoundError('Site', id);
+  forgetSite(db, site.id);
   return site;
 }
 
@@ -76,15 +78,45 @@ const siteByKey = (db: Database) =>
     .limit(1)
     .prepare('site_by_publishable_key');
 
-const preparedByDb = new WeakMap<Database, ReturnType<typeof siteByKey>>();
+/**
+ * Every widget request looks its site up by key, so sites are cached for a few seconds per
+ * process (unknown keys too, so a flood of made-up keys does not reach the database). Changes
+ * made through this process clear the cache at once; other instances see a rotated key or new
+ * origins within SITE_CACHE_TTL_MS.
+ */
+export const SITE_CACHE_TTL_MS = 5_000;
+const SITE_CACHE_MAX_ENTRIES = 10_000;
 
-/** The hot path of every widget request: a prepared statement per database. */
-export async function findSiteByPublishableKey(db: Database, key: string): Promise<SiteRow | undefined> {
-  let prepared = preparedByDb.get(db);
-  if (!prepared) {
-    prepared = siteByKey(db);
-    preparedByDb.set(db, prepared);
+interface SiteCache {
+  prepared: ReturnType<typeof siteByKey>;
+  entries: Map<string, { site: SiteRow | undefined; expiresAt: number }>;
+}
+
+const cacheByDb = new WeakMap<Database, SiteCache>();
+
+function cacheFor(db: Database): SiteCache {
+  let cache = cacheByDb.get(db);
+  if (!cache) {
+    cache = { prepared: siteByKey(db), entries: new Map() };
+    cacheByDb.set(db, cache);
   }
-  const [site] = await prepared.execute({ key });
+  return cache;
+}
+
+export async function findSiteByPublishableKey(db: Database, key: string): Promise<SiteRow | undefined> {
+  const cache = cacheFor(db);
+  const now = Date.now();
+  const hit = cache.entries.get(key);
+  if (hit && hit.expiresAt > now) return hit.site;
+  const [site] = await cache.prepared.execute({ key });
+  if (cache.entries.size >= SITE_CACHE_MAX_ENTRIES) cache.entries.clear();
+  cache.entries.set(key, { site, expiresAt: now + SITE_CACHE_TTL_MS });
   return site;
+}
+
+/** Drops a changed site from this process's cache, under its old and new keys. */
+function forgetSite(db: Database, siteId: string): void {
+  const cache = cacheByDb.get(db);
+  if (!cache) return;
+  for (const [key, entry] of cache.entries) if (entry.site?.id === siteId) cache.entries.delete(key);
 }

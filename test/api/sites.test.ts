@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { originAllowed } from '../../server/auth/origins.ts';
+import { persistedOperation } from '../../server/http/persisted-operations.ts';
+import { createTestApi, dataOf, type TestApi } from '../helpers/api.ts';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await createTestApi();
+});
+afterAll(() => api.close());
+
+const PUBLIC_SURVEY = persistedOperation('PublicSurvey').document;
+const probe = (api: TestApi, key: string, origin: string) =>
+  api.withSite(key, origin).gql(PUBLIC_SURVEY, { key: 'none', locale: 'en' });
+
+describe('origin rules', () => {
+  it('matches exact origins and one-or-more-label wildcards, nothing looser', () => {
+    const rules = ['https://shop.example.com', 'https://*.example.org', 'http://localhost:5173'];
+    expect(originAllowed('https://shop.example.com', rules)).toBe(true);
+    expect(originAllowed('https://SHOP.example.com', rules)).toBe(true);
+    expect(originAllowed('http://shop.example.com', rules)).toBe(false);
+    expect(originAllowed('https://shop.example.com.evil.net', rules)).toBe(false);
+    expect(originAllowed('https://a.example.org', rules)).toBe(true);
+    expect(originAllowed('https://a.b.example.org', rules)).toBe(true);
+    expect(originAllowed('https://example.org', rules)).toBe(false);
+    expect(originAllowed('https://evilexample.org', rules)).toBe(false);
+    expect(originAllowed('http://localhost:5173', rules)).toBe(true);
+    expect(originAllowed('http://localhost:5174', rules)).toBe(false);
+    expect(originAllowed(null, rules)).toBe(false);
+    expect(originAllowed('null', rules)).toBe(false);
+  });
+});
+
+describe('sites', () => {
+  it('creates a site with a pk_ key and a secret shown once, never listed', async () => {
+    const site = await api.createSite({ allowedOrigins: ['https://Shop.Example.com/', 'https://*.example.net'] });
+    expect(site.publishableKey).toMatch(/^pk_[A-Za-z0-9_-]{24}$/);
+    expect(site.identitySecret.length).toBeGreaterThan(40);
+    const listed = dataOf(await api.asA.gql('{ sites { id allowedOrigins publishableKey } }')).sites;
+    const mine = listed.find((s: { id: string }) => s.id === site.id);
+    expect(mine.allowedOrigins).toEqual(['https://shop.example.com', 'https://*.example.net']);
+    expect(JSON.stringify(listed)).not.toContain(site.identitySecret);
+  });
+
+  it('rejects bad origin rules with the path of each', async () => {
+    const result = dataOf(
+      await api.asA.gql(
+        `mutation { createSite(name: "x", allowedOrigins: ["https://ok.example", "javascript:alert(1)", "https://*"]) {
+          __typename ... on ValidationError { issues { path message } } } }`,
+      ),
+    ).createSite;
+    expect(result.__typename).toBe('ValidationError');
+    expect(result.issues.map((i: { path: string[] }) => i.path.join('.'))).toEqual(['allowedOrigins.1', 'allowedOrigins.2']);
+  });
+
+  it('needs the admin scope', async () => {
+    const { key } = await import('../../server/organizations/organizations.service.ts').then((m) =>
+      m.createApiKey(api.db.db, api.orgA.id, { name: 'rw', scopes: ['read', 'write'] }),
+    );
+    const result = await api.withKey(key).gql('{ sites { id } }');
+    expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('widget requests', () => {
+  it('accepts an allowed origin and answers with CORS for that origin only, without credentials', async () => {
+    const site = await api.createSite({ allowedOrigins: ['https://shop.example.com'] });
+    const response = await api.yoga.fetch('http://careloop.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-careloop-site-key': site.publishableKey, origin: 'https://shop.example.com' },
+      body: JSON.stringify({ query: PUBLIC_SURVEY, variables: { key: 'none' } }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
+    expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+
+  it('refuses a wrong or missing origin with FORBIDDEN and no CORS headers', async () => {
+    const site = await api.createSite({ allowedOrigins: ['https://shop.example.com'] });
+    for (const origin of ['https://evil.example', 'https://shop.example.com.evil.example']) {
+      const response = await api.yoga.fetch('http://careloop.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-careloop-site-key': site.publishableKey, origin },
+        body: JSON.stringify({ query: PUBLIC_SURVEY, variables: { key: 'none' } }),
+      });
+      expect(response.status).toBe(403);
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+      const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+      expect(body.errors[0]!.extensions.code).toBe('FORBIDDEN');
+      expect(body.errors[0]!.message).toContain('not allowed');
+    }
+    const missing = await api.withHeaders({ 'x-careloop-site-key': site.publishableKey }).gql(PUBLIC_SURVEY, { key: 'none' });
+    expect(missing.errors?.[0]?.message).toMatch(/Origin header is missing/);
+  });
+
+  it('refuses unknown and malformed site keys, and a site key sent with an API key', async () => {
+    for (const key of ['pk_' + 'x'.repeat(24), 'nope', '']) {
+      const result = await probe(api, key, 'https://shop.example.com');
+      expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
+    const site = await api.createSite();
+    const both = await api
+      .withHeaders({ 'x-careloop-site-key': site.publishableKey, origin: site.origin, authorization: `Bearer ${api.orgA.key}` })
+      .gql(PUBLIC_SURVEY, { key: 'none' });
+    expect(both.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('answers a preflight without credentials and no CORS for API-key requests', async () => {
+    const preflight = await api.yoga.fetch('http://careloop.test/graphql', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://shop.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-careloop-site-key' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('x-careloop-site-key');
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+    const server = await api.yoga.fetch('http://careloop.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${api.orgA.key}`, origin: 'https://evil.example' },
+      body: JSON.stringify({ query: '{ organization { slug } }' }),
+    });
+    expect(server.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('stops the old key at once after rotateSiteKeys, and new origins apply at once', async () => {
+    const site = await api.createSite({ allowedOrigins: ['https://shop.example.com'] });
+    expect((await probe(api, site.publishableKey, site.origin)).errors).toBeUndefined();
+    expect((await probe(api, site.publishableKey, 'https://new.example.com')).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    dataOf(
+      await api.asA.gql(`mutation($id: ID!) { updateSite(id: $id, input: { allowedOrigins: ["https://new.example.com"] }) { __typename } }`, {
+        id: site.id,
+      }),
+    );
+    expect((await probe(api, site.publishableKey, 'https://new.example.com')).errors).toBeUndefined();
+    expect((await probe(api, site.publishableKey, site.origin)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    const rotated = dataOf(
+      await api.asA.gql(
+        `mutation($id: ID!) { rotateSiteKeys(id: $id) { ... on MutationRotateSiteKeysSuccess { data { identitySecret site { publishableKey keysRotatedAt } } } } }`,
+        { id: site.id },
+      ),
+    ).rotateSiteKeys.data;
+    expect(rotated.site.publishableKey).not.toBe(site.publishableKey);
+    expect(rotated.identitySecret).not.toBe(site.identitySecret);
+    expect(rotated.site.keysRotatedAt).toBeTruthy();
+    expect((await probe(api, site.publishableKey, 'https://new.example.com')).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await probe(api, rotated.site.publishableKey, 'https://new.example.com')).errors).toBeUndefined();
+  });
+});
