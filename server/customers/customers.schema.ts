@@ -10,6 +10,7 @@ import {
 import { mutationErrors } from '../shared/common.schema.ts';
 import { enumOf } from '../shared/enums.ts';
 import { decodeId, uuidArg } from '../shared/ids.ts';
+import { maxPageSize } from '../shared/limits.ts';
 import {
   eraseCustomer,
   exportCustomer,
@@ -174,6 +175,7 @@ builder.queryFields((t) => ({
   customers: t.drizzleConnection({
     type: 'customers',
     authScopes: { read: true },
+    maxSize: maxPageSize,
     args: { filter: t.arg({ type: CustomerFilter }) },
     totalCount: (_root, args, ctx) => countCustomers(ctx.db, orgIdOf(ctx), args.filter ?? {}),
     resolve: (query, _root, args, ctx) =>

@@ -39,6 +39,10 @@ export async function recomputeTiers(db: Database, orgId: string): Promise<TierC
           updated_at = now()
       from ranked r
       where c.org_id = ${orgId} and c.id = r.id
+        -- Checked again on the row as it is now: a tier set by hand or an erasure committed
+        -- while this statement ran is not overwritten.
+        and c.erased_at is null
+        and (c.tier_source is null or c.tier_source = 'computed')
       returning c.tier
     )
     select tier, count(*)::int as count from updated group by tier

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
+import { createTestApi, dataOf, type TestApi } from '../helpers/api.ts';
 import { customersOf, ok, type CustomersApi, type Json } from './customers-fixtures.ts';
 
 let api: TestApi;
@@ -51,6 +51,21 @@ describe('customers connection', () => {
     expect(pages).toBe(3);
     expect(seen).toHaveLength(25);
     expect(new Set(seen).size).toBe(25);
+    expect(seen).toEqual([...ids].reverse());
+  });
+
+  it('pages backwards with last/before through every row exactly once', async () => {
+    const query = `query($before: String) {
+      customers(last: 10, before: $before, filter: { tag: "all" }) {
+        pageInfo { hasPreviousPage startCursor } edges { node { id } } } }`;
+    const seen: string[] = [];
+    let before: string | undefined;
+    for (let pages = 0; pages < 5; pages++) {
+      const page = dataOf(await api.asA.gql(query, { before })).customers;
+      seen.unshift(...page.edges.map((e: Json) => e.node.id));
+      if (!page.pageInfo.hasPreviousPage) break;
+      before = page.pageInfo.startCursor;
+    }
     expect(seen).toEqual([...ids].reverse());
   });
 
@@ -148,6 +163,14 @@ describe('connection arguments', () => {
   it('a negative first is BAD_USER_INPUT', async () => {
     const response = await api.asA.gql(`{ customers(first: -1) { edges { cursor } } }`);
     expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('a page larger than 100 is refused with BAD_USER_INPUT instead of cut short', async () => {
+    for (const query of [`{ customers(first: 101) { edges { cursor } } }`, `{ customers(last: 101) { edges { cursor } } }`]) {
+      const response = await api.asA.gql(query);
+      expect(response.errors?.[0]?.extensions?.code, query).toBe('BAD_USER_INPUT');
+    }
+    expect((await a.list({ first: 100 })).edges.length).toBeGreaterThan(0);
   });
 
   it('a search longer than 200 characters is BAD_USER_INPUT naming the field', async () => {

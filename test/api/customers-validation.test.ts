@@ -63,6 +63,11 @@ describe('createCustomer refuses bad input with the path of each field', () => {
     expect(paths).toEqual(['input.identities.1.value', 'input.identities.2.value']);
   });
 
+  it('refuses more than 20 further identities', async () => {
+    const identities = Array.from({ length: 21 }, (_, i) => ({ channel: 'WEB', value: `cookie-${i}` }));
+    expect(issuePaths(await a.create({ identities }))).toEqual(['input.identities']);
+  });
+
   it('accepts today as a birthday and attributes just under the limit', async () => {
     const notes = 'x'.repeat(16_000);
     const c = ok(await a.create({ birthday: today(), attributes: { notes } }));
