@@ -115,22 +115,31 @@ export async function eraseCustomer(db: Database, orgId: string, id: string): Pr
   });
 }
 
-/** Everything held on one person, as a JSON document (right of access / portability). */
+/**
+ * Everything held on one person, as a JSON document (right of access / portability). Read in
+ * one repeatable-read transaction, so a merge or erasure running meanwhile cannot leave the
+ * document half before and half after it.
+ */
 export async function exportCustomer(db: Database, orgId: string, id: string): Promise<Record<string, unknown>> {
-  const customer = await requireCustomer(db, orgId, id);
-  const document: Record<string, unknown> = {
-    exportedAt: new Date().toISOString(),
-    customer: withoutOrg(customer),
-  };
-  for (const link of customerLinks()) {
-    const rows = await db
-      .select()
-      .from(link.table)
-      .where(and(eq(link.orgId, orgId), eq(link.customerId, id)))
-      .orderBy(...(link.order ?? []));
-    document[link.name] = (rows as Record<string, unknown>[]).map(withoutOrg);
-  }
-  return document;
+  return db.transaction(
+    async (tx) => {
+      const customer = await requireCustomer(tx, orgId, id);
+      const document: Record<string, unknown> = {
+        exportedAt: new Date().toISOString(),
+        customer: withoutOrg(customer),
+      };
+      for (const link of customerLinks()) {
+        const rows = await tx
+          .select()
+          .from(link.table)
+          .where(and(eq(link.orgId, orgId), eq(link.customerId, id)))
+          .orderBy(...(link.order ?? []));
+        document[link.name] = (rows as Record<string, unknown>[]).map(withoutOrg);
+      }
+      return document;
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
 }
 
 function withoutOrg<T extends Record<string, unknown>>(row: T): Omit<T, 'orgId'> {
