@@ -14,6 +14,13 @@ export interface CustomerLink {
   customerId: AnyPgColumn;
   /** How the export lists the rows, e.g. newest first; unordered when absent. */
   order?: SQL[];
+  /**
+   * What the right to erasure blanks in this table's rows of the customer (free text, contact
+   * data): column key → value. Rows stay, so statistics stay true.
+   */
+  erase?: Record<string, unknown>;
+  /** Column keys left out of the export: bookkeeping such as hashes that says nothing of the person. */
+  exportOmits?: string[];
 }
 
 const links: CustomerLink[] = [];

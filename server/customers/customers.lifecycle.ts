@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { customerIdentities, customers, purchases } from '../db/tables/index.ts';
+import { customerIdentities, customers } from '../db/tables/index.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { customerLinks } from './customer-links.ts';
 import { requireCustomer, withConflicts, type CustomerRow } from './customers.rows.ts';
@@ -89,10 +89,13 @@ export async function eraseCustomer(db: Database, orgId: string, id: string): Pr
     await tx
       .delete(customerIdentities)
       .where(and(eq(customerIdentities.orgId, orgId), eq(customerIdentities.customerId, id)));
-    await tx
-      .update(purchases)
-      .set({ reason: null, promises: [] })
-      .where(and(eq(purchases.orgId, orgId), eq(purchases.customerId, id)));
+    for (const link of customerLinks()) {
+      if (!link.erase) continue;
+      await tx
+        .update(link.table)
+        .set(link.erase)
+        .where(and(eq(link.orgId, orgId), eq(link.customerId, id)));
+    }
     const [erased] = await tx
       .update(customers)
       .set({
@@ -134,7 +137,7 @@ export async function exportCustomer(db: Database, orgId: string, id: string): P
           .from(link.table)
           .where(and(eq(link.orgId, orgId), eq(link.customerId, id)))
           .orderBy(...(link.order ?? []));
-        document[link.name] = (rows as Record<string, unknown>[]).map(withoutOrg);
+        document[link.name] = (rows as Record<string, unknown>[]).map((row) => omit(withoutOrg(row), link.exportOmits));
       }
       return document;
     },
@@ -145,4 +148,8 @@ export async function exportCustomer(db: Database, orgId: string, id: string): P
 function withoutOrg<T extends Record<string, unknown>>(row: T): Omit<T, 'orgId'> {
   const { orgId: _orgId, ...rest } = row;
   return rest;
+}
+
+function omit(row: Record<string, unknown>, keys: readonly string[] = []): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).filter(([key]) => !keys.includes(key)));
 }

@@ -27,6 +27,8 @@ registerCustomerLink({
   orgId: purchases.orgId,
   customerId: purchases.customerId,
   order: [desc(purchases.purchasedAt), desc(purchases.id)],
+  // Product, date and value stay for statistics; the why and the promises may describe the person.
+  erase: { reason: null, promises: [] },
 });
 
 export type { CustomerRow };

@@ -1,4 +1,4 @@
-import { and, eq, gte, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { registerCustomerLink } from '../customers/customer-links.ts';
 import type { Database } from '../db/client.ts';
@@ -8,7 +8,16 @@ import { publicLimits } from '../intake/submission.ts';
 import { parseInput } from '../shared/validate.ts';
 
 // Merging customers moves their feedback to the survivor; exporting a customer includes it.
-registerCustomerLink({ name: 'feedback', table: feedback, orgId: feedback.orgId, customerId: feedback.customerId });
+registerCustomerLink({
+  name: 'feedback',
+  table: feedback,
+  orgId: feedback.orgId,
+  customerId: feedback.customerId,
+  order: [desc(feedback.createdAt), desc(feedback.id)],
+  // Scores, solved and reasons stay for insights; free text and the page they were on go.
+  erase: { comment: null, context: null },
+  exportOmits: ['payloadHash', 'idempotencyKey'],
+});
 
 export type FeedbackRow = typeof feedback.$inferSelect;
 
