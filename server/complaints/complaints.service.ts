@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { registerCustomerLink } from '../customers/customer-links.ts';
 import type { Database } from '../db/client.ts';
+import { perDatabase } from '../db/per-database.ts';
 import { complaintEvents, complaints, complaintStatuses, type SubmissionContext } from '../db/tables/index.ts';
 import type { Executor } from '../db/transaction.ts';
 import { payloadHash, replayOrConflict } from '../intake/idempotency.ts';
@@ -122,16 +123,7 @@ function insertStatement(db: Executor) {
 type InsertStatement = ReturnType<typeof insertStatement>;
 
 /** A statement prepared on the database runs on the pool only; the token path prepares its own on the transaction. */
-const preparedByDb = new WeakMap<Database, InsertStatement>();
-
-function preparedInsert(db: Database): InsertStatement {
-  let prepared = preparedByDb.get(db);
-  if (!prepared) {
-    prepared = insertStatement(db);
-    preparedByDb.set(db, prepared);
-  }
-  return prepared;
-}
+const preparedInsert = perDatabase<InsertStatement>(insertStatement);
 
 async function insertOrReplay(
   db: Executor,

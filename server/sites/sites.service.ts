@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isValidOriginRule, normalizeOriginRule } from '../auth/origins.ts';
 import { generateIdentitySecret, generatePublishableKey } from '../auth/site-keys.ts';
 import type { Database } from '../db/client.ts';
+import { perDatabase } from '../db/per-database.ts';
 import { sites } from '../db/tables/index.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { boundedList, shortText } from '../shared/limits.ts';
@@ -92,16 +93,7 @@ interface SiteCache {
   entries: Map<string, { site: SiteRow | undefined; expiresAt: number }>;
 }
 
-const cacheByDb = new WeakMap<Database, SiteCache>();
-
-function cacheFor(db: Database): SiteCache {
-  let cache = cacheByDb.get(db);
-  if (!cache) {
-    cache = { prepared: siteByKey(db), entries: new Map() };
-    cacheByDb.set(db, cache);
-  }
-  return cache;
-}
+const cacheFor = perDatabase<SiteCache>((db) => ({ prepared: siteByKey(db), entries: new Map() }));
 
 export async function findSiteByPublishableKey(db: Database, key: string): Promise<SiteRow | undefined> {
   const cache = cacheFor(db);
@@ -116,7 +108,6 @@ export async function findSiteByPublishableKey(db: Database, key: string): Promi
 
 /** Drops a changed site from this process's cache, under its old and new keys. */
 function forgetSite(db: Database, siteId: string): void {
-  const cache = cacheByDb.get(db);
-  if (!cache) return;
+  const cache = cacheFor(db);
   for (const [key, entry] of cache.entries) if (entry.site?.id === siteId) cache.entries.delete(key);
 }

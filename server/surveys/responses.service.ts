@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client.ts';
+import { perDatabase } from '../db/per-database.ts';
 import { feedback, surveys } from '../db/tables/index.ts';
 import type { Transaction } from '../db/transaction.ts';
 import { payloadHash, replayOrConflict } from '../intake/idempotency.ts';
@@ -28,17 +29,12 @@ const publicSurveyQuery = (db: Database) =>
     .limit(1)
     .prepare('public_survey_by_key');
 
-const preparedByDb = new WeakMap<Database, ReturnType<typeof publicSurveyQuery>>();
+const preparedSurveyQuery = perDatabase(publicSurveyQuery);
 
 /** The active survey with this key in the org, for widgets; undefined for any other. */
 export async function findActiveSurvey(db: Database, orgId: string, key: string): Promise<SurveyRow | undefined> {
   if (key.length > surveyLimits.keyLength) return undefined;
-  let prepared = preparedByDb.get(db);
-  if (!prepared) {
-    prepared = publicSurveyQuery(db);
-    preparedByDb.set(db, prepared);
-  }
-  const [row] = await prepared.execute({ orgId, key });
+  const [row] = await preparedSurveyQuery(db).execute({ orgId, key });
   return row;
 }
 
