@@ -8,10 +8,11 @@
  * committed manifest differs from what this script would write.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kind, parse, print, type OperationDefinitionNode } from 'graphql';
+import { isEntryPoint } from '../server/shared/entry-point.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 export const operationsDir = join(root, 'widgets/operations');
@@ -56,17 +57,7 @@ export function buildManifest(dir: string = operationsDir): Record<string, strin
 
 export const manifestText = (manifest: Record<string, string>) => `${JSON.stringify(manifest, null, 2)}\n`;
 
-function isEntryPoint(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   const manifest = buildManifest();
   writeFileSync(manifestPath, manifestText(manifest));
   process.stdout.write(`wrote ${Object.keys(manifest).length} operations to widgets/persisted-operations.json\n`);

@@ -3,8 +3,6 @@
  * (a new slug, a new key) go alone on stdout; everything else goes to stderr.
  * Exit codes: 0 done, 1 the command failed, 2 bad arguments.
  */
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { asc } from 'drizzle-orm';
 import { apiKeyScopes, isApiKeyScope } from './auth/scopes.ts';
@@ -22,6 +20,7 @@ import {
   type OrganizationRow,
 } from './organizations/organizations.service.ts';
 import { CareloopError } from './shared/errors.ts';
+import { isEntryPoint } from './shared/entry-point.ts';
 
 export const usage = `Usage: npm run careloop -- <command> [options]
 
@@ -272,17 +271,7 @@ export async function runCli(argv: string[], io: CliIo = consoleIo, source: Node
   }
 }
 
-function isEntryPoint(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   runCli(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -2,10 +2,8 @@
  * The only file that listens: opens the configured database, migrates, seeds a first start,
  * serves yoga over node:http, and shuts down gracefully on SIGTERM / SIGINT.
  */
-import { realpathSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { DataDirInUseError, describeDatabaseError, openConfiguredDatabase, rootCause } from './db/data-dir-lock.ts';
 import type { DatabaseHandle } from './db/client.ts';
@@ -13,6 +11,7 @@ import { runMigrations } from './db/migrate.ts';
 import { readEnv, type Env } from './env.ts';
 import { describeDemoSeed, seedDemo, type DemoSeed } from './seed.ts';
 import { createCareloopYoga, type YogaOptions } from './yoga.ts';
+import { isEntryPoint } from './shared/entry-point.ts';
 
 export interface StartServerOptions {
   /** Defaults to readEnv(). */
@@ -215,14 +214,4 @@ async function main(): Promise<void> {
   if (stopRequested) onSignal(stopRequested);
 }
 
-function isEntryPoint(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) void main();
+if (isEntryPoint(import.meta.url)) void main();
