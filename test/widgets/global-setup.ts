@@ -1,0 +1,20 @@
+import { statSync } from 'node:fs';
+import type { TestProject } from 'vitest/node';
+import { buildWidgets, widgetsBundle } from '../../scripts/build-widgets.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** mtimeMs of the careloop.js this test run built. */
+    widgetBundleBuiltAt: number;
+  }
+}
+
+/**
+ * Every test run builds the widget bundle once, before any test file: the size budget and the
+ * browser tests check this build, never a stale dist/widgets, and no two test files race to
+ * write it.
+ */
+export default async function setup(project: TestProject): Promise<void> {
+  await buildWidgets();
+  project.provide('widgetBundleBuiltAt', statSync(widgetsBundle).mtimeMs);
+}

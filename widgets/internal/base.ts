@@ -1,0 +1,130 @@
+import { html, LitElement, type PropertyDeclarations } from 'lit';
+import { en, type Translation } from '../translations/en.ts';
+import { zhCN } from '../translations/zh-CN.ts';
+import { graphqlUrl, type OperationName, type Outcome } from './api.ts';
+import type { SubmissionKind } from './events.ts';
+import { enqueue, pending, subscribe, type Pending } from './queue.ts';
+import { uuid } from './uuid.ts';
+
+// The script's own URL: the default endpoint is the origin the bundle came from.
+const scriptUrl = (document.currentScript as HTMLScriptElement | null)?.src || import.meta.url || location.href;
+
+export type Phase = 'form' | 'sending' | 'queued' | 'done' | 'error';
+
+/** Attributes, the submit queue, events and the status line shared by every careloop element. */
+export abstract class CareloopElement extends LitElement {
+  static override properties: PropertyDeclarations = {
+    siteKey: { attribute: 'site-key' },
+    locale: {},
+    endpoint: {},
+    customerToken: { attribute: 'customer-token' },
+    agentId: { attribute: 'agent-id' },
+    touchpointId: { attribute: 'touchpoint-id' },
+    subject: {},
+    phase: { state: true },
+    message: { state: true },
+  };
+
+  declare siteKey: string;
+  declare locale?: string;
+  declare endpoint?: string;
+  declare customerToken?: string;
+  declare agentId?: string;
+  declare touchpointId?: string;
+  declare subject?: string;
+  declare phase: Phase;
+  declare message: string;
+
+  abstract readonly kind: SubmissionKind;
+  declare private unsubscribe?: () => void;
+
+  constructor() {
+    super();
+    this.phase = 'form';
+    this.message = '';
+  }
+
+  /** en or zh-CN: the `locale` attribute, else the page's language, else the browser's. */
+  get t(): Translation {
+    return /^zh/i.test(this.locale || document.documentElement.lang || navigator.language) ? zhCN : en;
+  }
+
+  get url(): string {
+    return graphqlUrl(this.endpoint, scriptUrl);
+  }
+
+  /** Names this widget's submissions, so after a reload it recognizes its own pending ones. */
+  get owner(): string {
+    return `${this.localName}|${this.subject ?? ''}`;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.unsubscribe = subscribe((item, outcome) => item.owner == this.owner && this.settle(item, outcome));
+    if (pending().some((item) => item.owner == this.owner)) this.phase = 'queued';
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribe?.();
+  }
+
+  /** The idempotency key is made here, when the person presses send, and kept with the submission. */
+  protected submit(operation: OperationName, input: Record<string, unknown>): void {
+    const key = uuid();
+    const context = Object.fromEntries(
+      Object.entries({ pageUrl: location.href, subject: this.subject, agentId: this.agentId, touchpointId: this.touchpointId }).filter(([, v]) => v),
+    );
+    const variables = {
+      input: { ...input, idempotencyKey: key, locale: this.t.lang, customerToken: this.customerToken || undefined, context: { ...context, ...(input.context as object) } },
+    };
+    this.phase = 'sending';
+    this.message = this.t.sending;
+    void enqueue({ key, owner: this.owner, url: this.url, siteKey: this.siteKey, operation, variables, tries: 0 });
+  }
+
+  /** The server's answer to one of this widget's submissions (now or from an earlier page). */
+  protected settle(item: Pending, outcome: Outcome): void {
+    if (outcome.ok) {
+      this.phase = 'done';
+      this.message = this.t.thanks;
+      this.acknowledged(outcome.data);
+      this.emit('careloop-submitted', { kind: this.kind, id: outcome.data?.id, reference: outcome.data?.reference });
+    } else if (outcome.retry) {
+      if (this.phase == 'queued') return;
+      this.phase = 'queued';
+      this.message = this.t.queued;
+      this.emit('careloop-queued', { kind: this.kind, idempotencyKey: item.key });
+    } else {
+      this.fail(outcome.message);
+      return;
+    }
+    void this.focusStatus();
+  }
+
+  protected fail(message: string): void {
+    this.phase = 'error';
+    this.message = `${this.t.failed} ${message}`;
+    this.emit('careloop-error', { kind: this.kind, message });
+    void this.focusStatus();
+  }
+
+  /** Hook for what the server returned (a complaint's reference). */
+  protected acknowledged(_data: any): void {}
+
+  protected emit(type: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  /** After a send the form is gone: focus goes to the message that replaced it. */
+  protected async focusStatus(): Promise<void> {
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[role=status]')?.focus();
+  }
+
+  /** A live region, present from the first render so screen readers announce its changes. */
+  protected status() {
+    const text = this.phase == 'queued' && !this.message ? this.t.queued : this.message;
+    return html`<p part="status" role="status" tabindex="-1" class=${this.phase == 'error' ? 'status error' : 'status'}>${text}</p>`;
+  }
+}

@@ -1,0 +1,102 @@
+import { callOperation, type OperationName, type Outcome } from './api.ts';
+
+/** A submission not yet acknowledged by the server; it carries all it needs to be sent by any page. */
+export interface Pending {
+  /** The idempotency key, made when the person pressed send: every retry sends the same one. */
+  key: string;
+  /** Which widget made it (kind and subject), so a widget shows its own pending answers after a reload. */
+  owner: string;
+  url: string;
+  siteKey: string;
+  operation: OperationName;
+  variables: Record<string, unknown>;
+  tries: number;
+}
+
+export type Listener = (item: Pending, outcome: Outcome) => void;
+
+export const STORAGE_KEY = 'careloop:pending';
+const MAX_DELAY_MS = 30_000;
+
+// Where localStorage is unavailable (blocked storage, sandboxed frames) the queue lives in memory.
+let memory: Pending[] = [];
+const listeners = new Set<Listener>();
+const inFlight = new Set<string>();
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+export function pending(): Pending[] {
+  try {
+    const stored = localStorage.getItem(STORAGE_KEY);
+    return stored ? JSON.parse(stored) : memory;
+  } catch {
+    return memory;
+  }
+}
+
+function save(items: Pending[]): void {
+  memory = items;
+  try {
+    if (items.length) localStorage.setItem(STORAGE_KEY, JSON.stringify(items));
+    else localStorage.removeItem(STORAGE_KEY);
+  } catch {
+    // memory keeps them for this page
+  }
+}
+
+export function subscribe(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Stores the submission first, then tries to send it: a crash or a closed tab never loses it. */
+export function enqueue(item: Pending): Promise<void> {
+  save([...pending(), item]);
+  return flush();
+}
+
+/** 1 s, 2 s, 4 s… up to 30 s, with jitter so many pages coming back online do not arrive at once. */
+export const backoff = (tries: number) => Math.min(MAX_DELAY_MS, 1000 * 2 ** Math.max(0, tries - 1)) * (0.8 + Math.random() * 0.4);
+
+/** Sends every pending submission not already on its way; keeps those worth retrying. */
+export async function flush(): Promise<void> {
+  clearTimeout(timer);
+  timer = undefined;
+  await Promise.all(
+    pending().map(async (item) => {
+      if (inFlight.has(item.key)) return;
+      inFlight.add(item.key);
+      const outcome = await callOperation(item.url, item.siteKey, item.operation, item.variables, true);
+      inFlight.delete(item.key);
+      const others = pending().filter((other) => other.key !== item.key);
+      if (outcome.ok || !outcome.retry) {
+        save(others);
+      } else {
+        const tries = item.tries + 1;
+        save([...others, { ...item, tries }]);
+        if (!timer) timer = setTimeout(() => void flush(), backoff(tries));
+      }
+      for (const listener of listeners) listener(item, outcome);
+    }),
+  );
+}
+
+/**
+ * On pagehide, whatever is still pending goes out with keepalive fetches, which outlive the
+ * page. They stay stored: the server's idempotency check makes a second delivery on the next
+ * load harmless, whereas dropping them here would lose any the browser did not send.
+ */
+function sendBeforeLeaving(): void {
+  for (const item of pending()) {
+    if (!inFlight.has(item.key)) void callOperation(item.url, item.siteKey, item.operation, item.variables, true);
+  }
+}
+
+let started = false;
+/** Once per page: send what earlier pages left, and again when the network returns or the page hides. */
+export function startQueue(): void {
+  if (started) return;
+  started = true;
+  addEventListener('online', () => void flush());
+  addEventListener('pagehide', sendBeforeLeaving);
+  if (pending().length) void flush();
+}

@@ -1,0 +1,187 @@
+import { html, nothing } from 'lit';
+import { callOperation } from '../internal/api.ts';
+import { CareloopElement } from '../internal/base.ts';
+import { errorText, scale } from '../internal/fields.ts';
+import { baseStyles } from '../internal/styles.ts';
+import { surveyStyles } from './survey.styles.ts';
+
+interface Question {
+  id: string;
+  type: 'RATING' | 'NPS' | 'CES' | 'SINGLE_CHOICE' | 'MULTIPLE_CHOICE' | 'TEXT' | 'YES_NO';
+  label: string;
+  required: boolean;
+  options: { id: string; label: string }[];
+}
+
+interface Survey {
+  title: string;
+  thankYou: string | null;
+  questions: Question[];
+}
+
+const SCALES: Record<string, [number, number]> = { RATING: [1, 5], NPS: [0, 10], CES: [1, 7] };
+
+/**
+ * A survey defined in careloop (CSAT, NPS, CES or custom), fetched by its key and rendered in
+ * the person's language: ratings, NPS, CES, single and multiple choice, text and yes/no.
+ * Required answers are checked before sending.
+ *
+ * @summary Renders and submits a careloop survey.
+ *
+ * @attr {string} site-key - The site's publishable key (`pk_…`). Required.
+ * @attr {string} survey - The survey's key, e.g. `checkout-csat`. Required.
+ * @attr {boolean} inline - Render in place; without it the survey floats in a corner card that can be dismissed (remembered per survey).
+ * @attr {string} subject - What the answers are about (stored in the context).
+ * @attr {string} agent-id - The agent the answers are about.
+ * @attr {string} touchpoint-id - The touchpoint the answers belong to.
+ * @attr {string} locale - `en` or `zh-CN`. Default: the page's `lang`, then the browser's language.
+ * @attr {string} endpoint - The careloop server. Default: the origin the script came from.
+ * @attr {string} customer-token - A signed, expiring customer token (JWT) naming the person.
+ *
+ * @fires careloop-submitted - The server stored the response. `detail: { kind: 'survey_response', id }`.
+ * @fires careloop-queued - Offline: the response is stored in the browser and will be sent. `detail: { kind, idempotencyKey }`.
+ * @fires careloop-error - The survey could not be loaded or the server refused the response. `detail: { kind, message }`.
+ *
+ * @csspart card - The box around the survey.
+ * @csspart title - The survey's title.
+ * @csspart close - The dismiss button of the floating card.
+ * @csspart field - Each question.
+ * @csspart label - The text of a question.
+ * @csspart button - The send button.
+ * @csspart status - The status line (sending, saved offline, thank you, error); a live region.
+ *
+ * @cssprop --careloop-accent - Buttons and focus ring. Default: #1d4ed8.
+ * @cssprop --careloop-accent-text - Text on buttons. Default: #fff.
+ * @cssprop --careloop-background - Card background. Default: #fff (#111827 in dark mode).
+ * @cssprop --careloop-text - Text colour. Default: #1f2937 (#f3f4f6 in dark mode).
+ * @cssprop --careloop-border - Borders. Default: #6b7280.
+ * @cssprop --careloop-error - Error text. Default: #b91c1c.
+ * @cssprop --careloop-radius - Corner radius. Default: 8px.
+ * @cssprop --careloop-font - Font shorthand. Default: inherited.
+ * @cssprop --careloop-focus - Focus ring colour. Default: the accent.
+ */
+export class CareloopSurvey extends CareloopElement {
+  static override styles = [baseStyles, surveyStyles];
+  static override properties = {
+    survey: {},
+    inline: { type: Boolean },
+    data: { state: true },
+    invalid: { state: true },
+    dismissed: { state: true },
+  };
+
+  declare survey: string;
+  declare inline: boolean;
+  declare data?: Survey | null;
+  declare invalid: Set<string>;
+  declare dismissed: boolean;
+  readonly kind = 'survey_response' as const;
+
+  constructor() {
+    super();
+    this.inline = false;
+    this.invalid = new Set();
+    this.dismissed = false;
+  }
+
+  override get owner(): string {
+    return `careloop-survey|${this.survey}`;
+  }
+
+  private get dismissKey() {
+    return `careloop:dismissed:${this.survey}`;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    try {
+      this.dismissed = !this.inline && localStorage.getItem(this.dismissKey) == '1';
+    } catch {
+      // no storage: the card shows again next time
+    }
+    if (!this.dismissed) void this.load();
+  }
+
+  private async load() {
+    const outcome = await callOperation(this.url, this.siteKey, 'PublicSurvey', { key: this.survey, locale: this.t.lang });
+    if (outcome.ok) this.data = outcome.data;
+    else this.fail(outcome.message);
+    if (outcome.ok && !outcome.data) this.message = this.t.unavailable;
+  }
+
+  private dismiss() {
+    this.dismissed = true;
+    try {
+      localStorage.setItem(this.dismissKey, '1');
+    } catch {
+      // dismissed for this page only
+    }
+  }
+
+  override render() {
+    if (this.dismissed) return '';
+    const t = this.t;
+    const survey = this.data;
+    return html`<div class=${this.inline ? 'card' : 'card float'} part="card" lang=${t.lang} role=${this.inline ? 'group' : 'dialog'} aria-labelledby="title">
+      <div class="head">
+        <p id="title" class="title" part="title">${survey?.title ?? t.loading}</p>
+        ${this.inline ? '' : html`<button class="close" part="close" aria-label=${t.close} @click=${this.dismiss}>×</button>`}
+      </div>
+      ${survey && (this.phase == 'form' || this.phase == 'error')
+        ? html`<form novalidate @submit=${this.send}>
+            ${survey.questions.map((q) => this.question(q))}
+            <button part="button" type="submit">${t.send}</button>
+          </form>`
+        : ''}
+      ${this.status()}
+    </div>`;
+  }
+
+  private question(q: Question) {
+    const error = this.invalid.has(q.id) ? this.t.required : '';
+    const range = SCALES[q.type];
+    if (range) return scale(q.id, q.label, range[0], range[1], this.t.scaleHint(range[0], range[1]), error);
+    if (q.type == 'TEXT') {
+      return html`<div part="field">
+        <label part="label" for=${q.id}>${q.label}</label>
+        <textarea id=${q.id} name=${q.id} rows="3" maxlength="5000" aria-invalid=${error ? 'true' : 'false'}></textarea>
+        ${errorText(q.id, error)}
+      </div>`;
+    }
+    const options = q.type == 'YES_NO' ? [{ id: 'yes', label: this.t.yes }, { id: 'no', label: this.t.no }] : q.options;
+    const type = q.type == 'MULTIPLE_CHOICE' ? 'checkbox' : 'radio';
+    return html`<fieldset part="field" aria-describedby=${error ? `${q.id}-error` : nothing}>
+      <legend part="label">${q.label}</legend>
+      ${options.map((o) => html`<label class="choice"><input type=${type} name=${q.id} value=${o.id} />${o.label}</label>`)}
+      ${errorText(q.id, error)}
+    </fieldset>`;
+  }
+
+  private async send(event: Event) {
+    event.preventDefault();
+    const form = new FormData(event.target as HTMLFormElement);
+    const answers = [];
+    const invalid = new Set<string>();
+    for (const q of this.data!.questions) {
+      const values = form.getAll(q.id).map(String).filter((v) => v.trim());
+      if (!values.length) {
+        if (q.required) invalid.add(q.id);
+        continue;
+      }
+      const value =
+        q.type == 'MULTIPLE_CHOICE' ? values : q.type == 'YES_NO' ? values[0] == 'yes' : q.type in SCALES ? Number(values[0]) : values[0];
+      answers.push({ questionId: q.id, value });
+    }
+    this.invalid = invalid;
+    if (invalid.size) {
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>(`[name="${[...invalid][0]}"]`)?.focus();
+      return;
+    }
+    this.submit('SubmitSurveyResponse', { surveyKey: this.survey, answers });
+  }
+
+  protected override acknowledged() {
+    if (this.data?.thankYou) this.message = this.data.thankYou;
+  }
+}

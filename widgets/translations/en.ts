@@ -1,0 +1,104 @@
+/** Every text a widget shows. Server texts (survey labels) come in the requested locale instead. */
+export interface Translation {
+  /** BCP 47 tag put on the widget's root, so assistive tech reads it in the right language. */
+  lang: string;
+  solved: string;
+  yes: string;
+  no: string;
+  why: string;
+  reasons: Record<'not_solved' | 'incomplete' | 'wrong_answer' | 'too_slow' | 'other', string>;
+  comment: string;
+  agent: string;
+  scaleHint: (from: number, to: number) => string;
+  send: string;
+  sending: string;
+  thanks: string;
+  queued: string;
+  failed: string;
+  required: string;
+  close: string;
+  loading: string;
+  unavailable: string;
+  complaint: string;
+  category: string;
+  categories: Record<
+    'product_quality' | 'packaging' | 'defect' | 'misuse' | 'service_attitude' | 'service_process' | 'delivery' | 'billing' | 'other',
+    string
+  >;
+  description: string;
+  outcome: string;
+  name: string;
+  email: string;
+  phone: string;
+  honeypot: string;
+  fileComplaint: string;
+  filed: string;
+  reference: string;
+  token: string;
+  track: string;
+  progress: string;
+  statuses: Record<string, string>;
+  resolved: string;
+}
+
+export const en: Translation = {
+  lang: 'en',
+  solved: 'Did this solve your problem?',
+  yes: 'Yes',
+  no: 'No',
+  why: 'What went wrong?',
+  reasons: {
+    not_solved: 'It did not solve my problem',
+    incomplete: 'The answer was incomplete',
+    wrong_answer: 'The answer was wrong',
+    too_slow: 'It took too long',
+    other: 'Something else',
+  },
+  comment: 'Anything else you want to tell us? (optional)',
+  agent: 'Did I help you?',
+  scaleHint: (from, to) => `${from} = not at all, ${to} = very much`,
+  send: 'Send',
+  sending: 'Sending…',
+  thanks: 'Thank you for your feedback',
+  queued: 'Saved; it will be sent when you are back online',
+  failed: 'Could not send:',
+  required: 'Please answer this question.',
+  close: 'Close',
+  loading: 'Loading…',
+  unavailable: 'This survey is not available.',
+  complaint: 'File a complaint',
+  category: 'What is it about?',
+  categories: {
+    product_quality: 'Product quality',
+    packaging: 'Packaging',
+    defect: 'A defect',
+    misuse: 'Use of the product',
+    service_attitude: 'Service attitude',
+    service_process: 'Service process',
+    delivery: 'Delivery',
+    billing: 'Billing',
+    other: 'Something else',
+  },
+  description: 'What happened? (at least 10 characters)',
+  outcome: 'What would put it right? (optional)',
+  name: 'Name (optional)',
+  email: 'Email (optional)',
+  phone: 'Phone (optional)',
+  honeypot: 'Leave this field empty',
+  fileComplaint: 'File complaint',
+  filed: 'Your complaint has been filed. Thank you for telling us.',
+  reference: 'Reference number',
+  token: 'Tracking code (keep it to follow your complaint)',
+  track: 'Track my complaint',
+  progress: 'Progress',
+  statuses: {
+    NEW: 'Received',
+    TRIAGED: 'Assessed',
+    IN_PROGRESS: 'In progress',
+    AWAITING_CUSTOMER: 'Waiting for your reply',
+    RESOLVED: 'Resolved',
+    CLOSED: 'Closed',
+    REOPENED: 'Reopened',
+  },
+  resolved: 'Is this solved? Is it the progress you hoped for?',
+};
