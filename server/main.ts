@@ -9,7 +9,7 @@ import { DataDirInUseError, describeDatabaseError, openConfiguredDatabase, rootC
 import type { DatabaseHandle } from './db/client.ts';
 import { runMigrations } from './db/migrate.ts';
 import { readEnv, type Env } from './env.ts';
-import { describeDemoSeed, seedDemo, type DemoSeed } from './seed.ts';
+import { demoOrigins, describeDemoSeed, ensureDemoOrigins, seedDemo, type DemoSeed } from './seed.ts';
 import { createCareloopYoga, type YogaOptions } from './yoga.ts';
 import { isEntryPoint } from './shared/entry-point.ts';
 
@@ -71,8 +71,6 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   try {
     logger.info({ database: database.description }, `using ${database.description}`);
     await runMigrations(database);
-    const seeded = await seedDemo(database.db);
-    if (seeded) logger.info({ org: seeded.organization.slug }, 'seeded the demo organization on an empty database');
 
     const yoga = createCareloopYoga({ database, logging: yogaLogging(env.LOG_LEVEL), graphiql: true });
     let stopping = false;
@@ -92,6 +90,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     });
     const { port } = httpServer.address() as AddressInfo;
     const url = `http://${displayHost(env.HOST)}:${port}`;
+    // Seeded once listening: the demo site allows the server's own origins, which need the port
+    // (PORT=0 picks one).
+    const origins = demoOrigins(port, displayHost(env.HOST));
+    const seeded = await seedDemo(database.db, { origins });
+    if (seeded) logger.info({ org: seeded.organization.slug }, 'seeded the demo organization on an empty database');
+    else await ensureDemoOrigins(database.db, origins);
     logger.info({ url: `${url}/graphql`, port }, `careloop is listening: GraphiQL at ${url}/graphql`);
     if (seeded) print(describeDemoSeed(seeded, `${url}/graphql`));
 

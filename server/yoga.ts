@@ -8,6 +8,7 @@ import { usePersistedWidgetOperations } from './http/use-persisted-operations.ts
 import { useQueryLimits } from './http/use-query-limits.ts';
 import { useRateLimits, type RateLimitOptions } from './http/use-rate-limits.ts';
 import { useRequestSizeLimit } from './http/use-request-size-limit.ts';
+import { useWidgetAssets } from './http/use-widget-assets.ts';
 import { schema } from './schema.ts';
 
 export interface YogaOptions {
@@ -35,6 +36,7 @@ export function createCareloopYoga({ database, logging = 'warn', graphiql = true
     // validating, rate limits once the caller is known and before anything executes.
     plugins: [
       useHealth(database.ping),
+      useWidgetAssets(database.db),
       useRequestSizeLimit(),
       usePersistedWidgetOperations(),
       useQueryLimits(),

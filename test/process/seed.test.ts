@@ -15,6 +15,10 @@ it('seeds the demo organization and a full-scope key once, on an empty database 
   expect(seeded?.organization).toMatchObject({ name: 'Demo', slug: 'demo' });
   expect(seeded?.apiKey.key).toMatch(/^sk_[A-Za-z0-9_-]{43}$/);
   expect(seeded?.apiKey.row.scopes).toEqual(['read', 'write', 'admin']);
+  // The demo page's widgets: a site allowing the server's own origins, an active survey, an agent.
+  expect(seeded?.site).toMatchObject({ name: 'Demo site', allowedOrigins: ['http://localhost:4000', 'http://127.0.0.1:4000'] });
+  expect(seeded?.survey).toMatchObject({ key: 'demo-csat', status: 'active', kind: 'csat' });
+  expect(seeded?.agentId).toBe('agent-demo');
   const [stored] = await listApiKeys(database.db, seeded!.organization.id);
   expect(stored!.keyHash).not.toContain(seeded!.apiKey.key.slice(3));
 

@@ -18,28 +18,35 @@ export type Listener = (item: Pending, outcome: Outcome) => void;
 export const STORAGE_KEY = 'careloop:pending';
 const MAX_DELAY_MS = 30_000;
 
-// Where localStorage is unavailable (blocked storage, sandboxed frames) the queue lives in memory.
+// Where localStorage is unavailable (blocked storage, sandboxed frames, full) the queue lives in
+// memory for this page.
 let memory: Pending[] = [];
+let memoryOnly = false;
 const listeners = new Set<Listener>();
 const inFlight = new Set<string>();
 let timer: ReturnType<typeof setTimeout> | undefined;
 
+/** Read afresh each time: another tab may have sent (and removed) some. */
 export function pending(): Pending[] {
-  try {
-    const stored = localStorage.getItem(STORAGE_KEY);
-    return stored ? JSON.parse(stored) : memory;
-  } catch {
-    return memory;
+  if (!memoryOnly) {
+    try {
+      const stored = localStorage.getItem(STORAGE_KEY);
+      return stored ? JSON.parse(stored) : [];
+    } catch {
+      memoryOnly = true;
+    }
   }
+  return memory;
 }
 
 function save(items: Pending[]): void {
   memory = items;
+  if (memoryOnly) return;
   try {
     if (items.length) localStorage.setItem(STORAGE_KEY, JSON.stringify(items));
     else localStorage.removeItem(STORAGE_KEY);
   } catch {
-    // memory keeps them for this page
+    memoryOnly = true;
   }
 }
 
@@ -65,7 +72,7 @@ export async function flush(): Promise<void> {
     pending().map(async (item) => {
       if (inFlight.has(item.key)) return;
       inFlight.add(item.key);
-      const outcome = await callOperation(item.url, item.siteKey, item.operation, item.variables, true);
+      const outcome = await callOperation(item.url, item.siteKey, item.operation, item.variables);
       inFlight.delete(item.key);
       const others = pending().filter((other) => other.key !== item.key);
       if (outcome.ok || !outcome.retry) {

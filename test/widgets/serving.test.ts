@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEMO_CSP } from '../../server/http/use-widget-assets.ts';
+import { seedDemo } from '../../server/seed.ts';
+import { createTestApi, type TestApi } from '../helpers/api.ts';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await createTestApi();
+});
+afterAll(() => api?.close());
+
+const get = (path: string, headers: Record<string, string> = {}) => api.yoga.fetch(`http://careloop.test${path}`, { headers });
+
+it('serves the bundle as JavaScript with an ETag, long-lived caching and 304 on revalidation', async () => {
+  for (const file of ['careloop.js', 'careloop.mjs']) {
+    const response = await get(`/widgets/${file}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('public, max-age=86400, must-revalidate');
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    const etag = response.headers.get('etag')!;
+    expect(etag).toMatch(/^"[0-9a-f]{20}"$/);
+    expect((await response.text()).length).toBeGreaterThan(10_000);
+
+    const again = await get(`/widgets/${file}`, { 'if-none-match': etag });
+    expect(again.status).toBe(304);
+    const versioned = await get(`/widgets/${file}?v=${etag.slice(1, -1)}`);
+    expect(versioned.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+  }
+});
+
+it('serves the demo page under a strict CSP, with the demo site key as an attribute value and no inline script', async () => {
+  const seeded = (await seedDemo(api.db.db)) ?? undefined;
+  // The test database already has organizations, so seedDemo declines: the page says so.
+  expect(seeded).toBeUndefined();
+  const response = await get('/?lang=zh-CN');
+  expect(response.headers.get('content-security-policy')).toBe(DEMO_CSP);
+  const html = await response.text();
+  expect(html).toContain('<html lang="zh-CN">');
+  expect(html).toContain('no demo site');
+  expect(html).not.toMatch(/<script(?![^>]*\bsrc=)/);
+  expect(html).toMatch(/<script src="\/widgets\/careloop\.js\?v=[0-9a-f]{20}" defer><\/script>/);
+});
