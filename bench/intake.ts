@@ -29,8 +29,14 @@ const freePort = () =>
     });
   });
 
-function start(script: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+/**
+ * Runs a TypeScript entry under tsx, or (a path ending in .js, e.g. a tsc build given as
+ * BENCH_SERVER_JS) under plain node; `flags` go to node (BENCH_NODE_FLAGS, careloop only).
+ */
+function start(script: string, env: Record<string, string>, flags: string[] = []): ChildProcess {
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const loader = script.endsWith('.js') ? [] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...profile, ...flags, ...loader, script], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -64,18 +70,50 @@ function persistedHash(operationName: string): string {
   return entry[0];
 }
 
-async function load(url: string, headers: Record<string, string>, body: (key: string) => string) {
+/** CPU seconds (user + system) a process has used so far, from /proc; undefined elsewhere than Linux. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime (fields 14 and 15 of stat, 12 and 13 after the command name), in clock ticks.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+async function load(url: string, headers: Record<string, string>, body: (key: string) => string, server: ChildProcess) {
+  // A GraphQL error still answers 200: a response counts as ok only when it carries a receipt.
+  let graphqlErrors = 0;
+  let firstError: string | undefined;
+  const cpuBefore = cpuSeconds(server.pid);
   const result = await autocannon({
     url,
     connections,
     duration: seconds,
-    requests: [{ method: 'POST', headers, setupRequest: (request) => ({ ...request, body: body(randomUUID()) }) }],
+    requests: [
+      {
+        method: 'POST',
+        headers,
+        setupRequest: (request) => ({ ...request, body: body(randomUUID()) }),
+        onResponse: (status, responseBody) => {
+          if (status === 200 && !responseBody.includes('"receivedAt"')) {
+            graphqlErrors++;
+            firstError ??= responseBody;
+          }
+        },
+      },
+    ],
   });
+  const cpuAfter = cpuSeconds(server.pid);
+  const ok = result['2xx'] - graphqlErrors;
   return {
     rps: result.requests.average,
     p99: result.latency.p99,
-    ok: result['2xx'],
-    failed: result.non2xx + result.errors + result.timeouts,
+    ok,
+    failed: result.non2xx + result.errors + result.timeouts + graphqlErrors,
+    firstError,
+    /** Server CPU time per answered request, in microseconds: steadier than req/s on a shared machine. */
+    cpuPerRequest: cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 1e6) / result.requests.total,
   };
 }
 
@@ -86,6 +124,19 @@ const url = new URL(adminUrl);
 url.pathname = `/${name}`;
 const databaseUrl = url.toString();
 const children: ChildProcess[] = [];
+// A run that hangs (it happened once, stage unknown) says where, cleans up and fails.
+let stage = 'setting up the database';
+const watchdog = setTimeout(
+  () => {
+    console.error(`bench: no progress after ${2 * seconds + 120} s while ${stage}; giving up`);
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    void admin
+      .unsafe(`drop database if exists ${name} with (force)`)
+      .finally(() => process.exit(1));
+  },
+  (2 * seconds + 120) * 1000,
+);
+watchdog.unref();
 try {
   const handle = await openDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 2 });
   await runMigrations(handle);
@@ -104,31 +155,40 @@ try {
     BENCH_SITE_ID: site.id,
   });
   children.push(bare);
+  stage = 'waiting for the bare server';
   await waitFor(`http://127.0.0.1:${barePort}/`);
+  stage = 'loading the bare server';
   const bareResult = await load(`http://127.0.0.1:${barePort}/`, { 'content-type': 'application/json' }, (key) =>
     JSON.stringify({ variables: variables(key) }),
+    bare,
   );
+  stage = 'stopping the bare server';
   await stop(bare);
 
   const port = await freePort();
-  const server = start('server/main.ts', {
+  const server = start(process.env.BENCH_SERVER_JS ?? 'server/main.ts', {
     DATABASE_URL: databaseUrl,
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     // The benchmark measures throughput, not the abuse guard: one client IP sends everything.
     RATE_LIMIT_DISABLED: 'true',
-  });
+  }, (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean));
   children.push(server);
+  stage = 'waiting for the careloop server';
   await waitFor(`http://127.0.0.1:${port}/readyz`);
   const hash = persistedHash('SubmitResolutionCheck');
+  stage = 'loading the careloop server';
   const careloopResult = await load(
     `http://127.0.0.1:${port}/graphql`,
     { 'content-type': 'application/json', 'x-careloop-site-key': site.publishableKey, origin },
     (key) => JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } }, variables: variables(key) }),
+    server,
   );
+  stage = 'stopping the careloop server';
   await stop(server);
 
+  stage = 'counting the stored rows';
   const [{ count }] = await admin.unsafe(`select 1`).then(async () => {
     const db = postgres(databaseUrl, { max: 1, onnotice: () => {} });
     try {
@@ -140,7 +200,9 @@ try {
   await handle.close();
 
   const row = (label: string, r: typeof bareResult) =>
-    `${label.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s   p99 ${String(r.p99).padStart(4)} ms   ${r.ok} ok, ${r.failed} failed`;
+    `${label.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s   p99 ${String(r.p99).padStart(4)} ms   ` +
+    `${r.cpuPerRequest === undefined ? '' : `server CPU ${r.cpuPerRequest.toFixed(0).padStart(4)} µs/req   `}${r.ok} ok, ${r.failed} failed` +
+    (r.firstError ? `\n  first error response: ${r.firstError.slice(0, 500)}` : '');
   console.log(`submitResolutionCheck, ${connections} connections, ${seconds} s each, PostgreSQL`);
   console.log(row('bare node:http + postgres.js', bareResult));
   console.log(row('careloop (yoga + Pothos + drizzle)', careloopResult));
@@ -150,6 +212,7 @@ try {
   console.log(`rows stored: ${count} (answered ${expected}, plus up to ${2 * connections} in flight at the ends)`);
   if (careloopResult.failed > 0 || count < expected || count > expected + 2 * connections) process.exitCode = 1;
 } finally {
+  clearTimeout(watchdog);
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   await admin.unsafe(`drop database if exists ${name} with (force)`);
   await admin.end();
