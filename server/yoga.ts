@@ -4,6 +4,7 @@ import type { DatabaseHandle } from './db/client.ts';
 import { corsForRequest } from './http/cors.ts';
 import { maskError } from './http/mask-error.ts';
 import { useHealth } from './http/use-health.ts';
+import { useInFlightRequests } from './http/use-in-flight.ts';
 import { usePersistedWidgetOperations } from './http/use-persisted-operations.ts';
 import { useQueryLimits } from './http/use-query-limits.ts';
 import { useRateLimits, type RateLimitOptions } from './http/use-rate-limits.ts';
@@ -24,6 +25,8 @@ export type CareloopYoga = YogaServerInstance<Record<string, never>, Context>;
 
 export function createCareloopYoga({ database, logging = 'warn', graphiql = true, rateLimits }: YogaOptions): CareloopYoga {
   return createYoga<Record<string, never>, Context>({
+    // useRequestSizeLimit is the (stricter) body limit, with yoga's checks of Content-Length.
+    maxRequestBodySize: false,
     schema,
     context: createContextFactory(database.db),
     graphqlEndpoint: '/graphql',
@@ -33,7 +36,8 @@ export function createCareloopYoga({ database, logging = 'warn', graphiql = true
     logging,
     maskedErrors: { maskError },
     // In request order: size before parsing, persisted-only for site keys, query limits while
-    // validating, rate limits once the caller is known and before anything executes.
+    // validating, rate limits once the caller is known and before anything executes; the
+    // in-flight count last, so that it is disposed of first.
     plugins: [
       useHealth(database.ping),
       useWidgetAssets(database.db),
@@ -41,6 +45,7 @@ export function createCareloopYoga({ database, logging = 'warn', graphiql = true
       usePersistedWidgetOperations(),
       useQueryLimits(),
       useRateLimits(rateLimits),
+      useInFlightRequests(),
     ],
   });
 }
