@@ -27,6 +27,8 @@ export function createCareloopYoga({ database, logging = 'warn', graphiql = true
   return createYoga<Record<string, never>, Context>({
     // useRequestSizeLimit is the (stricter) body limit, with yoga's checks of Content-Length.
     maxRequestBodySize: false,
+    // No operation takes a file: multipart requests are answered 415 instead of being parsed.
+    multipart: false,
     schema,
     context: createContextFactory(database.db),
     graphqlEndpoint: '/graphql',

@@ -1,4 +1,4 @@
-import { GraphQLError, Kind, getOperationAST, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { GraphQLError, Kind, getOperationAST, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import type { Context } from '../context.ts';
@@ -45,6 +45,24 @@ function limitedFieldCount(selectionSet: SelectionSetNode, fragments: Map<string
   return count;
 }
 
+/** Rate-limited fields per mutation: widget documents are persisted, so each is counted once. */
+const costs = new WeakMap<OperationDefinitionNode, number>();
+
+function operationCost(document: DocumentNode, operationName: string | null | undefined): number {
+  const operation = getOperationAST(document, operationName);
+  if (operation?.operation !== 'mutation') return 0;
+  let cost = costs.get(operation);
+  if (cost === undefined) {
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const definition of document.definitions) {
+      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    }
+    cost = limitedFieldCount(operation.selectionSet, fragments);
+    costs.set(operation, cost);
+  }
+  return cost;
+}
+
 export function rateLimitedError(retryAfterMs: number): GraphQLError {
   const retryAfter = Math.max(1, Math.ceil(retryAfterMs / 1000));
   return new GraphQLError(`Too many submissions from this address or site: try again in ${retryAfter} s`, {
@@ -85,13 +103,7 @@ export function useRateLimits(options: RateLimitOptions = {}): Plugin {
     async onExecute({ args, setResultAndStopExecution }) {
       const context = args.contextValue as Partial<Context> & { request?: Request };
       if (context.caller?.kind !== 'site' || !context.request) return;
-      const operation = getOperationAST(args.document, args.operationName);
-      if (operation?.operation !== 'mutation') return;
-      const fragments = new Map<string, FragmentDefinitionNode>();
-      for (const definition of args.document.definitions) {
-        if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-      }
-      const cost = limitedFieldCount(operation.selectionSet, fragments);
+      const cost = operationCost(args.document, args.operationName);
       if (cost === 0) return;
 
       const buckets: BucketRequest[] = [{ key: `site:${context.caller.site.id}`, ...perSite }];

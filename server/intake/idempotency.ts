@@ -1,16 +1,28 @@
 import { createHash } from 'node:crypto';
 import { ConflictError } from '../shared/errors.ts';
 
-/** Canonical JSON (sorted keys), so the same payload always hashes alike. */
+/**
+ * Canonical JSON (sorted keys, undefined members left out), so the same payload always hashes
+ * alike. Stored hashes depend on this exact text: any change must keep it byte for byte.
+ * Written as loops: it runs on every public submission.
+ */
 function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonical(value[i]);
+    return `${out}]`;
   }
-  return JSON.stringify(value ?? null);
+  const record = value as Record<string, unknown>;
+  let out = '{';
+  let first = true;
+  for (const key of Object.keys(record).sort()) {
+    const member = record[key];
+    if (member === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${canonical(member)}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 export function payloadHash(payload: unknown): string {
