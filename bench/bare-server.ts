@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import postgres from 'postgres';
 
-const sql = postgres(process.env.DATABASE_URL!, { max: 10, onnotice: () => {} });
+// The same pool size as careloop's (DATABASE_POOL_SIZE, 10 unless the bench sets BENCH_POOL_SIZE).
+const sql = postgres(process.env.DATABASE_URL!, { max: Number(process.env.BENCH_POOL_SIZE ?? 10), onnotice: () => {} });
 const orgId = process.env.BENCH_ORG_ID!;
 const siteId = process.env.BENCH_SITE_ID!;
 
