@@ -21,7 +21,7 @@ type FetchAPI = { Request: typeof Request; TransformStream: typeof TransformStre
 /**
  * Refuses a request over `limit` bytes with HTTP 413 before anything parses it: by its
  * Content-Length when it states one, and by counting the body as it is read (a chunked body
- * states none, and a Content-Length can understate). A GET carries its document in the URL, so
+ * states none, and outside node:http a Content-Length can understate). A GET carries its document in the URL, so
  * the URL counts too. It replaces yoga's own 25 MB guard (createCareloopYoga turns that off),
  * including its answer to a malformed Content-Length (400).
  */
@@ -40,6 +40,9 @@ export function useRequestSizeLimit(limit: number = MAX_REQUEST_BYTES): Plugin {
       const parse = requestParser;
       const incoming = nodeBodyOf(request, serverContext);
       if (incoming) {
+        // node:http reads exactly Content-Length bytes as the body (checked above), so only a
+        // chunked body is counted; the adapter then reads the others its own (fastest) way.
+        if (declared !== null && incoming.headers['transfer-encoding'] === undefined) return;
         setRequestParser((original) =>
           readCounted(incoming, limit).then((body) =>
             parse(
