@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { desc, eq } from 'drizzle-orm';
 import { SignJWT } from 'jose';
+import { customers, feedback, surveys } from '../../server/db/tables/index.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { persistedOperation } from '../../server/http/persisted-operations.ts';
 import { createTestApi, dataOf, type TestApi, type TestSite } from '../helpers/api.ts';
+import { createdSurvey, surveyInput, widgetOf } from './surveys-fixtures.ts';
 
 /** Erasure reaches the rows other domains link to a customer, and export leaves out bookkeeping. */
 let api: TestApi;
@@ -42,6 +46,16 @@ it('erases complaint contact and text and feedback comments, keeping what statis
     }),
   ).submitResolutionCheck;
   expect(check.__typename).toBe('MutationSubmitResolutionCheckSuccess');
+  await createdSurvey(api.asA, surveyInput('erase-survey', { kind: 'CSAT' }));
+  const answers = [
+    { questionId: 'rating', value: 4 },
+    { questionId: 'single', value: 'b' },
+    { questionId: 'multi', value: ['x', 'z'] },
+    { questionId: 'text', value: 'Erin here, flat 3 at 12 Rose Street' },
+    { questionId: 'yesno', value: true },
+  ];
+  const response = await widgetOf(widget).submit('erase-survey', answers, { customerToken });
+  expect(response.__typename).toBe('MutationSubmitSurveyResponseSuccess');
 
   const customer = dataOf(await api.asA.gql(`{ customers(first: 5, filter: { search: "Erin" }) { edges { node { id } } } }`)).customers
     .edges[0].node;
@@ -61,5 +75,34 @@ it('erases complaint contact and text and feedback comments, keeping what statis
   const text = JSON.stringify(after);
   for (const personal of ['Rose Street', 'Erin', 'erin@example.com', '555-0100']) expect(text).not.toContain(personal);
   expect(after.complaints[0].category).toBe('delivery');
-  expect(after.feedback[0]).toMatchObject({ solved: false, reason: 'not_solved', comment: null });
+  const erasedCheck = after.feedback.find((f: { kind: string }) => f.kind === 'resolution_check');
+  expect(erasedCheck).toMatchObject({ solved: false, reason: 'not_solved', comment: null });
+  // The response keeps its score and every answer but the free text, in the order given.
+  const kept = after.feedback.find((f: { kind: string }) => f.kind === 'survey_response');
+  expect(kept.answers).toEqual(answers.filter((a) => a.questionId !== 'text'));
+  expect(kept.score).toBe(4);
+});
+
+it('erasure drops every string answer of a response whose survey is gone (it cannot tell choices from text)', async () => {
+  const widget = api.withSite(site.publishableKey, site.origin);
+  const customerToken = await token('erin-2');
+  const survey = await createdSurvey(api.asA, surveyInput('erase-deleted-survey'));
+  const answers = [
+    { questionId: 'rating', value: 2 },
+    { questionId: 'single', value: 'a' },
+    { questionId: 'text', value: 'Ring 555-0199 after six' },
+  ];
+  expect((await widgetOf(widget).submit('erase-deleted-survey', answers, { customerToken })).__typename).toBe(
+    'MutationSubmitSurveyResponseSuccess',
+  );
+  await api.db.db.delete(surveys).where(eq(surveys.key, 'erase-deleted-survey'));
+  expect(survey.key).toBe('erase-deleted-survey');
+  const [customer] = await api.db.db.select({ id: customers.id }).from(customers).where(eq(customers.externalId, 'erin-2'));
+  const erased = dataOf(
+    await api.asA.gql(`mutation($id: ID!) { eraseCustomer(id: $id) { __typename } }`, { id: encodeGlobalID('Customer', customer!.id) }),
+  );
+  expect(erased.eraseCustomer.__typename).toBe('MutationEraseCustomerSuccess');
+  const [row] = await api.db.db.select().from(feedback).where(eq(feedback.kind, 'survey_response')).orderBy(desc(feedback.createdAt)).limit(1);
+  expect(row!.answers).toEqual([{ questionId: 'rating', value: 2 }]);
+  expect(row!.surveyId).toBeNull();
 });
