@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { customerIdentities, customers } from '../db/tables/index.ts';
 import { ValidationError } from '../shared/errors.ts';
+import { limits } from '../shared/limits.ts';
 import { customerLinks } from './customer-links.ts';
 import { requireCustomer, withConflicts, type CustomerRow } from './customers.rows.ts';
 // The links (identities, purchases) register themselves there.
@@ -24,6 +25,9 @@ export async function mergeCustomers(db: Database, orgId: string, sourceId: stri
       const target = locked.get(targetId)!;
       if (source.erasedAt) throw ValidationError.single(['sourceId'], 'an erased customer cannot be merged');
       if (target.erasedAt) throw ValidationError.single(['targetId'], 'an erased customer cannot be merged');
+      const tags = [...new Set([...target.tags, ...source.tags])];
+      const attributes = { ...source.attributes, ...target.attributes };
+      refuseOverLimits(tags, attributes);
 
       for (const link of customerLinks()) {
         await tx
@@ -48,8 +52,8 @@ export async function mergeCustomers(db: Database, orgId: string, sourceId: stri
           tier: tierFrom.tier,
           tierSource: tierFrom.tierSource,
           specialNeeds: [...new Set([...target.specialNeeds, ...source.specialNeeds])],
-          tags: [...new Set([...target.tags, ...source.tags])],
-          attributes: { ...source.attributes, ...target.attributes },
+          tags,
+          attributes,
           createdAt: Date.parse(source.createdAt) < Date.parse(target.createdAt) ? source.createdAt : target.createdAt,
           updatedAt: sql`now()`,
         })
@@ -58,6 +62,25 @@ export async function mergeCustomers(db: Database, orgId: string, sourceId: stri
       return merged!;
     }),
   );
+}
+
+/**
+ * The merged profile must fit the limits any update must fit: refused before anything moves,
+ * rather than stored past them or cut silently (which tags or attributes would go?).
+ */
+function refuseOverLimits(tags: string[], attributes: Record<string, unknown>): void {
+  const issues: { path: string[]; message: string }[] = [];
+  if (tags.length > limits.listItems) {
+    issues.push({ path: ['sourceId'], message: `the merged customer would have ${tags.length} tags, more than ${limits.listItems}: remove some first` });
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(attributes));
+  if (bytes > limits.attributesBytes) {
+    issues.push({
+      path: ['sourceId'],
+      message: `the merged attributes would be ${bytes} bytes of JSON, more than ${limits.attributesBytes}: remove some first`,
+    });
+  }
+  if (issues.length) throw new ValidationError(issues);
 }
 
 /**

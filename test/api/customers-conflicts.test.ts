@@ -147,6 +147,42 @@ describe('every mutation is one transaction', () => {
   });
 });
 
+describe('mergeCustomers within the input limits', () => {
+  /** Merging must not store a profile no update could: refused whole, nothing moved. */
+  async function expectRefusedMerge(source: Json, target: Json, message: RegExp) {
+    const before = await rowCounts(api);
+    const [sourceBefore, targetBefore] = [await a.get(source.id), await a.get(target.id)];
+    const result = await a.merge(source.id, target.id);
+    expect(result.__typename, JSON.stringify(result)).toBe('ValidationError');
+    expect(result.issues).toEqual([{ path: ['sourceId'], message: expect.stringMatching(message) }]);
+    expect(await rowCounts(api)).toEqual(before);
+    expect(await a.get(source.id)).toEqual(sourceBefore);
+    expect(await a.get(target.id)).toEqual(targetBefore);
+  }
+
+  it('refuses a merge whose tags together pass 50', async () => {
+    const tags = (prefix: string) => Array.from({ length: 30 }, (_, i) => `${prefix}-${i}`);
+    const source = ok(await a.create({ name: 'Tagged source', tags: tags('s') }));
+    ok(await a.recordPurchase(source.id, { product: 'Lamp', purchasedAt: '2026-01-01T00:00:00Z', value: 5 }));
+    const target = ok(await a.create({ name: 'Tagged target', tags: tags('t') }));
+    await expectRefusedMerge(source, target, /60 tags, more than 50/);
+  });
+
+  it('refuses a merge whose attributes together pass 16 KB', async () => {
+    const source = ok(await a.create({ name: 'Big source', attributes: { notes: 'x'.repeat(9_000) } }));
+    const target = ok(await a.create({ name: 'Big target', attributes: { history: 'y'.repeat(9_000) } }));
+    await expectRefusedMerge(source, target, /bytes of JSON, more than 16384/);
+  });
+
+  it('merges shared tags once, so overlapping lists within the limit pass', async () => {
+    const tags = Array.from({ length: 40 }, (_, i) => `shared-${i}`);
+    const source = ok(await a.create({ name: 'Overlap source', tags: [...tags, 'only-source'] }));
+    const target = ok(await a.create({ name: 'Overlap target', tags: [...tags, 'only-target'] }));
+    const merged = ok(await a.merge(source.id, target.id));
+    expect(merged.tags).toHaveLength(42);
+  });
+});
+
 describe('concurrent writers', () => {
   it('of one email: one wins, the others get a ConflictError on email', async () => {
     const results = await Promise.all(
