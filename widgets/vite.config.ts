@@ -35,7 +35,13 @@ export default defineConfig({
     sourcemap: false,
     reportCompressedSize: false,
     // import.meta.url is only read by the ES module build; the classic script finds itself by currentScript.
-    rolldownOptions: { checks: { emptyImportMeta: false } },
+    rolldownOptions: {
+      checks: { emptyImportMeta: false },
+      // In lib mode vite 8 minifies the `es` output without whitespace removal (oxc `codegen: false`)
+      // and keeps /*@__PURE__*/ annotations, for libraries that a downstream bundler re-bundles.
+      // careloop.mjs goes straight to browsers, so it is minified exactly like careloop.js.
+      output: { minify: true, comments: false },
+    },
     lib: {
       entry: fileURLToPath(new URL('./index.ts', import.meta.url)),
       name: 'careloop',

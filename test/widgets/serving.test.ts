@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { widgetsDir } from '../../scripts/build-widgets.ts';
 import { DEMO_CSP } from '../../server/http/use-widget-assets.ts';
 import { seedDemo } from '../../server/seed.ts';
 import { createTestApi, type TestApi } from '../helpers/api.ts';
@@ -20,7 +23,10 @@ it('serves the bundle as JavaScript with an ETag, long-lived caching and 304 on 
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     const etag = response.headers.get('etag')!;
     expect(etag).toMatch(/^"[0-9a-f]{20}"$/);
-    expect((await response.text()).length).toBeGreaterThan(10_000);
+    // The minified build of this test run (test/widgets/global-setup.ts), byte for byte.
+    const body = await response.text();
+    expect(body.length).toBeGreaterThan(10_000);
+    expect(body).toBe(readFileSync(join(widgetsDir, file), 'utf8'));
 
     const again = await get(`/widgets/${file}`, { 'if-none-match': etag });
     expect(again.status).toBe(304);
