@@ -43,15 +43,14 @@ export const builder = new SchemaBuilder<BuilderTypes>({
       // Global IDs are not permissions: a node of another organization reads as null.
       resolve: async (_root, { id }, ctx, _info, resolveNode) => {
         requireUuid(id.id, 'id');
-        return sameOrg(ctx, await nullIfMissing(() => resolveNode(id)));
+        // An id with no row reads as null (patches/@pothos+plugin-drizzle+0.20.0.patch).
+        return sameOrg(ctx, await resolveNode(id));
       },
     },
     nodesQueryOptions: {
       authScopes: { read: true },
       resolve: async (_root, { ids }, ctx, _info, resolveNodes) => {
         for (const id of ids) requireUuid(id.id, 'ids');
-        // Known gap: the drizzle plugin loads a list in one batch that fails whole when one id has
-        // no row (test/api/customers-validation.test.ts keeps it as it.fails).
         return (await resolveNodes(ids)).map((node) => sameOrg(ctx, node));
       },
     },
@@ -79,16 +78,6 @@ export const builder = new SchemaBuilder<BuilderTypes>({
 /** Every node id is a UUID; anything else is refused before it reaches SQL. */
 function requireUuid(id: string, path: string): void {
   if (!UUID.test(id)) throw ValidationError.single([path], 'is not a valid id');
-}
-
-/** The drizzle plugin's node loader rejects, instead of resolving null, when no row has the id. */
-async function nullIfMissing<T>(load: () => T | Promise<T>): Promise<T | null> {
-  try {
-    return await load();
-  } catch (error) {
-    if (error instanceof Error && /^Model \w+\(.*\) not found$/.test(error.message)) return null;
-    throw error;
-  }
 }
 
 function sameOrg(ctx: Context, node: unknown): unknown {

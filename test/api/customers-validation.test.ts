@@ -171,10 +171,6 @@ describe('bad global IDs', () => {
     expect((await a.update(id, { name: 'x' })).__typename).toBe('NotFoundError');
   });
 
-  // KNOWN GAP, kept as `it.fails` so the day it is fixed this fails and must become `it`:
-  // nodes(ids) with one id no row has fails whole, because the drizzle plugin's node loader
-  // rejects the batch ("Model customers(…) not found") instead of resolving null. node(id)
-  // handles it (server/builder.ts); the list needs the plugin's loader to resolve null.
   it('node(id) and nodes(ids) refuse a Customer id that is not a UUID with BAD_USER_INPUT', async () => {
     for (const query of [`query($id: ID!) { node(id: $id) { id } }`, `query($id: ID!) { nodes(ids: [$id]) { id } }`]) {
       const response = await api.asA.gql(query, { id: notUuid });
@@ -188,7 +184,7 @@ describe('bad global IDs', () => {
     expect(dataOf(await api.asA.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: missing }))).toEqual({ node: null });
   });
 
-  it.fails('nodes(ids) reads an id nobody has as null, next to one that exists', async () => {
+  it('nodes(ids) reads an id nobody has as null, next to one that exists', async () => {
     const data = dataOf(await api.asA.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [customerId, missing] }));
     expect(data).toEqual({ nodes: [{ id: customerId }, null] });
   });
