@@ -1,6 +1,7 @@
 import { html } from 'lit';
-import { callOperation } from '../internal/api.ts';
+import { callOperation, type Outcome } from '../internal/api.ts';
 import { CareloopElement } from '../internal/base.ts';
+import type { Pending } from '../internal/queue.ts';
 import { baseStyles } from '../internal/styles.ts';
 import { complaintFormStyles } from './complaint-form.styles.ts';
 
@@ -119,6 +120,12 @@ export class CareloopComplaintForm extends CareloopElement {
     });
   }
 
+  /** A complaint or a confirmation, also one sent from an earlier page: the operation tells. */
+  protected override settle(item: Pending, outcome: Outcome): void {
+    this.kind = item.operation == 'FileComplaint' ? 'complaint' : 'resolution_check';
+    super.settle(item, outcome);
+  }
+
   protected override acknowledged(data: any) {
     if (this.kind != 'complaint') return;
     this.message = this.t.filed;
@@ -127,10 +134,11 @@ export class CareloopComplaintForm extends CareloopElement {
     void this.track();
   }
 
+  /** The customer timeline. A reference and code that match nothing say so, never a bare error. */
   private async track() {
     const outcome = await callOperation(this.url, this.siteKey, 'ComplaintStatus', { reference: this.reference, trackingToken: this.token });
     if (outcome.ok) this.tracked = outcome.data;
-    else this.fail(outcome.message);
+    else this.fail(outcome.message, outcome.retry ? `${this.t.loadFailed} ${outcome.message}` : this.t.notFound);
   }
 
   private progress() {
@@ -151,7 +159,7 @@ export class CareloopComplaintForm extends CareloopElement {
               )}
             </ol>`
         : ''}
-      ${tracked?.status == 'RESOLVED' && this.phase != 'done' && this.phase != 'sending'
+      ${tracked?.status == 'RESOLVED' && (this.phase == 'form' || this.phase == 'error')
         ? html`<div role="group" aria-labelledby="solved">
             <p id="solved" class="title">${t.resolved}</p>
             <button part="button" @click=${() => this.confirm(true)}>${t.yes}</button>

@@ -1,7 +1,7 @@
 import { css } from 'lit';
 
+/** .hp, the honeypot: off-screen rather than display:none, which some bots skip. */
 export const complaintFormStyles = css`
-  /* The honeypot: off-screen rather than display:none, which some bots skip. */
   .hp {
     position: absolute;
     left: -10000px;

@@ -102,11 +102,16 @@ export abstract class CareloopElement extends LitElement {
     void this.focusStatus();
   }
 
-  protected fail(message: string): void {
+  /**
+   * A refusal, or a failed load: `shown` is what the person reads. Focus moves to it only when
+   * a send was under way; a load that fails does not pull focus into the widget.
+   */
+  protected fail(message: string, shown = `${this.t.failed} ${message}`): void {
+    const sent = this.phase == 'sending' || this.phase == 'queued';
     this.phase = 'error';
-    this.message = `${this.t.failed} ${message}`;
+    this.message = shown;
     this.emit('careloop-error', { kind: this.kind, message });
-    void this.focusStatus();
+    if (sent) void this.focusStatus();
   }
 
   /** Hook for what the server returned (a complaint's reference). */

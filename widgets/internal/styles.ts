@@ -2,13 +2,17 @@ import { css } from 'lit';
 
 /**
  * Shared look. Every colour, the radius and the font are custom properties with defaults, and
- * system colours take over in forced-colors mode.
+ * system colours take over in forced-colors mode. There the browser picks the colours, so borders
+ * and focus rings are what is left to tell controls apart: they win even over a page's ::part
+ * styling (!important). In dark mode text on buttons is dark, on the lighter dark-mode accent.
+ * (No comments inside the css`` text: it goes into the bundle as written.)
  */
 export const baseStyles = css`
   :host {
     display: block;
     font: var(--careloop-font, inherit);
     --_accent: var(--careloop-accent, #1d4ed8);
+    --_on-accent: var(--careloop-accent-text, #fff);
     --_bg: var(--careloop-background, #fff);
     --_fg: var(--careloop-text, #1f2937);
     --_border: var(--careloop-border, #6b7280);
@@ -22,9 +26,7 @@ export const baseStyles = css`
       --_fg: var(--careloop-text, #f3f4f6);
       --_border: var(--careloop-border, #9ca3af);
       --_error: var(--careloop-error, #fca5a5);
-    }
-    button {
-      color: #111827;
+      --_on-accent: var(--careloop-accent-text, #111827);
     }
   }
   [hidden] {
@@ -82,7 +84,7 @@ export const baseStyles = css`
     border-radius: var(--_radius);
     border: 1px solid var(--_accent);
     background: var(--_accent);
-    color: var(--careloop-accent-text, #fff);
+    color: var(--_on-accent);
     padding: 0.45rem 1rem;
     margin-right: 0.5rem;
   }
@@ -106,14 +108,14 @@ export const baseStyles = css`
     select,
     textarea,
     button {
-      border: 1px solid CanvasText;
+      border: 1px solid CanvasText !important;
     }
     button {
       background: ButtonFace;
       color: ButtonText;
     }
     :focus-visible {
-      outline-color: Highlight;
+      outline: 3px solid Highlight !important;
     }
   }
 `;

@@ -15,6 +15,10 @@ export interface Translation {
   thanks: string;
   queued: string;
   failed: string;
+  /** Before the reason a survey or a complaint's progress could not be loaded. */
+  loadFailed: string;
+  /** A complaint's progress asked for with a reference and tracking code that do not match. */
+  notFound: string;
   required: string;
   close: string;
   loading: string;
@@ -62,6 +66,8 @@ export const en: Translation = {
   thanks: 'Thank you for your feedback',
   queued: 'Saved; it will be sent when you are back online',
   failed: 'Could not send:',
+  loadFailed: 'Could not load:',
+  notFound: 'No complaint matches this reference number and tracking code. Please check both.',
   required: 'Please answer this question.',
   close: 'Close',
   loading: 'Loading…',

@@ -22,6 +22,8 @@ export const zhCN: Translation = {
   thanks: '感谢您的反馈',
   queued: '已保存,恢复网络后将自动提交',
   failed: '提交失败:',
+  loadFailed: '加载失败:',
+  notFound: '未找到与此投诉编号和查询码对应的投诉,请核对后重试。',
   required: '请回答此问题。',
   close: '关闭',
   loading: '加载中…',

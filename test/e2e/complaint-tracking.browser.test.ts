@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileComplaint, type FiledComplaint } from '../../server/complaints/complaints.service.ts';
+import { complaintEvents, complaints, complaintStatuses } from '../../server/db/tables/index.ts';
+import { skipBrowserTests, startBrowserHarness, type BrowserHarness } from './browser.ts';
+import { nextEvent, openTestPage, recordedEvents, recordEvents, routeTestPage } from './pages.ts';
+
+let h: BrowserHarness;
+
+/** Files a complaint as the widget would (through the service, as the server does for it). */
+async function file(description: string): Promise<FiledComplaint> {
+  const receipt = await fileComplaint(h.server.database.db, h.seeded.site, {
+    category: 'billing',
+    description,
+    elapsedMs: 5000,
+    idempotencyKey: randomUUID(),
+    locale: 'en',
+  });
+  // As the API spells a date (the service returns the database's text).
+  return { ...receipt, createdAt: new Date(receipt.createdAt).toISOString() };
+}
+
+/**
+ * There is no lifecycle API yet: what it will write is simulated in the database, as
+ * test/api/complaints-status.test.ts does — the status on the complaint, and a history entry
+ * recording it (public ones form the customer's timeline).
+ */
+async function moveTo(reference: string, status: (typeof complaintStatuses)[number], at: string, visible = true) {
+  const [row] = await h.server.database.db
+    .update(complaints)
+    .set({ status, updatedAt: at })
+    .where(eq(complaints.reference, reference))
+    .returning({ id: complaints.id, orgId: complaints.orgId });
+  await h.server.database.db
+    .insert(complaintEvents)
+    .values({ orgId: row!.orgId, complaintId: row!.id, type: 'status_changed', public: visible, data: { status }, createdAt: at });
+}
+
+const tracker = (receipt: { reference: string; trackingToken: string }, attributes = '') =>
+  `<careloop-complaint-form site-key="{{siteKey}}" reference="${receipt.reference}" token="${receipt.trackingToken}" ${attributes}></careloop-complaint-form>`;
+
+/** The timeline as the person reads it: each entry's date (as the page formats it) and words. */
+const timeline = (page: Page) =>
+  page.locator('careloop-complaint-form [part=timeline] li').evaluateAll((items) =>
+    items.map((li) => ({ at: li.querySelector('time')!.dateTime, text: li.textContent!.trim() })),
+  );
+
+const checksOn = async (subject: string) =>
+  (
+    await h.api(
+      `query($subject: String!) { feedback(first: 10, filter: { subject: $subject }) { totalCount edges { node { kind subject solved locale context { complaintReference } } } } }`,
+      { subject },
+    )
+  ).feedback;
+
+describe.skipIf(skipBrowserTests)('<careloop-complaint-form>: following a complaint', () => {
+  beforeAll(async () => {
+    h = await startBrowserHarness();
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('with reference and token shows the reference and the public timeline, in en and zh-CN; no form, no question before it is resolved', async () => {
+    const receipt = await file('The invoice charges the same order twice.');
+    await moveTo(receipt.reference, 'triaged', '2099-01-01T09:00:00.000Z', false);
+    await moveTo(receipt.reference, 'in_progress', '2099-01-01T10:00:00.000Z');
+
+    const page = await openTestPage(h, tracker(receipt));
+    const widget = page.locator('careloop-complaint-form');
+    await expect.poll(() => widget.locator('[part=timeline] li').count()).toBe(2);
+    expect(await widget.locator('[part=title]').textContent()).toBe('Track my complaint');
+    expect(await widget.locator('dt').allTextContents()).toEqual(['Reference number', 'Tracking code (keep it to follow your complaint)']);
+    expect(await widget.locator('dd').allTextContents()).toEqual([receipt.reference, receipt.trackingToken]);
+    const dateOf = (at: string) => page.evaluate(([at, lang]) => new Date(at!).toLocaleString(lang), [at, 'en']);
+    // Filed, then in progress; the private triage entry is not the customer's to see.
+    expect(await timeline(page)).toEqual([
+      { at: receipt.createdAt, text: `${await dateOf(receipt.createdAt)}Received` },
+      { at: '2099-01-01T10:00:00.000Z', text: `${await dateOf('2099-01-01T10:00:00.000Z')}In progress` },
+    ]);
+    expect(await widget.locator('form').count()).toBe(0);
+    expect(await widget.getByRole('button').count()).toBe(0);
+    expect(await widget.getByRole('status').textContent()).toBe('');
+
+    const zh = await openTestPage(h, tracker(receipt), { lang: 'zh-CN' });
+    const zhWidget = zh.locator('careloop-complaint-form');
+    await expect.poll(() => zhWidget.locator('[part=timeline] li').count()).toBe(2);
+    expect(await zhWidget.locator('[part=title]').allTextContents()).toEqual(['查询投诉进度']);
+    expect(await zhWidget.locator('dt').allTextContents()).toEqual(['投诉编号', '查询码(请保存,用于查询投诉进度)']);
+    expect(await zhWidget.locator('.title:not([part])').textContent()).toBe('处理进度');
+    const zhDate = (at: string) => zh.evaluate((at) => new Date(at).toLocaleString('zh-CN'), at);
+    expect(await timeline(zh)).toEqual([
+      { at: receipt.createdAt, text: `${await zhDate(receipt.createdAt)}已受理` },
+      { at: '2099-01-01T10:00:00.000Z', text: `${await zhDate('2099-01-01T10:00:00.000Z')}处理中` },
+    ]);
+    await page.close();
+    await zh.close();
+  });
+
+  it('a wrong tracking code says no complaint matches, shows no timeline and fires careloop-error, without pulling focus', async () => {
+    const receipt = await file('The refund never arrived on my card.');
+    const token = receipt.trackingToken;
+    const wrong = { reference: receipt.reference, trackingToken: `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}` };
+    for (const [lang, text] of [
+      ['en', 'No complaint matches this reference number and tracking code. Please check both.'],
+      ['zh-CN', '未找到与此投诉编号和查询码对应的投诉,请核对后重试。'],
+    ] as const) {
+      const page = await h.context.newPage();
+      const url = `${h.server.url}/e2e/wrong-token-${lang}.html`;
+      await routeTestPage(page, url, h, tracker(wrong), { lang });
+      // Listening before the bundle runs: the lookup starts as soon as the element connects.
+      await page.addInitScript(() => {
+        (window as any).__errors = [];
+        document.addEventListener('careloop-error', (e) => (window as any).__errors.push((e as CustomEvent).detail));
+      });
+      await page.goto(url);
+      const widget = page.locator('careloop-complaint-form');
+      await expect.poll(() => widget.getByRole('status').textContent()).toBe(text);
+      expect(await widget.getByRole('status').getAttribute('class')).toBe('status error');
+      expect(await widget.locator('[part=timeline]').count()).toBe(0);
+      expect(await widget.getByRole('button').count()).toBe(0);
+      expect(await page.evaluate(() => (window as any).__errors)).toEqual([{ kind: 'complaint', message: 'Complaint was not found' }]);
+      expect(await page.evaluate(() => document.activeElement?.localName)).toBe('body');
+      await page.close();
+    }
+  });
+
+  it('after filing: reference, tracking code and timeline; once resolved, "Is this solved?" Yes stores a resolution check on the reference', async () => {
+    const page = await openTestPage(h, `<careloop-complaint-form site-key="{{siteKey}}" subject="test:complaint-resolved"></careloop-complaint-form>`);
+    const form = page.locator('careloop-complaint-form');
+    await form.getByLabel('What is it about?').selectOption('service_attitude');
+    await form.getByLabel('What happened?').fill('The agent hung up on me twice.');
+    await page.waitForTimeout(2100); // a person takes longer than the minimum time-to-submit
+    const filed = nextEvent(form, 'careloop-submitted');
+    await form.getByRole('button', { name: 'File complaint' }).click();
+    await expect.poll(() => form.getByRole('status').textContent()).toBe('Your complaint has been filed. Thank you for telling us.');
+    const { reference } = await filed;
+    const [shownReference, trackingToken] = await form.locator('dd').allTextContents();
+    expect(shownReference).toBe(reference);
+    expect(await form.locator('[part=title]').textContent()).toBe('Track my complaint');
+    await expect.poll(() => timeline(page)).toEqual([{ at: expect.any(String), text: expect.stringMatching(/Received$/) }]);
+    expect(await form.getByRole('button').count()).toBe(0);
+
+    await moveTo(reference, 'resolved', new Date().toISOString());
+    // The person comes back later with the reference and code.
+    const later = await openTestPage(h, tracker({ reference, trackingToken: trackingToken! }));
+    const widget = later.locator('careloop-complaint-form');
+    await expect.poll(() => timeline(later)).toEqual([
+      { at: expect.any(String), text: expect.stringMatching(/Received$/) },
+      { at: expect.any(String), text: expect.stringMatching(/Resolved$/) },
+    ]);
+    const question = widget.getByRole('group', { name: 'Is this solved? Is it the progress you hoped for?' });
+    expect(await question.getByRole('button').allTextContents()).toEqual(['Yes', 'No']);
+    expect((await checksOn(reference)).totalCount).toBe(0);
+    await recordEvents(widget);
+    await question.getByRole('button', { name: 'Yes' }).click();
+    await expect.poll(() => widget.getByRole('status').textContent()).toBe('Thank you for your feedback');
+    expect(await question.count()).toBe(0);
+    const events = await recordedEvents(widget);
+    expect(events).toEqual([{ type: 'careloop-submitted', detail: { kind: 'resolution_check', id: expect.any(String) } }]);
+    const checks = await checksOn(reference);
+    expect(checks.edges.map((e: any) => e.node)).toEqual([
+      { kind: 'RESOLUTION_CHECK', subject: reference, solved: true, locale: 'en', context: { complaintReference: reference } },
+    ]);
+    const { feedbackItem } = await h.api(`query($id: ID!) { feedbackItem(id: $id) { subject } }`, { id: events[0]!.detail.id });
+    expect(feedbackItem).toEqual({ subject: reference });
+    // The reference and the timeline stay in view.
+    expect(await widget.locator('dd').first().textContent()).toBe(reference);
+    await page.close();
+    await later.close();
+  });
+
+  it('in zh-CN the resolved complaint asks 这个问题解决了吗? and a 否 is stored as not solved', async () => {
+    const receipt = await file('The parcel was left in the rain.');
+    await moveTo(receipt.reference, 'resolved', '2099-02-01T08:00:00.000Z');
+    const page = await openTestPage(h, tracker(receipt), { lang: 'zh-CN' });
+    const widget = page.locator('careloop-complaint-form');
+    const question = widget.getByRole('group', { name: '这个问题解决了吗?是您希望的进展吗?' });
+    await question.waitFor();
+    expect(await timeline(page)).toEqual([
+      { at: receipt.createdAt, text: expect.stringMatching(/已受理$/) },
+      { at: '2099-02-01T08:00:00.000Z', text: expect.stringMatching(/已解决$/) },
+    ]);
+    expect(await question.getByRole('button').allTextContents()).toEqual(['是', '否']);
+    const submitted = nextEvent(widget, 'careloop-submitted');
+    await question.getByRole('button', { name: '否' }).click();
+    await expect.poll(() => widget.getByRole('status').textContent()).toBe('感谢您的反馈');
+    expect(await submitted).toEqual({ kind: 'resolution_check', id: expect.any(String) });
+    expect((await checksOn(receipt.reference)).edges.map((e: any) => e.node)).toEqual([
+      { kind: 'RESOLUTION_CHECK', subject: receipt.reference, solved: false, locale: 'zh-CN', context: { complaintReference: receipt.reference } },
+    ]);
+    await page.close();
+  });
+
+  it('an answer saved offline is sent after a reload, once, and still read as a resolution check', async () => {
+    const receipt = await file('The replacement part does not fit either.');
+    await moveTo(receipt.reference, 'resolved', '2099-03-01T08:00:00.000Z');
+    const page = await h.context.newPage();
+    const url = `${h.server.url}/e2e/offline-confirmation.html`;
+    await routeTestPage(page, url, h, tracker(receipt));
+    // Offline for submissions only: the timeline (looked up with the tracking token) still loads.
+    let offline = true;
+    await page.route('**/graphql', (route) =>
+      offline && !route.request().postData()?.includes('"trackingToken"') ? route.abort('internetdisconnected') : route.fallback(),
+    );
+    await page.addInitScript(() => {
+      (window as any).__events = [];
+      for (const type of ['careloop-submitted', 'careloop-queued', 'careloop-error']) {
+        document.addEventListener(type, (e) => (window as any).__events.push({ type, detail: (e as CustomEvent).detail }));
+      }
+    });
+    await page.goto(url);
+    const widget = page.locator('careloop-complaint-form');
+    await widget.getByRole('button', { name: 'Yes' }).click();
+    await expect.poll(() => widget.getByRole('status').textContent()).toBe('Saved; it will be sent when you are back online');
+    expect(await page.evaluate(() => (window as any).__events.map((e: any) => e.detail.kind))).toEqual(['resolution_check']);
+    // While it waits, the question is not offered again (a second answer would be a second row).
+    expect(await widget.getByRole('button').count()).toBe(0);
+
+    await page.reload();
+    await expect.poll(() => timeline(page).then((entries) => entries.length)).toBe(2);
+    expect(await widget.getByRole('status').textContent()).toBe('Saved; it will be sent when you are back online');
+    expect(await widget.getByRole('button').count()).toBe(0);
+    offline = false;
+    await expect.poll(() => widget.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Thank you for your feedback');
+    const events = await page.evaluate(() => (window as any).__events);
+    expect(events.filter((e: any) => e.type == 'careloop-submitted')).toEqual([
+      { type: 'careloop-submitted', detail: { kind: 'resolution_check', id: expect.any(String) } },
+    ]);
+    // Still this complaint's page: its reference, code and timeline, not a new complaint form.
+    expect(await widget.locator('dd').allTextContents()).toEqual([receipt.reference, receipt.trackingToken]);
+    expect(await widget.locator('form').count()).toBe(0);
+    expect((await checksOn(receipt.reference)).totalCount).toBe(1);
+    await page.close();
+  });
+});
