@@ -38,6 +38,12 @@ async function moveTo(reference: string, status: (typeof complaintStatuses)[numb
     .values({ orgId: row!.orgId, complaintId: row!.id, type: 'status_changed', public: visible, data: { status }, createdAt: at });
 }
 
+/** A public history entry that records no status: a note the customer may read. */
+async function note(reference: string, at: string) {
+  const [row] = await h.server.database.db.select({ id: complaints.id, orgId: complaints.orgId }).from(complaints).where(eq(complaints.reference, reference));
+  await h.server.database.db.insert(complaintEvents).values({ orgId: row!.orgId, complaintId: row!.id, type: 'customer_note', public: true, data: {}, createdAt: at });
+}
+
 const tracker = (receipt: { reference: string; trackingToken: string }, attributes = '') =>
   `<careloop-complaint-form site-key="{{siteKey}}" reference="${receipt.reference}" token="${receipt.trackingToken}" ${attributes}></careloop-complaint-form>`;
 
@@ -67,18 +73,21 @@ describe.skipIf(skipBrowserTests)('<careloop-complaint-form>: following a compla
     const receipt = await file('The invoice charges the same order twice.');
     await moveTo(receipt.reference, 'triaged', '2099-01-01T09:00:00.000Z', false);
     await moveTo(receipt.reference, 'in_progress', '2099-01-01T10:00:00.000Z');
+    await note(receipt.reference, '2099-01-01T11:00:00.000Z');
 
     const page = await openTestPage(h, tracker(receipt));
     const widget = page.locator('careloop-complaint-form');
-    await expect.poll(() => widget.locator('[part=timeline] li').count()).toBe(2);
+    await expect.poll(() => widget.locator('[part=timeline] li').count()).toBe(3);
     expect(await widget.locator('[part=title]').textContent()).toBe('Track my complaint');
     expect(await widget.locator('dt').allTextContents()).toEqual(['Reference number', 'Tracking code (keep it to follow your complaint)']);
     expect(await widget.locator('dd').allTextContents()).toEqual([receipt.reference, receipt.trackingToken]);
     const dateOf = (at: string) => page.evaluate(([at, lang]) => new Date(at!).toLocaleString(lang), [at, 'en']);
-    // Filed, then in progress; the private triage entry is not the customer's to see.
+    // Filed, then in progress, then a note (in words, not its type's name); the private triage
+    // entry is not the customer's to see.
     expect(await timeline(page)).toEqual([
-      { at: receipt.createdAt, text: `${await dateOf(receipt.createdAt)}Received` },
-      { at: '2099-01-01T10:00:00.000Z', text: `${await dateOf('2099-01-01T10:00:00.000Z')}In progress` },
+      { at: receipt.createdAt, text: `${await dateOf(receipt.createdAt)} Received` },
+      { at: '2099-01-01T10:00:00.000Z', text: `${await dateOf('2099-01-01T10:00:00.000Z')} In progress` },
+      { at: '2099-01-01T11:00:00.000Z', text: `${await dateOf('2099-01-01T11:00:00.000Z')} Update` },
     ]);
     expect(await widget.locator('form').count()).toBe(0);
     expect(await widget.getByRole('button').count()).toBe(0);
@@ -86,14 +95,15 @@ describe.skipIf(skipBrowserTests)('<careloop-complaint-form>: following a compla
 
     const zh = await openTestPage(h, tracker(receipt), { lang: 'zh-CN' });
     const zhWidget = zh.locator('careloop-complaint-form');
-    await expect.poll(() => zhWidget.locator('[part=timeline] li').count()).toBe(2);
+    await expect.poll(() => zhWidget.locator('[part=timeline] li').count()).toBe(3);
     expect(await zhWidget.locator('[part=title]').allTextContents()).toEqual(['查询投诉进度']);
     expect(await zhWidget.locator('dt').allTextContents()).toEqual(['投诉编号', '查询码(请保存,用于查询投诉进度)']);
     expect(await zhWidget.locator('.title:not([part])').textContent()).toBe('处理进度');
     const zhDate = (at: string) => zh.evaluate((at) => new Date(at).toLocaleString('zh-CN'), at);
     expect(await timeline(zh)).toEqual([
-      { at: receipt.createdAt, text: `${await zhDate(receipt.createdAt)}已受理` },
-      { at: '2099-01-01T10:00:00.000Z', text: `${await zhDate('2099-01-01T10:00:00.000Z')}处理中` },
+      { at: receipt.createdAt, text: `${await zhDate(receipt.createdAt)} 已受理` },
+      { at: '2099-01-01T10:00:00.000Z', text: `${await zhDate('2099-01-01T10:00:00.000Z')} 处理中` },
+      { at: '2099-01-01T11:00:00.000Z', text: `${await zhDate('2099-01-01T11:00:00.000Z')} 进展更新` },
     ]);
     await page.close();
     await zh.close();

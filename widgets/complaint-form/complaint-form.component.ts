@@ -155,7 +155,7 @@ export class CareloopComplaintForm extends CareloopElement {
         ? html`<p class="title">${t.progress}</p>
             <ol part="timeline">
               ${tracked.timeline.map(
-                (e) => html`<li><time datetime=${e.at}>${format(e.at)}</time>${t.statuses[e.status ?? ''] ?? e.type}</li>`,
+                (e) => html`<li><time datetime=${e.at}>${format(e.at)}</time> ${t.statuses[e.status ?? ''] ?? t.update}</li>`,
               )}
             </ol>`
         : ''}

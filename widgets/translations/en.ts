@@ -42,6 +42,8 @@ export interface Translation {
   track: string;
   progress: string;
   statuses: Record<string, string>;
+  /** A public timeline entry that records no status (a note to the customer). */
+  update: string;
   resolved: string;
 }
 
@@ -106,5 +108,6 @@ export const en: Translation = {
     CLOSED: 'Closed',
     REOPENED: 'Reopened',
   },
+  update: 'Update',
   resolved: 'Is this solved? Is it the progress you hoped for?',
 };

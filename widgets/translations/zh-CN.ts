@@ -62,5 +62,6 @@ export const zhCN: Translation = {
     CLOSED: '已关闭',
     REOPENED: '已重新处理',
   },
+  update: '进展更新',
   resolved: '这个问题解决了吗?是您希望的进展吗?',
 };
