@@ -3,6 +3,7 @@ import { createContextFactory, type Context } from './context.ts';
 import type { DatabaseHandle } from './db/client.ts';
 import { corsForRequest } from './http/cors.ts';
 import { maskError } from './http/mask-error.ts';
+import { useCompiledWidgetOperations } from './http/use-compiled-widget-operations.ts';
 import { useHealth } from './http/use-health.ts';
 import { useInFlightRequests } from './http/use-in-flight.ts';
 import { usePersistedWidgetOperations } from './http/use-persisted-operations.ts';
@@ -38,8 +39,9 @@ export function createCareloopYoga({ database, logging = 'warn', graphiql = true
     logging,
     maskedErrors: { maskError },
     // In request order: size before parsing, persisted-only for site keys, query limits while
-    // validating, rate limits once the caller is known and before anything executes; the
-    // in-flight count last, so that it is disposed of first.
+    // validating, rate limits once the caller is known and before anything executes, the
+    // widget operations compiled (after the rate limiter, which may stop them); the in-flight
+    // count last, so that it is disposed of first.
     plugins: [
       useHealth(database.ping),
       useWidgetAssets(database.db),
@@ -47,6 +49,7 @@ export function createCareloopYoga({ database, logging = 'warn', graphiql = true
       usePersistedWidgetOperations(),
       useQueryLimits(),
       useRateLimits(rateLimits),
+      useCompiledWidgetOperations(),
       useInFlightRequests(),
     ],
   });

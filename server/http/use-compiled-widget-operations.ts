@@ -1,0 +1,67 @@
+import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLSchema } from 'graphql';
+import { compileQuery, isCompiledQuery } from 'graphql-jit';
+import type { Plugin } from 'graphql-yoga';
+
+type PromiseOrValue<T> = T | Promise<T>;
+import type { Context } from '../context.ts';
+import { persistedOperations } from './persisted-operations.ts';
+
+/** The parsed widget documents: a persisted operation hands yoga this very object. */
+const widgetDocuments: ReadonlySet<DocumentNode> = new Set([...persistedOperations.values()].map((operation) => operation.ast));
+
+const isThenable = <T,>(value: T | PromiseLike<T>): value is PromiseLike<T> =>
+  typeof (value as PromiseLike<T> | null)?.then === 'function';
+
+/**
+ * Runs the widget operations (the fixed documents of widgets/persisted-operations.json) from
+ * site-key callers through graphql-jit, compiled once per document: the public submissions are
+ * the hot path, and a compiled query costs far less per request than graphql-js's
+ * interpretation (variable coercion, field collection, completion).
+ *
+ * Nothing else changes: every other document and caller runs on yoga's executor (graphql-jit
+ * does not keep the drizzle plugin's nested reads to one statement, and these documents have
+ * none). The resolvers are the same (Pothos' auth and error wrappers included). Variables that
+ * do not coerce are answered by yoga's executor as well: a compiled query refuses them without
+ * running anything (its result has no `data`), and running the operation again the ordinary
+ * way gives graphql-js's own error texts, which clients and tests know.
+ */
+export function useCompiledWidgetOperations(): Plugin {
+  interface Compiled {
+    schema: GraphQLSchema;
+    operationName: string | undefined;
+    /** yoga's executor, which the compiled query hands invalid variables back to. */
+    executeFn: ExecuteFn;
+    execute: ExecuteFn;
+  }
+  type ExecuteFn = (args: ExecutionArgs) => PromiseOrValue<ExecutionResult>;
+  const compiled = new Map<DocumentNode, Compiled>();
+
+  // Made once per document (and yoga executor), not per request.
+  const compile = (args: ExecutionArgs, executeFn: ExecuteFn): Compiled | undefined => {
+    const operationName = args.operationName ?? undefined;
+    const query = compileQuery(args.schema, args.document, operationName);
+    // An operation that does not compile (an unknown operationName) is left to yoga's executor.
+    if (!isCompiledQuery(query)) return undefined;
+    const settle = (result: ExecutionResult, executionArgs: ExecutionArgs) =>
+      'data' in result ? result : executeFn(executionArgs);
+    const execute: ExecuteFn = (executionArgs) => {
+      const result = query.query(executionArgs.rootValue, executionArgs.contextValue, executionArgs.variableValues);
+      return isThenable(result) ? result.then((value) => settle(value, executionArgs)) : settle(result, executionArgs);
+    };
+    const entry = { schema: args.schema, operationName, executeFn, execute };
+    compiled.set(args.document, entry);
+    return entry;
+  };
+
+  return {
+    onExecute({ args, executeFn, setExecuteFn }) {
+      if (!widgetDocuments.has(args.document)) return;
+      if ((args.contextValue as Partial<Context>).caller?.kind !== 'site') return;
+      let entry = compiled.get(args.document);
+      if (!entry || entry.schema !== args.schema || entry.executeFn !== executeFn || entry.operationName !== (args.operationName ?? undefined)) {
+        entry = compile(args, executeFn as ExecuteFn);
+      }
+      if (entry) setExecuteFn(entry.execute as typeof executeFn);
+    },
+  };
+}

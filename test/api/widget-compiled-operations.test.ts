@@ -1,0 +1,49 @@
+import { execute, parse } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { schema } from '../../server/schema.ts';
+import { createTestApi, type Caller, type TestApi } from '../helpers/api.ts';
+import { check, feedbackCount, ok, submit, submitRaw, SUBMIT_CHECK } from './feedback-fixtures.ts';
+
+// Widget operations from site keys run compiled (server/http/use-compiled-widget-operations.ts):
+// what a widget sees must not change.
+let api: TestApi;
+let widget: Caller;
+beforeAll(async () => {
+  api = await createTestApi();
+  const site = await api.createSite();
+  widget = api.withSite(site.publishableKey, site.origin);
+});
+afterAll(() => api.close());
+
+/** What graphql-js itself answers to these variables (coercion fails before any resolver runs). */
+async function graphqlJsErrors(input: unknown) {
+  const result = await execute({ schema, document: parse(SUBMIT_CHECK), variableValues: { input } });
+  expect(result.data).toBeUndefined();
+  return result.errors!.map((error) => ({ message: error.message, code: error.extensions?.code }));
+}
+
+describe('compiled widget operations', () => {
+  it.each([
+    ['a wrong type', { ...check(), solved: 'yes' }],
+    ['a missing required field', { subject: 'article:1', idempotencyKey: 'b6f1d6a2-58b5-4a4e-9c7e-0d7e0f1e2a3b' }],
+    ['an unknown field', { ...check(), nope: 1 }],
+    ['a value that is not an object', 'text'],
+  ])('answer variables with %s with graphql-js’s own errors and store nothing', async (_, input) => {
+    const before = await feedbackCount(api.asA);
+    const response = await submitRaw(widget, input as Record<string, unknown>);
+    expect(response.data).toBeUndefined();
+    expect(response.errors!.map((error) => ({ message: error.message, code: error.extensions?.code }))).toEqual(
+      await graphqlJsErrors(input),
+    );
+    expect(await feedbackCount(api.asA)).toBe(before);
+  });
+
+  it('store a valid submission once, and a replay answers the same receipt', async () => {
+    const before = await feedbackCount(api.asA);
+    const input = check();
+    const first = ok(await submit(widget, input));
+    const again = ok(await submit(widget, input));
+    expect(again).toEqual(first);
+    expect(await feedbackCount(api.asA)).toBe(before + 1);
+  });
+});
