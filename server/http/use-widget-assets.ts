@@ -55,6 +55,34 @@ async function demoSiteKey(db: Database): Promise<string | undefined> {
   return site?.key;
 }
 
+/** The demo page, with the demo site's key (looked up in the database) put in as attribute values. */
+async function demoPage(db: Database, request: Request, url: URL, template: Asset, Response: typeof globalThis.Response): Promise<Response> {
+  const lang = url.searchParams.get('lang')?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+  const siteKey = await demoSiteKey(db);
+  const script = asset(new URL('careloop.js', bundleDir));
+  const values: Record<string, string> = {
+    ...demoTexts[lang],
+    lang,
+    siteKey: siteKey ?? '',
+    surveyKey: DEMO_SURVEY_KEY,
+    agentId: DEMO_AGENT_ID,
+    bundle: `/widgets/careloop.js${script ? `?v=${script.etag.slice(1, -1)}` : ''}`,
+    notice: siteKey ? '' : 'This database has no demo site (it was created before the widgets existed): create a site with createSite and use its key.',
+  };
+  const html = new TextDecoder()
+    .decode(template.body)
+    .replace(/\{\{(\w+)\}\}/g, (_, name: string) => escapeAttribute(values[name] ?? ''));
+  return new Response(request.method === 'HEAD' ? null : html, {
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy': DEMO_CSP,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    },
+  });
+}
+
 /**
  * Serves the widget bundle (/widgets/careloop.js, /widgets/careloop.mjs, built into
  * dist/widgets by `npm run build:widgets`) and the demo page (/ from widgets/demo/, with the demo
@@ -63,7 +91,9 @@ async function demoSiteKey(db: Database): Promise<string | undefined> {
  */
 export function useWidgetAssets(db: Database): Plugin {
   return {
-    async onRequest({ request, url, endResponse, fetchAPI }) {
+    // Not async: a promise from this hook would make every later hook of every request (the
+    // GraphQL POSTs included) wait for a microtask; only the demo page waits for the database.
+    onRequest({ request, url, endResponse, fetchAPI }) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
       const { Response } = fetchAPI;
       const send = (found: Asset, type: string, cacheControl: string, extra: Record<string, string> = {}) => {
@@ -97,32 +127,7 @@ export function useWidgetAssets(db: Database): Plugin {
 
       const template = asset(new URL('index.html', demoDir));
       if (!template) return;
-      const lang = url.searchParams.get('lang')?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
-      const siteKey = await demoSiteKey(db);
-      const script = asset(new URL('careloop.js', bundleDir));
-      const values: Record<string, string> = {
-        ...demoTexts[lang],
-        lang,
-        siteKey: siteKey ?? '',
-        surveyKey: DEMO_SURVEY_KEY,
-        agentId: DEMO_AGENT_ID,
-        bundle: `/widgets/careloop.js${script ? `?v=${script.etag.slice(1, -1)}` : ''}`,
-        notice: siteKey ? '' : 'This database has no demo site (it was created before the widgets existed): create a site with createSite and use its key.',
-      };
-      const html = new TextDecoder()
-        .decode(template.body)
-        .replace(/\{\{(\w+)\}\}/g, (_, name: string) => escapeAttribute(values[name] ?? ''));
-      endResponse(
-        new Response(request.method === 'HEAD' ? null : html, {
-          headers: {
-            'content-type': 'text/html; charset=utf-8',
-            'cache-control': 'no-store',
-            'content-security-policy': DEMO_CSP,
-            'x-content-type-options': 'nosniff',
-            'referrer-policy': 'no-referrer',
-          },
-        }),
-      );
+      return demoPage(db, request, url, template, Response).then(endResponse);
     },
   };
 }
