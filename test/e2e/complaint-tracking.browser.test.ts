@@ -245,4 +245,40 @@ describe.skipIf(skipBrowserTests)('<careloop-complaint-form>: following a compla
     expect((await checksOn(receipt.reference)).totalCount).toBe(1);
     await page.close();
   });
+
+  it('an answered question is not asked again after a reload, until the complaint is resolved again', async () => {
+    const receipt = await file('The courier left the parcel at the wrong door.');
+    const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISOString();
+    await moveTo(receipt.reference, 'resolved', minutesAgo(5));
+    const page = await h.context.newPage();
+    const url = `${h.server.url}/e2e/answered-once.html`;
+    await routeTestPage(page, url, h, tracker(receipt));
+    await page.goto(url);
+    const widget = page.locator('careloop-complaint-form');
+    await widget.getByRole('button', { name: 'No' }).click();
+    await expect.poll(() => widget.getByRole('status').textContent()).toBe('Thank you for your feedback');
+
+    await page.reload();
+    await expect.poll(() => timeline(page).then((entries) => entries.length)).toBe(2);
+    expect(await widget.getByRole('button').count()).toBe(0);
+
+    // Reopened and resolved again (after the answer): the new resolution is asked about.
+    await moveTo(receipt.reference, 'in_progress', new Date(Date.now() + 1_000).toISOString());
+    await moveTo(receipt.reference, 'resolved', new Date(Date.now() + 2_000).toISOString());
+    await page.reload();
+    await widget.getByRole('group', { name: 'Is this solved? Is it the progress you hoped for?' }).waitFor();
+    expect((await checksOn(receipt.reference)).edges.map((e: any) => e.node.solved)).toEqual([false]);
+    await page.close();
+  });
+
+  it('the timeline is looked up again when the person comes back to the page', async () => {
+    const receipt = await file('The warranty claim form keeps timing out.');
+    const page = await openTestPage(h, tracker(receipt));
+    await expect.poll(() => timeline(page).then((entries) => entries.length)).toBe(1);
+    await moveTo(receipt.reference, 'in_progress', new Date().toISOString());
+    // Another tab was in front and this one comes back (the event a browser fires then).
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await expect.poll(() => timeline(page).then((entries) => entries.map((e) => e.text.split(' ').at(-1)))).toEqual(['Received', 'progress']);
+    await page.close();
+  });
 });

@@ -118,4 +118,24 @@ describe.skipIf(skipBrowserTests)('<careloop-survey>: the floating card', () => 
     expect(feedbackItem).toEqual({ score: 4, survey: { key: 'card-answered' } });
     await page.close();
   });
+
+  it('Escape closes the floating card from any control in it, and is remembered like the close button; an inline survey ignores it', async () => {
+    await createTestSurvey(h, 'card-escape');
+    const page = await openTestPage(
+      h,
+      `<careloop-survey site-key="{{siteKey}}" survey="card-escape"></careloop-survey>
+       <careloop-survey id="inline" site-key="{{siteKey}}" survey="card-escape" inline></careloop-survey>`,
+    );
+    const card = page.getByRole('dialog', { name: 'Survey card-escape' });
+    await card.locator('form').waitFor();
+    await card.getByRole('radio', { name: '3' }).focus();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => card.count()).toBe(0);
+    expect(await dismissed(page, 'card-escape')).toBe('1');
+    const inline = page.locator('#inline');
+    await inline.getByRole('radio', { name: '3' }).focus();
+    await page.keyboard.press('Escape');
+    expect(await inline.locator('form').count()).toBe(1);
+    await page.close();
+  });
 });

@@ -1,6 +1,7 @@
 import { html } from 'lit';
 import { callOperation, type Outcome } from '../internal/api.ts';
 import { CareloopElement } from '../internal/base.ts';
+import { recall, remember } from '../internal/memory.ts';
 import type { Pending } from '../internal/queue.ts';
 import { baseStyles } from '../internal/styles.ts';
 import { complaintFormStyles } from './complaint-form.styles.ts';
@@ -31,7 +32,7 @@ interface ComplaintStatus {
  *
  * @fires careloop-submitted - The complaint was filed (`detail: { kind: 'complaint', reference }`) or the resolution confirmed (`kind: 'resolution_check'`).
  * @fires careloop-queued - Offline: the complaint is stored in the browser and will be sent. `detail: { kind, idempotencyKey }`.
- * @fires careloop-error - The server refused the complaint. `detail: { kind, message }`.
+ * @fires careloop-error - The server refused the complaint or the answer, or the complaint to follow could not be loaded (an unknown reference or code). `detail: { kind, message }`.
  *
  * @csspart card - The box around the form.
  * @csspart title - The form's title.
@@ -42,12 +43,12 @@ interface ComplaintStatus {
  * @csspart timeline - The list of progress entries.
  * @csspart status - The status line (sending, saved offline, filed, error); a live region.
  *
- * @cssprop --careloop-accent - Buttons and focus ring. Default: #1d4ed8.
- * @cssprop --careloop-accent-text - Text on buttons. Default: #fff.
+ * @cssprop --careloop-accent - Buttons and focus ring. Default: #1d4ed8 (#93c5fd in dark mode).
+ * @cssprop --careloop-accent-text - Text on buttons. Default: #fff (#111827 in dark mode).
  * @cssprop --careloop-background - Card background. Default: #fff (#111827 in dark mode).
  * @cssprop --careloop-text - Text colour. Default: #1f2937 (#f3f4f6 in dark mode).
- * @cssprop --careloop-border - Borders. Default: #6b7280.
- * @cssprop --careloop-error - Error text. Default: #b91c1c.
+ * @cssprop --careloop-border - Borders. Default: #6b7280 (#9ca3af in dark mode).
+ * @cssprop --careloop-error - Error text. Default: #b91c1c (#fca5a5 in dark mode).
  * @cssprop --careloop-radius - Corner radius. Default: 8px.
  * @cssprop --careloop-font - Font shorthand. Default: inherited.
  * @cssprop --careloop-focus - Focus ring colour. Default: the accent.
@@ -58,21 +59,30 @@ export class CareloopComplaintForm extends CareloopElement {
     reference: {},
     token: {},
     tracked: { state: true },
-    confirming: { state: true },
   };
 
   declare reference?: string;
   declare token?: string;
   declare tracked?: ComplaintStatus;
-  declare confirming: boolean;
   kind: 'complaint' | 'resolution_check' = 'complaint';
   private shownAt = Date.now();
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.shownAt = Date.now();
-    if (this.reference && this.token) void this.track();
+    this.refresh();
+    document.addEventListener('visibilitychange', this.refresh);
   }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('visibilitychange', this.refresh);
+  }
+
+  /** The timeline again whenever the person comes back to the page: progress may have been made. */
+  private refresh = () => {
+    if (this.reference && this.token && document.visibilityState == 'visible') void this.track();
+  };
 
   override render() {
     const t = this.t;
@@ -127,7 +137,7 @@ export class CareloopComplaintForm extends CareloopElement {
   }
 
   protected override acknowledged(data: any) {
-    if (this.kind != 'complaint') return;
+    if (this.kind != 'complaint') return void remember(`confirmed:${this.reference}`, new Date().toISOString());
     this.message = this.t.filed;
     this.reference = data.reference;
     this.token = data.trackingToken;
@@ -159,13 +169,20 @@ export class CareloopComplaintForm extends CareloopElement {
               )}
             </ol>`
         : ''}
-      ${tracked?.status == 'RESOLVED' && (this.phase == 'form' || this.phase == 'error')
+      ${tracked?.status == 'RESOLVED' && (this.phase == 'form' || this.phase == 'error') && !this.answered(tracked)
         ? html`<div role="group" aria-labelledby="solved">
             <p id="solved" class="title">${t.resolved}</p>
             <button part="button" @click=${() => this.confirm(true)}>${t.yes}</button>
             <button part="button" @click=${() => this.confirm(false)}>${t.no}</button>
           </div>`
         : ''}`;
+  }
+
+  /** Answered in this browser since the complaint was last resolved (a reopened one asks again). */
+  private answered(tracked: ComplaintStatus): boolean {
+    const answeredAt = Date.parse(recall(`confirmed:${this.reference}`) ?? '');
+    const resolvedAt = Math.max(...tracked.timeline.filter((e) => e.status == 'RESOLVED').map((e) => Date.parse(e.at)));
+    return answeredAt >= resolvedAt;
   }
 
   /** The customer's word on a resolution: a resolution check on the complaint's reference. */

@@ -31,12 +31,12 @@ const REASONS = ['not_solved', 'incomplete', 'wrong_answer', 'too_slow', 'other'
  * @csspart label - The text of a field.
  * @csspart status - The status line (sending, saved offline, thank you, error); a live region.
  *
- * @cssprop --careloop-accent - Buttons and focus ring. Default: #1d4ed8.
- * @cssprop --careloop-accent-text - Text on buttons. Default: #fff.
+ * @cssprop --careloop-accent - Buttons and focus ring. Default: #1d4ed8 (#93c5fd in dark mode).
+ * @cssprop --careloop-accent-text - Text on buttons. Default: #fff (#111827 in dark mode).
  * @cssprop --careloop-background - Card background. Default: #fff (#111827 in dark mode).
  * @cssprop --careloop-text - Text colour. Default: #1f2937 (#f3f4f6 in dark mode).
- * @cssprop --careloop-border - Borders. Default: #6b7280.
- * @cssprop --careloop-error - Error text. Default: #b91c1c.
+ * @cssprop --careloop-border - Borders. Default: #6b7280 (#9ca3af in dark mode).
+ * @cssprop --careloop-error - Error text. Default: #b91c1c (#fca5a5 in dark mode).
  * @cssprop --careloop-radius - Corner radius. Default: 8px.
  * @cssprop --careloop-font - Font shorthand. Default: inherited.
  * @cssprop --careloop-focus - Focus ring colour. Default: the accent.

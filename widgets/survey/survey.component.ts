@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import { callOperation } from '../internal/api.ts';
 import { CareloopElement } from '../internal/base.ts';
 import { errorText, scale } from '../internal/fields.ts';
+import { recall, remember } from '../internal/memory.ts';
 import { baseStyles } from '../internal/styles.ts';
 import { surveyStyles } from './survey.styles.ts';
 
@@ -30,7 +31,7 @@ const SCALES: Record<string, [number, number]> = { RATING: [1, 5], NPS: [0, 10],
  *
  * @attr {string} site-key - The site's publishable key (`pk_…`). Required.
  * @attr {string} survey - The survey's key, e.g. `checkout-csat`. Required.
- * @attr {boolean} inline - Render in place; without it the survey floats in a corner card that can be dismissed (remembered per survey).
+ * @attr {boolean} inline - Render in place; without it the survey floats in a corner card that can be dismissed with its close button or Escape (remembered per survey).
  * @attr {string} subject - What the answers are about (stored in the context).
  * @attr {string} agent-id - The agent the answers are about.
  * @attr {string} touchpoint-id - The touchpoint the answers belong to.
@@ -50,12 +51,12 @@ const SCALES: Record<string, [number, number]> = { RATING: [1, 5], NPS: [0, 10],
  * @csspart button - The send button.
  * @csspart status - The status line (sending, saved offline, thank you, error); a live region.
  *
- * @cssprop --careloop-accent - Buttons and focus ring. Default: #1d4ed8.
- * @cssprop --careloop-accent-text - Text on buttons. Default: #fff.
+ * @cssprop --careloop-accent - Buttons and focus ring. Default: #1d4ed8 (#93c5fd in dark mode).
+ * @cssprop --careloop-accent-text - Text on buttons. Default: #fff (#111827 in dark mode).
  * @cssprop --careloop-background - Card background. Default: #fff (#111827 in dark mode).
  * @cssprop --careloop-text - Text colour. Default: #1f2937 (#f3f4f6 in dark mode).
- * @cssprop --careloop-border - Borders. Default: #6b7280.
- * @cssprop --careloop-error - Error text. Default: #b91c1c.
+ * @cssprop --careloop-border - Borders. Default: #6b7280 (#9ca3af in dark mode).
+ * @cssprop --careloop-error - Error text. Default: #b91c1c (#fca5a5 in dark mode).
  * @cssprop --careloop-radius - Corner radius. Default: 8px.
  * @cssprop --careloop-font - Font shorthand. Default: inherited.
  * @cssprop --careloop-focus - Focus ring colour. Default: the accent.
@@ -88,17 +89,9 @@ export class CareloopSurvey extends CareloopElement {
     return `careloop-survey|${this.survey}`;
   }
 
-  private get dismissKey() {
-    return `careloop:dismissed:${this.survey}`;
-  }
-
   override connectedCallback(): void {
     super.connectedCallback();
-    try {
-      this.dismissed = !this.inline && localStorage.getItem(this.dismissKey) == '1';
-    } catch {
-      // no storage: the card shows again next time
-    }
+    this.dismissed = !this.inline && recall(`dismissed:${this.survey}`) == '1';
     if (!this.dismissed) void this.load();
   }
 
@@ -111,18 +104,19 @@ export class CareloopSurvey extends CareloopElement {
 
   private dismiss() {
     this.dismissed = true;
-    try {
-      localStorage.setItem(this.dismissKey, '1');
-    } catch {
-      // dismissed for this page only
-    }
+    remember(`dismissed:${this.survey}`);
+  }
+
+  /** Escape closes the floating card, as it closes any dialog. */
+  private escape(event: KeyboardEvent) {
+    if (event.key == 'Escape' && !this.inline) this.dismiss();
   }
 
   override render() {
     if (this.dismissed) return '';
     const t = this.t;
     const survey = this.data;
-    return html`<div class=${this.inline ? 'card' : 'card float'} part="card" lang=${t.lang} role=${this.inline ? 'group' : 'dialog'} aria-labelledby="title">
+    return html`<div class=${this.inline ? 'card' : 'card float'} part="card" lang=${t.lang} role=${this.inline ? 'group' : 'dialog'} aria-labelledby="title" @keydown=${this.escape}>
       <div class="head">
         <p id="title" class="title" part="title">${survey?.title ?? t.loading}</p>
         ${this.inline ? '' : html`<button class="close" part="close" aria-label=${t.close} @click=${this.dismiss}>×</button>`}
