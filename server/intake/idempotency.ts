@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { ConflictError } from '../shared/errors.ts';
 
 /**
@@ -25,8 +25,9 @@ function canonical(value: unknown): string {
   return `${out}}`;
 }
 
+/** sha256 of the canonical JSON, base64url (the one-shot crypto.hash: no Hash object per call). */
 export function payloadHash(payload: unknown): string {
-  return createHash('sha256').update(canonical(payload)).digest('base64url');
+  return hash('sha256', canonical(payload), 'base64url');
 }
 
 /**
