@@ -9,10 +9,11 @@ export interface Context {
 }
 
 export function createContextFactory(db: Database) {
-  return async ({ request }: YogaInitialContext): Promise<Context> => ({
-    db,
-    caller: await resolveCaller(db, request),
-  });
+  // Without a promise when the caller is known at once (a widget whose site is cached).
+  return ({ request }: YogaInitialContext): Context | Promise<Context> => {
+    const caller = resolveCaller(db, request);
+    return caller instanceof Promise ? caller.then((resolved) => ({ db, caller: resolved })) : { db, caller };
+  };
 }
 
 /**

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
 import type { Database } from '../db/client.ts';
 import { apiKeys } from '../db/tables/index.ts';
-import { findSiteByPublishableKey, type SiteRow } from '../sites/sites.service.ts';
+import { siteByPublishableKey, type SiteRow } from '../sites/sites.service.ts';
 import { hashApiKey, looksLikeApiKey } from './api-keys.ts';
 import { originAllowed } from './origins.ts';
 import { looksLikePublishableKey } from './site-keys.ts';
@@ -34,8 +34,14 @@ const lastUsedWritten = new Map<string, number>();
 
 export const SITE_KEY_HEADER = 'x-careloop-site-key';
 
-/** Who is calling: an API key, a site's widget, or nobody yet (public operations only). */
-export async function resolveCaller(db: Database, request: Request): Promise<Caller> {
+const isPromise = <T,>(value: T | Promise<T>): value is Promise<T> => value instanceof Promise;
+
+/**
+ * Who is calling: an API key, a site's widget, or nobody yet (public operations only). A widget
+ * whose site is cached is answered without a promise (every widget request resolves its caller);
+ * a refusal is thrown then, else the promise rejects with it.
+ */
+export function resolveCaller(db: Database, request: Request): Caller | Promise<Caller> {
   const siteKey = request.headers.get(SITE_KEY_HEADER);
   const authorization = request.headers.get('authorization');
   if (siteKey && authorization) {
@@ -49,8 +55,12 @@ export async function resolveCaller(db: Database, request: Request): Promise<Cal
  * A widget request: the site key must be known and the Origin one of the site's allowed
  * origins. Refused before any operation runs, so a wrong origin stores nothing.
  */
-async function resolveSiteCaller(db: Database, request: Request): Promise<Caller> {
-  const site = await siteForRequest(db, request);
+function resolveSiteCaller(db: Database, request: Request): Caller | Promise<Caller> {
+  const site = siteForRequest(db, request);
+  return isPromise(site) ? site.then((found) => siteCaller(found, request)) : siteCaller(site, request);
+}
+
+function siteCaller(site: SiteRow | undefined, request: Request): Caller {
   if (!site) throw unauthenticated('Unknown or malformed site key');
   const origin = request.headers.get('origin');
   if (!origin) throw forbidden('Widget requests must come from a browser page: the Origin header is missing', 403);
@@ -60,16 +70,17 @@ async function resolveSiteCaller(db: Database, request: Request): Promise<Caller
   return { kind: 'site', orgId: site.orgId, site, origin };
 }
 
-const siteLookups = new WeakMap<Request, Promise<SiteRow | undefined>>();
+const siteLookups = new WeakMap<Request, SiteRow | undefined | Promise<SiteRow | undefined>>();
 
-/** The site named by the request's key, looked up once per request (CORS and context share it). */
-export function siteForRequest(db: Database, request: Request): Promise<SiteRow | undefined> {
-  let lookup = siteLookups.get(request);
-  if (!lookup) {
-    const key = request.headers.get(SITE_KEY_HEADER) ?? '';
-    lookup = looksLikePublishableKey(key) ? findSiteByPublishableKey(db, key) : Promise.resolve(undefined);
-    siteLookups.set(request, lookup);
-  }
+/**
+ * The site named by the request's key (undefined for none), looked up once per request: CORS
+ * and the context share it. A promise only while the database is asked (a site not cached).
+ */
+export function siteForRequest(db: Database, request: Request): SiteRow | undefined | Promise<SiteRow | undefined> {
+  if (siteLookups.has(request)) return siteLookups.get(request);
+  const key = request.headers.get(SITE_KEY_HEADER) ?? '';
+  const lookup = looksLikePublishableKey(key) ? siteByPublishableKey(db, key) : undefined;
+  siteLookups.set(request, lookup);
   return lookup;
 }
 

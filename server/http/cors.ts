@@ -2,6 +2,7 @@ import type { CORSOptions } from 'graphql-yoga';
 import { SITE_KEY_HEADER, siteForRequest } from '../auth/caller.ts';
 import { originAllowed } from '../auth/origins.ts';
 import type { Database } from '../db/client.ts';
+import type { SiteRow } from '../sites/sites.service.ts';
 
 const widgetCors = (origin: string): CORSOptions => ({
   origin: [origin],
@@ -20,12 +21,16 @@ const widgetCors = (origin: string): CORSOptions => ({
  * follows is checked (and refused before it runs) against the site.
  */
 export function corsForRequest(db: Database) {
-  return async (request: Request): Promise<CORSOptions> => {
+  return (request: Request): CORSOptions | Promise<CORSOptions> => {
     const origin = request.headers.get('origin');
     if (!origin) return false;
     if (request.method === 'OPTIONS') return widgetCors(origin);
     if (!request.headers.has(SITE_KEY_HEADER)) return false;
-    const site = await siteForRequest(db, request);
-    return site && originAllowed(origin, site.allowedOrigins) ? widgetCors(origin) : false;
+    // The site the context resolved: known by now (no promise) unless the context failed first.
+    const site = siteForRequest(db, request);
+    return site instanceof Promise ? site.then((found) => forSite(origin, found)) : forSite(origin, site);
   };
 }
+
+const forSite = (origin: string, site: SiteRow | undefined): CORSOptions =>
+  site && originAllowed(origin, site.allowedOrigins) ? widgetCors(origin) : false;

@@ -95,15 +95,20 @@ interface SiteCache {
 
 const cacheFor = perDatabase<SiteCache>((db) => ({ prepared: siteByKey(db), entries: new Map() }));
 
-export async function findSiteByPublishableKey(db: Database, key: string): Promise<SiteRow | undefined> {
+/**
+ * The site of a publishable key (undefined when no site has it). A fresh cached answer comes
+ * back as it is, without a promise: every widget request asks, and nearly always from the cache.
+ */
+export function siteByPublishableKey(db: Database, key: string): SiteRow | undefined | Promise<SiteRow | undefined> {
   const cache = cacheFor(db);
   const now = Date.now();
   const hit = cache.entries.get(key);
   if (hit && hit.expiresAt > now) return hit.site;
-  const [site] = await cache.prepared.execute({ key });
-  if (cache.entries.size >= SITE_CACHE_MAX_ENTRIES) cache.entries.clear();
-  cache.entries.set(key, { site, expiresAt: now + SITE_CACHE_TTL_MS });
-  return site;
+  return cache.prepared.execute({ key }).then(([site]) => {
+    if (cache.entries.size >= SITE_CACHE_MAX_ENTRIES) cache.entries.clear();
+    cache.entries.set(key, { site, expiresAt: now + SITE_CACHE_TTL_MS });
+    return site;
+  });
 }
 
 /** Drops a changed site from this process's cache, under its old and new keys. */
