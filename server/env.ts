@@ -13,6 +13,32 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   NODE_ENV: z.string().default('development'),
+  /** redis://… : rate-limit buckets shared by every instance; unset: in this process only. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  /**
+   * How many reverse proxies in front of the server append to X-Forwarded-For (0: none, the
+   * socket address is the client). `true` means 1. Trusting more hops than exist lets any
+   * client choose its own address, so leave it unset unless a proxy really is there.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value, ctx) => {
+      if (value === 'true') return 1;
+      if (value === 'false') return 0;
+      const hops = Number(value);
+      if (Number.isInteger(hops) && hops >= 0 && hops <= 10) return hops;
+      ctx.addIssue({ code: 'custom', message: `expected a number of proxies (0–10) or true, got "${value}"` });
+      return z.NEVER;
+    }),
+  /** For benchmarks only: no rate limits at all. */
+  RATE_LIMIT_DISABLED: z
+    .enum(['true', 'false', '1', '0'], { error: (issue) => `expected true or false, got "${String(issue.input)}"` })
+    .default('false')
+    .transform((value) => value === 'true' || value === '1'),
 });
 
 export type Env = z.infer<typeof envSchema>;
