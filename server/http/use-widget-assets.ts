@@ -41,9 +41,32 @@ const escapeAttribute = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const demoTexts = {
-  en: { other: 'zh-CN', otherName: '中文', heading: 'careloop widgets demo', article: 'Article: resetting your password', survey: 'Survey', complaint: 'Complaint' },
-  'zh-CN': { other: 'en', otherName: 'English', heading: 'careloop 组件演示', article: '文章:如何重置密码', survey: '问卷', complaint: '投诉' },
+  en: {
+    other: 'zh-CN',
+    otherName: '中文',
+    heading: 'careloop widgets demo',
+    article: 'Article: resetting your password',
+    survey: 'Survey',
+    complaint: 'Complaint',
+    answers: 'Where your answers go',
+    answersText:
+      'Each answer is stored in the demo organization. Open /graphql with the demo API key the server printed on its first start (header Authorization: Bearer sk_…) and run:',
+  },
+  'zh-CN': {
+    other: 'en',
+    otherName: 'English',
+    heading: 'careloop 组件演示',
+    article: '文章:如何重置密码',
+    survey: '问卷',
+    complaint: '投诉',
+    answers: '您的回答去了哪里',
+    answersText: '每条回答都保存在演示组织中。用服务器首次启动时打印的演示 API 密钥(请求头 Authorization: Bearer sk_…)打开 /graphql,运行:',
+  },
 } as const;
+
+/** What the demo page shows a newcomer to find the answers through the API (checked by a test). */
+export const DEMO_FEEDBACK_QUERY =
+  '{ feedback(first: 10) { totalCount edges { node { kind subject solved reason comment agentRating score locale answers { questionId value } createdAt } } } }';
 
 async function demoSiteKey(db: Database): Promise<string | undefined> {
   const [site] = await db
@@ -66,6 +89,7 @@ async function demoPage(db: Database, request: Request, url: URL, template: Asse
     siteKey: siteKey ?? '',
     surveyKey: DEMO_SURVEY_KEY,
     agentId: DEMO_AGENT_ID,
+    answersQuery: DEMO_FEEDBACK_QUERY,
     bundle: `/widgets/careloop.js${script ? `?v=${script.etag.slice(1, -1)}` : ''}`,
     notice: siteKey ? '' : 'This database has no demo site (it was created before the widgets existed): create a site with createSite and use its key.',
   };

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { widgetsDir } from '../../scripts/build-widgets.ts';
-import { DEMO_CSP } from '../../server/http/use-widget-assets.ts';
+import { DEMO_CSP, DEMO_FEEDBACK_QUERY } from '../../server/http/use-widget-assets.ts';
 import { seedDemo } from '../../server/seed.ts';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
+import { createTestApi, dataOf, type TestApi } from '../helpers/api.ts';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -46,4 +46,18 @@ it('serves the demo page under a strict CSP, with the demo site key as an attrib
   expect(html).toContain('no demo site');
   expect(html).not.toMatch(/<script(?![^>]*\bsrc=)/);
   expect(html).toMatch(/<script src="\/widgets\/careloop\.js\?v=[0-9a-f]{20}" defer><\/script>/);
+});
+
+it('the demo page shows a query that finds the answers through the API, and it runs with an API key', async () => {
+  for (const [lang, words] of [
+    ['en', 'Where your answers go'],
+    ['zh-CN', '您的回答去了哪里'],
+  ]) {
+    const html = await (await get(`/?lang=${lang}`)).text();
+    expect(html).toContain(words);
+    const shown = /<pre><code>([^<]*)<\/code><\/pre>/.exec(html)?.[1];
+    expect(shown?.replaceAll('&quot;', '"')).toBe(DEMO_FEEDBACK_QUERY);
+  }
+  const { feedback } = dataOf(await api.asA.gql(DEMO_FEEDBACK_QUERY));
+  expect(feedback).toEqual({ totalCount: expect.any(Number), edges: expect.any(Array) });
 });
