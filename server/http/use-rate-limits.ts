@@ -5,7 +5,7 @@ import type { Context } from '../context.ts';
 import { clientAddress } from './client-address.ts';
 import { readHttpGuardEnv } from './http-env.ts';
 import { RedisTokenBuckets } from './token-bucket-redis.ts';
-import { MemoryTokenBuckets, type BucketLimit, type BucketRequest, type TokenBucketStore } from './token-bucket.ts';
+import { MemoryTokenBuckets, type BucketLimit, type BucketRequest, type TakeResult, type TokenBucketStore } from './token-bucket.ts';
 
 /** The public mutations a widget (site key) calls: what a flood would fill the database with. */
 export const RATE_LIMITED_FIELDS: ReadonlySet<string> = new Set(['submitSurveyResponse', 'submitResolutionCheck', 'fileComplaint']);
@@ -82,8 +82,10 @@ function defaultStore(redisUrl: string | undefined): TokenBucketStore {
  * Token buckets per site and per client address on the public mutations, for widget callers.
  * Checked after the caller is known and before anything executes, so a refused submission
  * stores nothing; answered with RATE_LIMITED, retryAfter (seconds), HTTP 429 and Retry-After.
- * If the store fails (Redis down), requests pass: losing customers' feedback is worse than a
- * short while without a limit, and the failure is logged.
+ * If the shared store fails (Redis down), each instance limits in its own memory until it is
+ * back: submissions keep being accepted (losing customers' feedback is worse than a looser
+ * limit: with N instances up to N times the limit), a flood still meets a limit, and the failure
+ * is logged.
  */
 export function useRateLimits(options: RateLimitOptions = {}): Plugin {
   const env = readHttpGuardEnv();
@@ -92,6 +94,7 @@ export function useRateLimits(options: RateLimitOptions = {}): Plugin {
   const perSite = options.perSite ?? DEFAULT_RATE_LIMITS.perSite;
   const trustedProxies = options.trustedProxies ?? env.TRUST_PROXY;
   const store = options.store ?? defaultStore(env.REDIS_URL);
+  const fallback = store instanceof MemoryTokenBuckets ? undefined : new MemoryTokenBuckets();
   let logger: YogaLogger | undefined;
   let lastWarning = 0;
 
@@ -109,15 +112,18 @@ export function useRateLimits(options: RateLimitOptions = {}): Plugin {
       const buckets: BucketRequest[] = [{ key: `site:${context.caller.site.id}`, ...perSite }];
       const address = clientAddress(context.request, context, trustedProxies);
       if (address) buckets.push({ key: `ip:${address}`, ...perIp });
+      let taken: TakeResult;
       try {
-        const taken = await store.take(buckets, cost);
-        if (!taken.allowed) setResultAndStopExecution({ errors: [rateLimitedError(taken.retryAfterMs)] });
+        taken = await store.take(buckets, cost);
       } catch (error) {
         if (Date.now() - lastWarning > 60_000) {
           lastWarning = Date.now();
-          logger?.warn('rate limiter unavailable; letting requests through', error);
+          logger?.warn(`rate limiter store unavailable; ${fallback ? "limiting in this process's memory" : 'letting requests through'}`, error);
         }
+        // Where the store was this process's memory already, it cannot fail for want of Redis.
+        taken = fallback ? await fallback.take(buckets, cost) : { allowed: true };
       }
+      if (!taken.allowed) setResultAndStopExecution({ errors: [rateLimitedError(taken.retryAfterMs)] });
     },
   };
 }

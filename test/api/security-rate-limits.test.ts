@@ -3,6 +3,7 @@ import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { complaints, feedback } from '../../server/db/tables/index.ts';
 import { RedisTokenBuckets } from '../../server/http/token-bucket-redis.ts';
+import { MemoryTokenBuckets, type TokenBucketStore } from '../../server/http/token-bucket.ts';
 import type { RateLimitOptions } from '../../server/http/use-rate-limits.ts';
 import { createCareloopYoga, type CareloopYoga } from '../../server/yoga.ts';
 import { createTestApi, type TestApi, type TestSite } from '../helpers/api.ts';
@@ -131,10 +132,24 @@ describe('rate limits on the public mutations (site keys)', () => {
     expect(sameClient.filter(accepted)).toHaveLength(2);
   });
 
-  it('lets requests through when the store fails (and when disabled)', async () => {
+  it('limits in process memory while the shared store fails: submissions still land, a flood still stops', async () => {
     const site = await api.createSite();
-    const broken = yogaWith({ store: { take: () => Promise.reject(new Error('redis down')) } });
-    expect(accepted(await submitCheck(broken, site, '192.0.2.60'))).toBe(true);
+    let down = true;
+    const shared = new MemoryTokenBuckets();
+    const flaky: TokenBucketStore = { take: (requests, cost) => (down ? Promise.reject(new Error('redis down')) : shared.take(requests, cost)) };
+    const yoga = yogaWith({ store: flaky, perIp: { burst: 3, perSecond: noRefill } });
+    const responses = await flood(yoga, site, '192.0.2.60', 5);
+    expect(responses.filter(accepted)).toHaveLength(3);
+    for (const response of limited(responses)) expectRateLimited(response, 1 / noRefill);
+    expect(limited(responses)).toHaveLength(2);
+    expect(await storedChecks(site)).toBe(3);
+    // Back up: the shared store decides again (its buckets are full).
+    down = false;
+    expect((await flood(yoga, site, '192.0.2.60', 3)).filter(accepted)).toHaveLength(3);
+  });
+
+  it('lets requests through when disabled', async () => {
+    const site = await api.createSite();
     const disabled = yogaWith({ disabled: true, perIp: { burst: 1, perSecond: noRefill } });
     const responses = await flood(disabled, site, '192.0.2.61', 3);
     expect(responses.filter(accepted)).toHaveLength(3);
