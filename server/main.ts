@@ -72,7 +72,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     logger.info({ database: database.description }, `using ${database.description}`);
     await runMigrations(database);
 
-    const yoga = createCareloopYoga({ database, logging: yogaLogging(env.LOG_LEVEL), graphiql: true });
+    const yoga = createCareloopYoga({
+      database,
+      logging: yogaLogging(env.LOG_LEVEL),
+      graphiql: true,
+      inFlightGraceMs: env.SHUTDOWN_TIMEOUT_MS,
+    });
     let stopping = false;
     const httpServer = createServer((req, res) => {
       // Requests that still arrive on open keep-alive connections while stopping are served, but

@@ -20,11 +20,13 @@ export interface YogaOptions {
   graphiql?: boolean;
   /** Token buckets on the public mutations; defaults in server/http/use-rate-limits.ts. Tests set small ones. */
   rateLimits?: RateLimitOptions;
+  /** How long disposing waits at most for handlers still running (the server's SHUTDOWN_TIMEOUT_MS). */
+  inFlightGraceMs?: number;
 }
 
 export type CareloopYoga = YogaServerInstance<Record<string, never>, Context>;
 
-export function createCareloopYoga({ database, logging = 'warn', graphiql = true, rateLimits }: YogaOptions): CareloopYoga {
+export function createCareloopYoga({ database, logging = 'warn', graphiql = true, rateLimits, inFlightGraceMs }: YogaOptions): CareloopYoga {
   return createYoga<Record<string, never>, Context>({
     // useRequestSizeLimit is the (stricter) body limit, with yoga's checks of Content-Length.
     maxRequestBodySize: false,
@@ -50,7 +52,7 @@ export function createCareloopYoga({ database, logging = 'warn', graphiql = true
       useQueryLimits(),
       useRateLimits(rateLimits),
       useCompiledWidgetOperations(),
-      useInFlightRequests(),
+      useInFlightRequests(inFlightGraceMs),
     ],
   });
 }
