@@ -65,8 +65,10 @@ export function demoOrigins(port: number, host?: string): string[] {
 }
 
 /**
- * A later start on another PORT: the demo site also allows the new origins, so the demo page
- * keeps working. Touches only the seeded demo site of the demo organization.
+ * A later start on another PORT: the demo site allows the new origins instead of the server's
+ * earlier ones (plain http on the same hosts), so the demo page keeps working and the list never
+ * grows past its limit however often the port changes. Origins added by hand on other hosts stay.
+ * Touches only the seeded demo site of the demo organization.
  */
 export async function ensureDemoOrigins(db: Database, origins: string[]): Promise<void> {
   const [site] = await db
@@ -76,7 +78,13 @@ export async function ensureDemoOrigins(db: Database, origins: string[]): Promis
     .where(and(eq(organizations.slug, DEMO_ORG.slug), eq(sites.name, DEMO_SITE_NAME)))
     .limit(1);
   if (!site || origins.every((origin) => site.allowedOrigins.includes(origin))) return;
-  await updateSite(db, site.orgId, site.id, { allowedOrigins: [...site.allowedOrigins, ...origins] });
+  const serverHosts = new Set(origins.map((origin) => new URL(origin).hostname));
+  const earlierServerOrigin = (origin: string) => {
+    const url = URL.parse(origin);
+    return url?.protocol === 'http:' && serverHosts.has(url.hostname);
+  };
+  const kept = site.allowedOrigins.filter((origin) => !earlierServerOrigin(origin));
+  await updateSite(db, site.orgId, site.id, { allowedOrigins: [...kept, ...origins] });
 }
 
 /**

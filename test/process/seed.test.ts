@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { countActiveKeys, listApiKeys } from '../../server/organizations/organizations.service.ts';
 import { organizations } from '../../server/db/tables/index.ts';
-import { seedDemo } from '../../server/seed.ts';
+import { eq } from 'drizzle-orm';
+import { sites } from '../../server/db/tables/index.ts';
+import { demoOrigins, ensureDemoOrigins, seedDemo } from '../../server/seed.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 let database: TestDatabase;
@@ -32,4 +34,14 @@ it('two instances seeding one empty database at once create one demo organizatio
   const results = await Promise.all([seedDemo(database.db), seedDemo(database.db), seedDemo(database.db)]);
   expect(results.filter(Boolean)).toHaveLength(1);
   expect(await database.db.$count(organizations)).toBe(1);
+});
+
+it('later starts on other ports replace the demo site\'s earlier server origins, so the list never outgrows its limit', async () => {
+  // Seeded by the first test of this file.
+  const [{ id: siteId }] = await database.db.select({ id: sites.id }).from(sites).where(eq(sites.name, 'Demo site'));
+  const originsOf = async () => (await database.db.select().from(sites).where(eq(sites.id, siteId)))[0]!.allowedOrigins;
+  await database.db.update(sites).set({ allowedOrigins: [...(await originsOf()), 'https://shop.example.com'] }).where(eq(sites.id, siteId));
+  // More restarts than the 50-origin limit would allow if each added its origins.
+  for (let port = 5000; port < 5060; port++) await ensureDemoOrigins(database.db, demoOrigins(port, 'demo.local'));
+  expect(await originsOf()).toEqual(['https://shop.example.com', 'http://localhost:5059', 'http://127.0.0.1:5059', 'http://demo.local:5059']);
 });
