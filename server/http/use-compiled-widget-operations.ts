@@ -1,10 +1,10 @@
-import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLSchema } from 'graphql';
+import { getOperationAST, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
-
-type PromiseOrValue<T> = T | Promise<T>;
 import type { Context } from '../context.ts';
 import { persistedOperations } from './persisted-operations.ts';
+
+type PromiseOrValue<T> = T | Promise<T>;
 
 /** The parsed widget documents: a persisted operation hands yoga this very object. */
 const widgetDocuments: ReadonlySet<DocumentNode> = new Set([...persistedOperations.values()].map((operation) => operation.ast));
@@ -26,21 +26,20 @@ const isThenable = <T,>(value: T | PromiseLike<T>): value is PromiseLike<T> =>
  * way gives graphql-js's own error texts, which clients and tests know.
  */
 export function useCompiledWidgetOperations(): Plugin {
+  type ExecuteFn = (args: ExecutionArgs) => PromiseOrValue<ExecutionResult>;
   interface Compiled {
     schema: GraphQLSchema;
-    operationName: string | undefined;
     /** yoga's executor, which the compiled query hands invalid variables back to. */
     executeFn: ExecuteFn;
     execute: ExecuteFn;
   }
-  type ExecuteFn = (args: ExecutionArgs) => PromiseOrValue<ExecutionResult>;
-  const compiled = new Map<DocumentNode, Compiled>();
+  // Keyed by the operation, not the request's operationName: each widget document holds one
+  // operation, so spelling its name or leaving it out cannot make a caller recompile it.
+  const compiled = new WeakMap<OperationDefinitionNode, Compiled>();
 
-  // Made once per document (and yoga executor), not per request.
-  const compile = (args: ExecutionArgs, executeFn: ExecuteFn): Compiled | undefined => {
-    const operationName = args.operationName ?? undefined;
-    const query = compileQuery(args.schema, args.document, operationName);
-    // An operation that does not compile (an unknown operationName) is left to yoga's executor.
+  // Made once per operation (and yoga executor), not per request.
+  const compile = (args: ExecutionArgs, operation: OperationDefinitionNode, executeFn: ExecuteFn): Compiled | undefined => {
+    const query = compileQuery(args.schema, args.document, operation.name?.value);
     if (!isCompiledQuery(query)) return undefined;
     const settle = (result: ExecutionResult, executionArgs: ExecutionArgs) =>
       'data' in result ? result : executeFn(executionArgs);
@@ -48,8 +47,8 @@ export function useCompiledWidgetOperations(): Plugin {
       const result = query.query(executionArgs.rootValue, executionArgs.contextValue, executionArgs.variableValues);
       return isThenable(result) ? result.then((value) => settle(value, executionArgs)) : settle(result, executionArgs);
     };
-    const entry = { schema: args.schema, operationName, executeFn, execute };
-    compiled.set(args.document, entry);
+    const entry = { schema: args.schema, executeFn, execute };
+    compiled.set(operation, entry);
     return entry;
   };
 
@@ -57,9 +56,12 @@ export function useCompiledWidgetOperations(): Plugin {
     onExecute({ args, executeFn, setExecuteFn }) {
       if (!widgetDocuments.has(args.document)) return;
       if ((args.contextValue as Partial<Context>).caller?.kind !== 'site') return;
-      let entry = compiled.get(args.document);
-      if (!entry || entry.schema !== args.schema || entry.executeFn !== executeFn || entry.operationName !== (args.operationName ?? undefined)) {
-        entry = compile(args, executeFn as ExecuteFn);
+      // An operationName the document does not hold is left to yoga's executor, which says so.
+      const operation = getOperationAST(args.document, args.operationName);
+      if (!operation) return;
+      let entry = compiled.get(operation);
+      if (!entry || entry.schema !== args.schema || entry.executeFn !== executeFn) {
+        entry = compile(args, operation, executeFn as ExecuteFn);
       }
       if (entry) setExecuteFn(entry.execute as typeof executeFn);
     },
