@@ -77,6 +77,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       logging: yogaLogging(env.LOG_LEVEL),
       graphiql: true,
       inFlightGraceMs: env.SHUTDOWN_TIMEOUT_MS,
+      rateLimits: { disabled: env.RATE_LIMIT_DISABLED, trustedProxies: env.TRUST_PROXY, redisUrl: env.REDIS_URL },
     });
     let stopping = false;
     const httpServer = createServer((req, res) => {

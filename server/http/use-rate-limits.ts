@@ -3,7 +3,6 @@ import type { Plugin, YogaLogger } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import type { Context } from '../context.ts';
 import { clientAddress } from './client-address.ts';
-import { readHttpGuardEnv } from './http-env.ts';
 import { RedisTokenBuckets } from './token-bucket-redis.ts';
 import { MemoryTokenBuckets, type BucketLimit, type BucketRequest, type TakeResult, type TokenBucketStore } from './token-bucket.ts';
 
@@ -20,11 +19,13 @@ export const DEFAULT_RATE_LIMITS = {
 export interface RateLimitOptions {
   perIp?: BucketLimit;
   perSite?: BucketLimit;
-  /** Default: Redis when REDIS_URL is set, else in this process's memory. */
+  /** Default: Redis at `redisUrl` when given, else this process's memory. */
   store?: TokenBucketStore;
-  /** Reverse proxies in front of the server (see client-address.ts). Default: TRUST_PROXY. */
+  /** REDIS_URL: buckets shared by every instance. */
+  redisUrl?: string;
+  /** Reverse proxies in front of the server (TRUST_PROXY; see client-address.ts). Default: none. */
   trustedProxies?: number;
-  /** Benchmarks only. Default: RATE_LIMIT_DISABLED. */
+  /** Benchmarks only (RATE_LIMIT_DISABLED). */
   disabled?: boolean;
 }
 
@@ -88,12 +89,11 @@ function defaultStore(redisUrl: string | undefined): TokenBucketStore {
  * is logged.
  */
 export function useRateLimits(options: RateLimitOptions = {}): Plugin {
-  const env = readHttpGuardEnv();
-  if (options.disabled ?? env.RATE_LIMIT_DISABLED) return {};
+  if (options.disabled) return {};
   const perIp = options.perIp ?? DEFAULT_RATE_LIMITS.perIp;
   const perSite = options.perSite ?? DEFAULT_RATE_LIMITS.perSite;
-  const trustedProxies = options.trustedProxies ?? env.TRUST_PROXY;
-  const store = options.store ?? defaultStore(env.REDIS_URL);
+  const trustedProxies = options.trustedProxies ?? 0;
+  const store = options.store ?? defaultStore(options.redisUrl);
   const fallback = store instanceof MemoryTokenBuckets ? undefined : new MemoryTokenBuckets();
   let logger: YogaLogger | undefined;
   let lastWarning = 0;

@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addressKey, clientAddress } from '../../server/http/client-address.ts';
-import { readHttpGuardEnv } from '../../server/http/http-env.ts';
+import { readEnv } from '../../server/env.ts';
+
 import { RedisTokenBuckets } from '../../server/http/token-bucket-redis.ts';
 import { MemoryTokenBuckets, type TokenBucketStore } from '../../server/http/token-bucket.ts';
 import { connectTestRedis } from './security-fixtures.ts';
+
+/** The guards' settings as server/env.ts reads them (main.ts hands them to useRateLimits). */
+function readHttpGuardEnv(source: NodeJS.ProcessEnv) {
+  const { REDIS_URL, TRUST_PROXY, RATE_LIMIT_DISABLED } = readEnv(source);
+  return { REDIS_URL, TRUST_PROXY, RATE_LIMIT_DISABLED };
+}
 
 const ip = (key: string, burst = 3, perSecond = 1) => ({ key, burst, perSecond });
 
