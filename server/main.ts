@@ -72,11 +72,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     logger.info({ database: database.description }, `using ${database.description}`);
     await runMigrations(database);
 
+    /** Set when a stop begins: SHUTDOWN_TIMEOUT_MS covers the connections and the handlers together. */
+    let shutdownDeadline = Infinity;
     const yoga = createCareloopYoga({
       database,
       logging: yogaLogging(env.LOG_LEVEL),
       graphiql: true,
-      inFlightGraceMs: env.SHUTDOWN_TIMEOUT_MS,
+      // One deadline for the whole stop: what the connections did not use is left for the handlers.
+      inFlightGraceMs: () => Math.max(0, Math.min(env.SHUTDOWN_TIMEOUT_MS, shutdownDeadline - Date.now())),
       rateLimits: { disabled: env.RATE_LIMIT_DISABLED, trustedProxies: env.TRUST_PROXY, redisUrl: env.REDIS_URL },
     });
     let stopping = false;
@@ -109,6 +112,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const close = () =>
       (closing ??= (async () => {
         stopping = true;
+        shutdownDeadline = Date.now() + env.SHUTDOWN_TIMEOUT_MS;
         const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         // Connections become idle as their in-flight requests finish: close them as they do.
         httpServer.closeIdleConnections();

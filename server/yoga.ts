@@ -20,8 +20,8 @@ export interface YogaOptions {
   graphiql?: boolean;
   /** Token buckets on the public mutations; defaults in server/http/use-rate-limits.ts. Tests set small ones. */
   rateLimits?: RateLimitOptions;
-  /** How long disposing waits at most for handlers still running (the server's SHUTDOWN_TIMEOUT_MS). */
-  inFlightGraceMs?: number;
+  /** How long disposing waits at most for handlers still running (what is left of the server's SHUTDOWN_TIMEOUT_MS). */
+  inFlightGraceMs?: number | (() => number);
 }
 
 export type CareloopYoga = YogaServerInstance<Record<string, never>, Context>;

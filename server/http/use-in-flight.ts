@@ -18,7 +18,7 @@ type Handler = (request: Request, serverContext: never) => unknown;
  * Register it last: plugins are disposed in reverse order, so this one runs before the others
  * (the rate limiter's Redis) are gone.
  */
-export function useInFlightRequests(graceMs: number = IN_FLIGHT_GRACE_MS): Plugin {
+export function useInFlightRequests(graceMs: number | (() => number) = IN_FLIGHT_GRACE_MS): Plugin {
   let active = 0;
   let drained: (() => void) | undefined;
   const settle = () => {
@@ -65,7 +65,7 @@ export function useInFlightRequests(graceMs: number = IN_FLIGHT_GRACE_MS): Plugi
     onDispose() {
       if (active === 0) return;
       return new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, graceMs);
+        const timer = setTimeout(resolve, typeof graceMs === 'function' ? graceMs() : graceMs);
         drained = () => {
           clearTimeout(timer);
           resolve();
