@@ -1,18 +1,21 @@
 import type { YogaInitialContext } from 'graphql-yoga';
 import { resolveCaller, type Caller } from './auth/caller.ts';
+import type { Clock } from './clock/clock.ts';
 import type { Database } from './db/client.ts';
 import type { SiteRow } from './sites/sites.service.ts';
 
 export interface Context {
   db: Database;
   caller: Caller;
+  /** Business time for this request (the app's clock; a TestClock in tests). */
+  clock: Clock;
 }
 
-export function createContextFactory(db: Database) {
+export function createContextFactory(db: Database, clock: Clock) {
   // Without a promise when the caller is known at once (a widget whose site is cached).
   return ({ request }: YogaInitialContext): Context | Promise<Context> => {
     const caller = resolveCaller(db, request);
-    return caller instanceof Promise ? caller.then((resolved) => ({ db, caller: resolved })) : { db, caller };
+    return caller instanceof Promise ? caller.then((resolved) => ({ db, caller: resolved, clock })) : { db, caller, clock };
   };
 }
 

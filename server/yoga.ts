@@ -1,4 +1,5 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { systemClock, type Clock } from './clock/clock.ts';
 import { createContextFactory, type Context } from './context.ts';
 import type { DatabaseHandle } from './db/client.ts';
 import { corsForRequest } from './http/cors.ts';
@@ -15,6 +16,8 @@ import { schema } from './schema.ts';
 
 export interface YogaOptions {
   database: DatabaseHandle;
+  /** Business time; the system clock unless a test passes a TestClock. */
+  clock?: Clock;
   /** Yoga's logger; tests pass false. */
   logging?: boolean | 'debug' | 'info' | 'warn' | 'error';
   graphiql?: boolean;
@@ -26,14 +29,14 @@ export interface YogaOptions {
 
 export type CareloopYoga = YogaServerInstance<Record<string, never>, Context>;
 
-export function createCareloopYoga({ database, logging = 'warn', graphiql = true, rateLimits, inFlightGraceMs }: YogaOptions): CareloopYoga {
+export function createCareloopYoga({ database, clock = systemClock, logging = 'warn', graphiql = true, rateLimits, inFlightGraceMs }: YogaOptions): CareloopYoga {
   return createYoga<Record<string, never>, Context>({
     // useRequestSizeLimit is the (stricter) body limit, with yoga's checks of Content-Length.
     maxRequestBodySize: false,
     // No operation takes a file: multipart requests are answered 415 instead of being parsed.
     multipart: false,
     schema,
-    context: createContextFactory(database.db),
+    context: createContextFactory(database.db, clock),
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: graphiql ? { title: 'careloop GraphiQL' } : false,

@@ -1,4 +1,5 @@
 import type { ExecutionResult } from 'graphql';
+import { TestClock } from '../../server/clock/clock.ts';
 import { createApiKey, createOrganization } from '../../server/organizations/organizations.service.ts';
 import { createCareloopYoga, type CareloopYoga } from '../../server/yoga.ts';
 import { createTestDatabase, StatementCounter, type TestDatabase } from './database.ts';
@@ -23,6 +24,8 @@ export interface TestApi {
   db: TestDatabase;
   yoga: CareloopYoga;
   statements: StatementCounter;
+  /** The clock every request of this API reads; starts at the real time, moves only when told. */
+  clock: TestClock;
   orgA: { id: string; slug: string; key: string };
   orgB: { id: string; slug: string; key: string };
   /** Full-scope key of org A. */
@@ -46,7 +49,8 @@ export interface TestApi {
 export async function createTestApi(): Promise<TestApi> {
   const statements = new StatementCounter();
   const db = await createTestDatabase(statements);
-  const yoga = createCareloopYoga({ database: db, logging: false, graphiql: false });
+  const clock = new TestClock();
+  const yoga = createCareloopYoga({ database: db, clock, logging: false, graphiql: false });
   const makeOrg = async (name: string) => {
     const org = await createOrganization(db.db, { name });
     const { key } = await createApiKey(db.db, org.id, { name: 'test', scopes: ['read', 'write', 'admin'] });
@@ -86,6 +90,7 @@ export async function createTestApi(): Promise<TestApi> {
     db,
     yoga,
     statements,
+    clock,
     orgA,
     orgB,
     asA: withKey(orgA.key),
