@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, sql } from 'drizzle-orm';
-import { registerCustomerLink } from '../customers/customer-links.ts';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { perDatabase } from '../db/per-database.ts';
 import { complaintEvents, complaints, complaintStatuses, type SubmissionContext } from '../db/tables/index.ts';
@@ -19,18 +18,6 @@ import {
   trackingTokenMatches,
 } from './complaint-codes.ts';
 import { fileComplaintInput, MIN_ELAPSED_MS, type FileComplaintInput } from './complaints.input.ts';
-
-// Merging customers moves their complaints; exporting a customer includes them.
-registerCustomerLink({
-  name: 'complaints',
-  table: complaints,
-  orgId: complaints.orgId,
-  customerId: complaints.customerId,
-  order: [desc(complaints.createdAt), desc(complaints.id)],
-  // Category, status and dates stay for complaint statistics; what the person wrote goes.
-  erase: { contact: null, description: '(erased)', desiredOutcome: null },
-  exportOmits: ['trackingTokenHash', 'payloadHash', 'idempotencyKey'],
-});
 
 export type ComplaintStatusValue = (typeof complaintStatuses)[number];
 export type ComplaintRow = typeof complaints.$inferSelect;

@@ -1,17 +1,15 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { customerIdentities, customers } from '../db/tables/index.ts';
+import { customers } from '../db/tables/index.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { limits } from '../shared/limits.ts';
 import { customerLinks } from './customer-links.ts';
 import { requireCustomer, withConflicts, type CustomerRow } from './customers.rows.ts';
-// The links (identities, purchases) register themselves there.
-import './customers.service.ts';
 
 /**
- * Merges the source customer into the target: every linked row (identities, purchases and the
- * tables later domains register) moves to the target, the target's blank profile fields are
- * filled from the source, and the source is deleted. One transaction.
+ * Merges the source customer into the target: every linked row (the tables of customer-links.ts)
+ * moves to the target, the target's blank profile fields are filled from the source, and the
+ * source is deleted. One transaction.
  */
 export async function mergeCustomers(db: Database, orgId: string, sourceId: string, targetId: string): Promise<CustomerRow> {
   if (sourceId === targetId) throw ValidationError.single(['sourceId'], 'cannot merge a customer into itself');
@@ -29,7 +27,7 @@ export async function mergeCustomers(db: Database, orgId: string, sourceId: stri
       const attributes = { ...source.attributes, ...target.attributes };
       refuseOverLimits(tags, attributes);
 
-      for (const link of customerLinks()) {
+      for (const link of customerLinks) {
         await tx
           .update(link.table)
           .set({ [columnKey(link.table, link.customerId)]: targetId })
@@ -109,15 +107,10 @@ export async function eraseCustomer(db: Database, orgId: string, id: string): Pr
   return db.transaction(async (tx) => {
     const customer = await requireCustomer(tx, orgId, id, true);
     if (customer.erasedAt) return customer;
-    await tx
-      .delete(customerIdentities)
-      .where(and(eq(customerIdentities.orgId, orgId), eq(customerIdentities.customerId, id)));
-    for (const link of customerLinks()) {
-      if (!link.erase) continue;
-      await tx
-        .update(link.table)
-        .set(link.erase)
-        .where(and(eq(link.orgId, orgId), eq(link.customerId, id)));
+    for (const link of customerLinks) {
+      const ofCustomer = and(eq(link.orgId, orgId), eq(link.customerId, id));
+      if (link.erase === 'delete') await tx.delete(link.table).where(ofCustomer);
+      else await tx.update(link.table).set(link.erase).where(ofCustomer);
     }
     const [erased] = await tx
       .update(customers)
@@ -154,7 +147,7 @@ export async function exportCustomer(db: Database, orgId: string, id: string): P
         exportedAt: new Date().toISOString(),
         customer: withoutOrg(customer),
       };
-      for (const link of customerLinks()) {
+      for (const link of customerLinks) {
         const rows = await tx
           .select()
           .from(link.table)

@@ -1,9 +1,8 @@
-import { and, arrayContains, asc, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { customerIdentities, customers, purchases } from '../db/tables/index.ts';
+import { customers, purchases } from '../db/tables/index.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { parseInput } from '../shared/validate.ts';
-import { registerCustomerLink } from './customer-links.ts';
 import { claimIdentity, syncProfileIdentity } from './customers.identities.ts';
 import { createCustomerInput, purchaseInput, updateCustomerInput, type IdentityInput } from './customers.input.ts';
 import {
@@ -13,23 +12,6 @@ import {
   withConflicts,
   type CustomerRow,
 } from './customers.rows.ts';
-
-registerCustomerLink({
-  name: 'identities',
-  table: customerIdentities,
-  orgId: customerIdentities.orgId,
-  customerId: customerIdentities.customerId,
-  order: [asc(customerIdentities.createdAt), asc(customerIdentities.id)],
-});
-registerCustomerLink({
-  name: 'purchases',
-  table: purchases,
-  orgId: purchases.orgId,
-  customerId: purchases.customerId,
-  order: [desc(purchases.purchasedAt), desc(purchases.id)],
-  // Product, date and value stay for statistics; the why and the promises may describe the person.
-  erase: { reason: null, promises: [] },
-});
 
 export type { CustomerRow };
 

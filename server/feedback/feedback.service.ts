@@ -1,37 +1,10 @@
-import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, lt, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { registerCustomerLink } from '../customers/customer-links.ts';
 import type { Database } from '../db/client.ts';
-import { feedback, feedbackKinds, surveys } from '../db/tables/index.ts';
+import { feedback, feedbackKinds } from '../db/tables/index.ts';
 import { decodeId, uuidArg } from '../shared/ids.ts';
 import { publicLimits } from '../intake/submission.ts';
 import { parseInput } from '../shared/validate.ts';
-
-/**
- * A response's answers without its free text: scales, yes/no and multiple choice stay; a string
- * stays only where the survey still names its question as a single choice (an option id). A
- * text answer of a deleted survey goes too: when in doubt, the person's words go.
- */
-const answersWithoutFreeText = sql`case when ${feedback.answers} is null then null else (
-  select coalesce(jsonb_agg(a.answer order by a.n), '[]'::jsonb)
-  from jsonb_array_elements(${feedback.answers}) with ordinality as a(answer, n)
-  where jsonb_typeof(a.answer -> 'value') <> 'string'
-     or exists (
-       select 1 from ${surveys} s, jsonb_array_elements(s.questions) q
-       where s.id = ${feedback.surveyId} and q ->> 'id' = a.answer ->> 'questionId' and q ->> 'type' = 'single_choice')
-) end`;
-
-// Merging customers moves their feedback to the survivor; exporting a customer includes it.
-registerCustomerLink({
-  name: 'feedback',
-  table: feedback,
-  orgId: feedback.orgId,
-  customerId: feedback.customerId,
-  order: [desc(feedback.createdAt), desc(feedback.id)],
-  // Scores, choices, solved and reasons stay for insights; free text and the page they were on go.
-  erase: { comment: null, context: null, answers: answersWithoutFreeText },
-  exportOmits: ['payloadHash', 'idempotencyKey'],
-});
 
 export type FeedbackRow = typeof feedback.$inferSelect;
 
