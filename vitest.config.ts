@@ -5,8 +5,9 @@ export default defineConfig({
   resolve: { alias: { graphql: 'graphql/index.js' } },
   test: {
     include: ['test/**/*.test.ts'],
-    // Builds dist/widgets once per run: the size budget and the browser tests check that build.
-    globalSetup: ['test/widgets/global-setup.ts'],
+    // Once per run: the migrated template every test file's database is copied from, and
+    // dist/widgets (the size budget and the browser tests check that build).
+    globalSetup: ['test/helpers/global-setup.ts', 'test/widgets/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

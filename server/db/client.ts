@@ -10,8 +10,11 @@ export type Database = PgAsyncDatabase<PgQueryResultHKT, Relations>;
 
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string; poolSize?: number }
-  /** `dataDir` undefined means in memory (tests). */
-  | { kind: 'pglite'; dataDir?: string };
+  /**
+   * `dataDir` undefined means in memory (tests). `loadDataDir` starts from a dumped data
+   * directory (the tests' migrated template) instead of running initdb.
+   */
+  | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob };
 
 export interface DatabaseHandle {
   db: Database;
@@ -38,7 +41,10 @@ export async function openDatabase(target: DatabaseTarget, logger?: Logger): Pro
       close: () => client.end({ timeout: 5 }),
     };
   }
-  const client = await PGlite.create(target.dataDir ? { dataDir: target.dataDir } : {});
+  const client = await PGlite.create({
+    ...(target.dataDir ? { dataDir: target.dataDir } : {}),
+    ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}),
+  });
   const db = drizzlePglite({ client, relations, logger }) as unknown as Database;
   return {
     db,
