@@ -21,7 +21,7 @@ export interface YogaOptions {
   /** Yoga's logger; tests pass false. */
   logging?: boolean | 'debug' | 'info' | 'warn' | 'error';
   graphiql?: boolean;
-  /** Token buckets on the public mutations; defaults in server/http/use-rate-limits.ts. Tests set small ones. */
+  /** Rate limits on the public mutations (rate-limiter-flexible); defaults in server/http/use-rate-limits.ts. Tests set small ones. */
   rateLimits?: RateLimitOptions;
   /** How long disposing waits at most for handlers still running (what is left of the server's SHUTDOWN_TIMEOUT_MS). */
   inFlightGraceMs?: number | (() => number);

@@ -3,26 +3,27 @@ import type { Plugin, YogaLogger } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import type { Context } from '../context.ts';
 import { clientAddress } from './client-address.ts';
-import { RedisTokenBuckets } from './token-bucket-redis.ts';
-import { MemoryTokenBuckets, type BucketLimit, type BucketRequest, type TakeResult, type TokenBucketStore } from './token-bucket.ts';
+import { createLimiter, takeAll, type Take, type WindowLimit } from './rate-limiter.ts';
 
 /** The public mutations a widget (site key) calls: what a flood would fill the database with. */
 export const RATE_LIMITED_FIELDS: ReadonlySet<string> = new Set(['submitSurveyResponse', 'submitResolutionCheck', 'fileComplaint']);
 
 export const DEFAULT_RATE_LIMITS = {
-  /** One person submits a few times a minute at most; 30 at once covers a shared office NAT's burst. */
-  perIp: { burst: 30, perSecond: 1 },
-  /** A busy site's whole audience. */
-  perSite: { burst: 600, perSecond: 20 },
-} as const satisfies Record<string, BucketLimit>;
+  /** One person submits a few times a minute at most; 30 at once covers a shared office NAT's burst (1 per second sustained). */
+  perIp: { points: 30, duration: 30 },
+  /** A busy site's whole audience (20 per second sustained). */
+  perSite: { points: 600, duration: 30 },
+} as const satisfies Record<string, WindowLimit>;
 
 export interface RateLimitOptions {
-  perIp?: BucketLimit;
-  perSite?: BucketLimit;
-  /** Default: Redis at `redisUrl` when given, else this process's memory. */
-  store?: TokenBucketStore;
-  /** REDIS_URL: buckets shared by every instance. */
+  perIp?: WindowLimit;
+  perSite?: WindowLimit;
+  /** The app's shared Redis connection: limits shared by every instance (this plugin does not close it). */
+  redis?: Redis;
+  /** REDIS_URL, until the app hands its shared connection in `redis`: a connection of this plugin's own. */
   redisUrl?: string;
+  /** Namespaces the Redis keys; tests use a fresh one each. */
+  keyPrefix?: string;
   /** Reverse proxies in front of the server (TRUST_PROXY; see client-address.ts). Default: none. */
   trustedProxies?: number;
   /** Benchmarks only (RATE_LIMIT_DISABLED). */
@@ -71,58 +72,50 @@ export function rateLimitedError(retryAfterMs: number): GraphQLError {
   });
 }
 
-function defaultStore(redisUrl: string | undefined): TokenBucketStore {
-  if (!redisUrl) return new MemoryTokenBuckets();
-  // Fail fast rather than queue: a request waits at most a second for the limiter.
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, commandTimeout: 1_000 });
-  redis.on('error', () => {}); // reported per request below; without a listener ioredis prints each retry
-  return new RedisTokenBuckets(redis, 'careloop:rate:', true);
+function ownRedis(redisUrl: string): Redis {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  redis.on('error', () => {}); // reported once a minute below; without a listener ioredis prints each retry
+  void redis.connect().catch(() => {}); // not ready yet: the memory insurance limits meanwhile
+  return redis;
 }
 
 /**
- * Token buckets per site and per client address on the public mutations, for widget callers.
- * Checked after the caller is known and before anything executes, so a refused submission
- * stores nothing; answered with RATE_LIMITED, retryAfter (seconds), HTTP 429 and Retry-After.
- * If the shared store fails (Redis down), each instance limits in its own memory until it is
- * back: submissions keep being accepted (losing customers' feedback is worse than a looser
- * limit: with N instances up to N times the limit), a flood still meets a limit, and the failure
- * is logged.
+ * Limits per site and per client address on the public mutations, for widget callers
+ * (rate-limiter-flexible; see rate-limiter.ts for Redis and its memory insurance). Checked after
+ * the caller is known and before anything executes, so a refused submission stores nothing;
+ * answered with RATE_LIMITED, retryAfter (seconds), HTTP 429 and Retry-After.
  */
 export function useRateLimits(options: RateLimitOptions = {}): Plugin {
   if (options.disabled) return {};
-  const perIp = options.perIp ?? DEFAULT_RATE_LIMITS.perIp;
-  const perSite = options.perSite ?? DEFAULT_RATE_LIMITS.perSite;
   const trustedProxies = options.trustedProxies ?? 0;
-  const store = options.store ?? defaultStore(options.redisUrl);
-  const fallback = store instanceof MemoryTokenBuckets ? undefined : new MemoryTokenBuckets();
+  const owned = !options.redis && options.redisUrl ? ownRedis(options.redisUrl) : undefined;
   let logger: YogaLogger | undefined;
   let lastWarning = 0;
+  const redis = options.redis ?? owned;
+  const prefix = options.keyPrefix ?? 'careloop:rate';
+  const onFallback = (error: unknown) => {
+    if (Date.now() - lastWarning < 60_000) return;
+    lastWarning = Date.now();
+    logger?.warn("rate limiter: Redis unavailable; limiting in this process's memory", error);
+  };
+  const perSite = createLimiter(options.perSite ?? DEFAULT_RATE_LIMITS.perSite, { redis, keyPrefix: `${prefix}:site`, onFallback });
+  const perIp = createLimiter(options.perIp ?? DEFAULT_RATE_LIMITS.perIp, { redis, keyPrefix: `${prefix}:ip`, onFallback });
 
   return {
     onYogaInit({ yoga }) {
       logger = yoga.logger;
     },
-    onDispose: () => store.close?.(),
+    onDispose: () => owned?.disconnect(),
     async onExecute({ args, setResultAndStopExecution }) {
       const context = args.contextValue as Partial<Context> & { request?: Request };
       if (context.caller?.kind !== 'site' || !context.request) return;
       const cost = operationCost(args.document, args.operationName);
       if (cost === 0) return;
 
-      const buckets: BucketRequest[] = [{ key: `site:${context.caller.site.id}`, ...perSite }];
+      const takes: Take[] = [{ limiter: perSite, key: context.caller.site.id }];
       const address = clientAddress(context.request, context, trustedProxies);
-      if (address) buckets.push({ key: `ip:${address}`, ...perIp });
-      let taken: TakeResult;
-      try {
-        taken = await store.take(buckets, cost);
-      } catch (error) {
-        if (Date.now() - lastWarning > 60_000) {
-          lastWarning = Date.now();
-          logger?.warn(`rate limiter store unavailable; ${fallback ? "limiting in this process's memory" : 'letting requests through'}`, error);
-        }
-        // Where the store was this process's memory already, it cannot fail for want of Redis.
-        taken = fallback ? await fallback.take(buckets, cost) : { allowed: true };
-      }
+      if (address) takes.push({ limiter: perIp, key: address });
+      const taken = await takeAll(takes, cost);
       if (!taken.allowed) setResultAndStopExecution({ errors: [rateLimitedError(taken.retryAfterMs)] });
     },
   };

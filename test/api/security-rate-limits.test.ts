@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { complaints, feedback } from '../../server/db/tables/index.ts';
-import { RedisTokenBuckets } from '../../server/http/token-bucket-redis.ts';
-import { MemoryTokenBuckets, type TokenBucketStore } from '../../server/http/token-bucket.ts';
+import { Redis } from 'ioredis';
 import type { RateLimitOptions } from '../../server/http/use-rate-limits.ts';
 import { createCareloopYoga, type CareloopYoga } from '../../server/yoga.ts';
 import { createTestApi, type TestApi, type TestSite } from '../helpers/api.ts';
@@ -19,8 +18,8 @@ afterAll(async () => {
   await api.close();
 });
 
-/** Refills so slowly that no token comes back during a test. */
-const noRefill = 0.01;
+/** A window so long that no point comes back during a test. */
+const long = 100;
 
 const yogaWith = (rateLimits: RateLimitOptions): CareloopYoga =>
   createCareloopYoga({ database: api.db, logging: false, graphiql: false, rateLimits });
@@ -55,7 +54,7 @@ async function expectFloodLimited(yoga: CareloopYoga) {
   expect(responses.filter(accepted), JSON.stringify(responses.find((r) => !accepted(r) && !codeOf(r))?.body)).toHaveLength(30);
   const refused = limited(responses);
   expect(refused).toHaveLength(10);
-  for (const response of refused) expectRateLimited(response, 1 / noRefill);
+  for (const response of refused) expectRateLimited(response, long);
   // Nothing of a refused submission was stored.
   expect(await storedChecks(site)).toBe(30);
   // Another address is not affected, on the same site.
@@ -64,16 +63,15 @@ async function expectFloodLimited(yoga: CareloopYoga) {
 
 describe('rate limits on the public mutations (site keys)', () => {
   it('a flood from one address: exactly the burst is accepted, the rest get RATE_LIMITED, 429 and Retry-After', async () => {
-    await expectFloodLimited(yogaWith({ perIp: { burst: 30, perSecond: noRefill } }));
+    await expectFloodLimited(yogaWith({ perIp: { points: 30, duration: long } }));
   });
 
   it.runIf(redis)('the same with the Redis store', async () => {
-    const store = new RedisTokenBuckets(redis!, `careloop:test:${randomUUID()}:`);
-    await expectFloodLimited(yogaWith({ perIp: { burst: 30, perSecond: noRefill }, store }));
+    await expectFloodLimited(yogaWith({ perIp: { points: 30, duration: long }, redis, keyPrefix: `careloop:test:${randomUUID()}` }));
   });
 
   it("a site's bucket holds across addresses; other sites are not affected", async () => {
-    const yoga = yogaWith({ perSite: { burst: 5, perSecond: noRefill } });
+    const yoga = yogaWith({ perSite: { points: 5, duration: long } });
     const [site, other] = [await api.createSite(), await api.createSite()];
     const responses = await Promise.all(Array.from({ length: 8 }, (_, i) => submitCheck(yoga, site, `198.51.100.${i + 1}`)));
     expect(responses.filter(accepted)).toHaveLength(5);
@@ -83,7 +81,7 @@ describe('rate limits on the public mutations (site keys)', () => {
   });
 
   it('counts all three public mutations, also when their input is refused', async () => {
-    const yoga = yogaWith({ perIp: { burst: 3, perSecond: noRefill } });
+    const yoga = yogaWith({ perIp: { points: 3, duration: long } });
     const site = await api.createSite();
     const ip = '192.0.2.30';
     const before = (await api.db.db.select({ n: count() }).from(complaints))[0]!.n;
@@ -98,12 +96,12 @@ describe('rate limits on the public mutations (site keys)', () => {
       ip,
       body: persistedBody('FileComplaint', { input: { category: 'DELIVERY', description: 'Late', idempotencyKey: randomUUID(), elapsedMs: 60_000 } }),
     });
-    expectRateLimited(fourth, 1 / noRefill);
+    expectRateLimited(fourth, long);
     expect((await api.db.db.select({ n: count() }).from(complaints))[0]!.n).toBe(before);
   });
 
   it('does not limit the public queries', async () => {
-    const yoga = yogaWith({ perIp: { burst: 1, perSecond: noRefill }, perSite: { burst: 1, perSecond: noRefill } });
+    const yoga = yogaWith({ perIp: { points: 1, duration: long }, perSite: { points: 1, duration: long } });
     const site = await api.createSite();
     for (let i = 0; i < 5; i++) {
       const response = await send(yoga, { headers: siteHeaders(site), ip: '192.0.2.40', body: persistedBody('PublicSurvey', { key: 'none' }) });
@@ -115,13 +113,13 @@ describe('rate limits on the public mutations (site keys)', () => {
 
   it('ignores X-Forwarded-For unless proxies are trusted, then takes the entry the proxy wrote', async () => {
     const site = await api.createSite();
-    const direct = yogaWith({ perIp: { burst: 2, perSecond: noRefill } });
+    const direct = yogaWith({ perIp: { points: 2, duration: long } });
     const spoofed = await Promise.all(
       Array.from({ length: 4 }, (_, i) => submitCheck(direct, site, '192.0.2.50', { 'x-forwarded-for': `10.9.9.${i}` })),
     );
     expect(spoofed.filter(accepted)).toHaveLength(2);
 
-    const proxied = yogaWith({ perIp: { burst: 2, perSecond: noRefill }, trustedProxies: 1 });
+    const proxied = yogaWith({ perIp: { points: 2, duration: long }, trustedProxies: 1 });
     const clients = await Promise.all(
       Array.from({ length: 4 }, (_, i) => submitCheck(proxied, site, '10.0.0.1', { 'x-forwarded-for': `6.6.6.6, 198.18.0.${i}` })),
     );
@@ -132,25 +130,37 @@ describe('rate limits on the public mutations (site keys)', () => {
     expect(sameClient.filter(accepted)).toHaveLength(2);
   });
 
-  it('limits in process memory while the shared store fails: submissions still land, a flood still stops', async () => {
+  it('limits in process memory while Redis is unreachable: submissions still land, a flood still stops', async () => {
     const site = await api.createSite();
-    let down = true;
-    const shared = new MemoryTokenBuckets();
-    const flaky: TokenBucketStore = { take: (requests, cost) => (down ? Promise.reject(new Error('redis down')) : shared.take(requests, cost)) };
-    const yoga = yogaWith({ store: flaky, perIp: { burst: 3, perSecond: noRefill } });
+    const unreachable = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0 });
+    const yoga = yogaWith({ redis: unreachable, perIp: { points: 3, duration: long } });
     const responses = await flood(yoga, site, '192.0.2.60', 5);
     expect(responses.filter(accepted)).toHaveLength(3);
-    for (const response of limited(responses)) expectRateLimited(response, 1 / noRefill);
+    for (const response of limited(responses)) expectRateLimited(response, long);
     expect(limited(responses)).toHaveLength(2);
     expect(await storedChecks(site)).toBe(3);
-    // Back up: the shared store decides again (its buckets are full).
-    down = false;
-    expect((await flood(yoga, site, '192.0.2.60', 3)).filter(accepted)).toHaveLength(3);
+    unreachable.disconnect();
+  });
+
+  it.runIf(redis)('Redis failing, then back: memory limits meanwhile, then Redis decides again', async () => {
+    const site = await api.createSite();
+    const own = (await connectTestRedis())!;
+    const yoga = yogaWith({ redis: own, keyPrefix: `careloop:test:${randomUUID()}`, perIp: { points: 3, duration: long } });
+    own.disconnect();
+    const responses = await flood(yoga, site, '192.0.2.62', 5);
+    expect(responses.filter(accepted)).toHaveLength(3);
+    expect(limited(responses)).toHaveLength(2);
+    // Back up: Redis decides again (it counted nothing meanwhile).
+    await own.connect();
+    const again = await flood(yoga, site, '192.0.2.62', 5);
+    expect(again.filter(accepted)).toHaveLength(3);
+    expect(limited(again)).toHaveLength(2);
+    own.disconnect();
   });
 
   it('lets requests through when disabled', async () => {
     const site = await api.createSite();
-    const disabled = yogaWith({ disabled: true, perIp: { burst: 1, perSecond: noRefill } });
+    const disabled = yogaWith({ disabled: true, perIp: { points: 1, duration: long } });
     const responses = await flood(disabled, site, '192.0.2.61', 3);
     expect(responses.filter(accepted)).toHaveLength(3);
   });
