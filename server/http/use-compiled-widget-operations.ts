@@ -24,6 +24,16 @@ const isThenable = <T,>(value: T | PromiseLike<T>): value is PromiseLike<T> =>
  * do not coerce are answered by yoga's executor as well: a compiled query refuses them without
  * running anything (its result has no `data`), and running the operation again the ordinary
  * way gives graphql-js's own error texts, which clients and tests know.
+ *
+ * Kept hand-written over `@envelop/graphql-jit` (tried 11.2.1, the latest, with `enableIf` on
+ * widget documents from site keys): it compiles once per document too (a WeakMap by document),
+ * but it answers variables that do not coerce with graphql-jit's texts and has no hook to fall
+ * back: 4 of the 4 cases in widget-compiled-operations.test.ts failed (e.g. `Variable "$solved"
+ * got invalid value "yes"; Expected type Boolean…` where graphql-js says `Variable "$input" got
+ * invalid value "yes" at "input.solved"…`). It also pins graphql-jit 0.8.7 exactly (every
+ * version from 10.0.0 to 11.2.1), a second copy beside our 0.8.9, and caches a document's
+ * compilation under the first request's operationName, so a first request naming an operation
+ * the document lacks would cache that error for the document.
  */
 export function useCompiledWidgetOperations(): Plugin {
   type ExecuteFn = (args: ExecutionArgs) => PromiseOrValue<ExecutionResult>;
