@@ -9,6 +9,15 @@ import { openDatabase, type DatabaseHandle } from './client.ts';
  * directory would corrupt it. A lock file (`<dataDir>/careloop.lock`, holding the owner's pid)
  * makes the second one fail with a clear message instead. A lock whose process is gone (a crash,
  * a kill -9) is stale and taken over.
+ *
+ * Kept hand-written, measured against proper-lockfile 4.1.2 (the well-used one; `lockfile` and
+ * `os-lock` judge the same way or are barely used): it judges a lock stale by its mtime, which the
+ * holder touches on a timer, not by the holder's pid. A process killed with -9 left a lock that
+ * was refused right after the kill and taken over only after 10.3 s (its default `stale`, at
+ * least 2 s), so a restart after a crash would fail; it records no pid, so its error
+ * ("Lock file is already being held", ELOCKED) cannot name the process; and a holder whose event
+ * loop stalls past `stale` is "compromised", which by default throws from a timer. A PGlite data
+ * directory is local to one machine, where a pid check is exact.
  */
 
 export const LOCK_FILE = 'careloop.lock';
