@@ -1,8 +1,8 @@
 import type { YogaInitialContext } from 'graphql-yoga';
-import { resolveCaller, type Caller } from './auth/caller.ts';
+import { callerOf, type Caller } from './auth/caller.ts';
 import type { Clock } from './clock/clock.ts';
 import type { Database } from './db/client.ts';
-import type { SiteRow } from './sites/sites.service.ts';
+import type { SiteRow } from './db/tables/index.ts';
 
 export interface Context {
   db: Database;
@@ -12,9 +12,9 @@ export interface Context {
 }
 
 export function createContextFactory(db: Database, clock: Clock) {
-  // Without a promise when the caller is known at once (a widget whose site is cached).
+  // Without a promise when the caller is known (use-caller.ts resolved it before parsing).
   return ({ request }: YogaInitialContext): Context | Promise<Context> => {
-    const caller = resolveCaller(db, request);
+    const caller = callerOf(db, request);
     return caller instanceof Promise ? caller.then((resolved) => ({ db, caller: resolved, clock })) : { db, caller, clock };
   };
 }

@@ -3,6 +3,7 @@ import { systemClock, type Clock } from './clock/clock.ts';
 import { createContextFactory, type Context } from './context.ts';
 import type { DatabaseHandle } from './db/client.ts';
 import { corsForRequest } from './http/cors.ts';
+import { useCaller } from './http/use-caller.ts';
 import { maskError } from './http/mask-error.ts';
 import { useCompiledWidgetOperations } from './http/use-compiled-widget-operations.ts';
 import { useHealth } from './http/use-health.ts';
@@ -43,7 +44,8 @@ export function createCareloopYoga({ database, clock = systemClock, logging = 'w
     cors: corsForRequest(database.db),
     logging,
     maskedErrors: { maskError },
-    // In request order: size before parsing, persisted-only for site keys, query limits while
+    // In request order: size before parsing, the caller resolved (which every later plugin asks
+    // whether the request is a widget's), persisted-only for site keys, query limits while
     // validating, rate limits once the caller is known and before anything executes, the
     // widget operations compiled (after the rate limiter, which may stop them); the in-flight
     // count last, so that it is disposed of first.
@@ -51,6 +53,7 @@ export function createCareloopYoga({ database, clock = systemClock, logging = 'w
       useHealth(database.ping),
       useWidgetAssets(database.db),
       useRequestSizeLimit(),
+      useCaller(database.db),
       usePersistedWidgetOperations(),
       useQueryLimits(),
       useRateLimits(rateLimits),

@@ -1,17 +1,19 @@
 import { eq, sql } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
 import type { Database } from '../db/client.ts';
-import { apiKeys } from '../db/tables/index.ts';
-import { siteByPublishableKey, type SiteRow } from '../sites/sites.service.ts';
+import { apiKeys, type SiteRow } from '../db/tables/index.ts';
 import { hashApiKey, looksLikeApiKey } from './api-keys.ts';
 import { originAllowed } from './origins.ts';
+import { siteByPublishableKey } from './site-lookup.ts';
 import { looksLikePublishableKey } from './site-keys.ts';
 import { isApiKeyScope, type ApiKeyScope } from './scopes.ts';
 
+/** A widget on a customer's site: publishable key plus an allowed Origin. */
+export type SiteCaller = { kind: 'site'; orgId: string; site: SiteRow; origin: string };
+
 export type Caller =
   | { kind: 'apiKey'; orgId: string; keyId: string; scopes: ReadonlySet<ApiKeyScope> }
-  /** A widget on a customer's site: publishable key plus an allowed Origin. */
-  | { kind: 'site'; orgId: string; site: SiteRow; origin: string }
+  | SiteCaller
   | { kind: 'anonymous' };
 
 export const anonymous: Caller = { kind: 'anonymous' };
@@ -37,26 +39,53 @@ export const SITE_KEY_HEADER = 'x-careloop-site-key';
 const isPromise = <T,>(value: T | Promise<T>): value is Promise<T> => value instanceof Promise;
 
 /**
- * Who is calling: an API key, a site's widget, or nobody yet (public operations only). A widget
- * whose site is cached is answered without a promise (every widget request resolves its caller);
- * a refusal is thrown then, else the promise rejects with it.
+ * Is this a widget request: the one answer every plugin asks for, from the resolved caller, not
+ * from a header of its own reading. Only once callerOf has resolved it (use-caller.ts does, as
+ * the request's parameters arrive, before parsing); asked earlier it is a programming error,
+ * and failing loudly beats guessing "not a widget", which would lift the widget rules.
  */
-export function resolveCaller(db: Database, request: Request): Caller | Promise<Caller> {
+export function isWidgetRequest(request: Request): boolean {
+  const caller = callers.get(request);
+  if (!caller || isPromise(caller)) throw new Error("isWidgetRequest asked before the request's caller was resolved");
+  return caller.kind === 'site';
+}
+
+/** The same question where the context (and so the caller) exists, e.g. while executing. */
+export const isWidgetCaller = (caller: Caller | undefined): caller is SiteCaller => caller?.kind === 'site';
+
+const callers = new WeakMap<Request, Caller | Promise<Caller>>();
+
+/**
+ * Who is calling, resolved once per request and remembered: the context, the plugins and CORS
+ * share the answer. A widget whose site is cached is answered without a promise (every widget
+ * request resolves its caller); a refusal is thrown then, else the promise rejects with it.
+ */
+export function callerOf(db: Database, request: Request): Caller | Promise<Caller> {
+  const known = callers.get(request);
+  if (known) return known;
+  const caller = resolveCaller(db, request);
+  callers.set(request, caller);
+  // Once known, later readers get it without a promise; a refusal stays the promise's to tell.
+  if (isPromise(caller)) caller.then((resolved) => callers.set(request, resolved), () => {});
+  return caller;
+}
+
+function resolveCaller(db: Database, request: Request): Caller | Promise<Caller> {
   const siteKey = request.headers.get(SITE_KEY_HEADER);
   const authorization = request.headers.get('authorization');
   if (siteKey && authorization) {
     throw unauthenticated(`Send either an API key or a site key (${SITE_KEY_HEADER}), not both`);
   }
-  if (siteKey !== null) return resolveSiteCaller(db, request);
+  if (siteKey !== null) return resolveSiteCaller(db, request, siteKey);
   return resolveApiKeyCaller(db, authorization);
 }
 
 /**
  * A widget request: the site key must be known and the Origin one of the site's allowed
- * origins. Refused before any operation runs, so a wrong origin stores nothing.
+ * origins. Refused before the document is parsed, so a wrong origin stores nothing.
  */
-function resolveSiteCaller(db: Database, request: Request): Caller | Promise<Caller> {
-  const site = siteForRequest(db, request);
+function resolveSiteCaller(db: Database, request: Request, key: string): Caller | Promise<Caller> {
+  const site = looksLikePublishableKey(key) ? siteByPublishableKey(db, key) : undefined;
   return isPromise(site) ? site.then((found) => siteCaller(found, request)) : siteCaller(site, request);
 }
 
@@ -68,20 +97,6 @@ function siteCaller(site: SiteRow | undefined, request: Request): Caller {
     throw forbidden(`Origin ${origin} is not allowed for this site`, 403);
   }
   return { kind: 'site', orgId: site.orgId, site, origin };
-}
-
-const siteLookups = new WeakMap<Request, SiteRow | undefined | Promise<SiteRow | undefined>>();
-
-/**
- * The site named by the request's key (undefined for none), looked up once per request: CORS
- * and the context share it. A promise only while the database is asked (a site not cached).
- */
-export function siteForRequest(db: Database, request: Request): SiteRow | undefined | Promise<SiteRow | undefined> {
-  if (siteLookups.has(request)) return siteLookups.get(request);
-  const key = request.headers.get(SITE_KEY_HEADER) ?? '';
-  const lookup = looksLikePublishableKey(key) ? siteByPublishableKey(db, key) : undefined;
-  siteLookups.set(request, lookup);
-  return lookup;
 }
 
 /**

@@ -1,8 +1,6 @@
 import type { CORSOptions } from 'graphql-yoga';
-import { SITE_KEY_HEADER, siteForRequest } from '../auth/caller.ts';
-import { originAllowed } from '../auth/origins.ts';
+import { callerOf, isWidgetCaller, SITE_KEY_HEADER, type Caller } from '../auth/caller.ts';
 import type { Database } from '../db/client.ts';
-import type { SiteRow } from '../sites/sites.service.ts';
 
 const widgetCors = (origin: string): CORSOptions => ({
   origin: [origin],
@@ -25,12 +23,20 @@ export function corsForRequest(db: Database) {
     const origin = request.headers.get('origin');
     if (!origin) return false;
     if (request.method === 'OPTIONS') return widgetCors(origin);
-    if (!request.headers.has(SITE_KEY_HEADER)) return false;
-    // The site the context resolved: known by now (no promise) unless the context failed first.
-    const site = siteForRequest(db, request);
-    return site instanceof Promise ? site.then((found) => forSite(origin, found)) : forSite(origin, site);
+    // The caller resolved for the request (known by now, without a promise, unless the request
+    // was refused before its parameters were read, e.g. as too large): a widget caller's Origin
+    // is one of its site's allowed origins, or it would have been refused.
+    let caller: Caller | Promise<Caller>;
+    try {
+      caller = callerOf(db, request);
+    } catch {
+      return false;
+    }
+    return caller instanceof Promise ? caller.then(forCaller(origin), () => false) : forCaller(origin)(caller);
   };
 }
 
-const forSite = (origin: string, site: SiteRow | undefined): CORSOptions =>
-  site && originAllowed(origin, site.allowedOrigins) ? widgetCors(origin) : false;
+const forCaller =
+  (origin: string) =>
+  (caller: Caller): CORSOptions =>
+    isWidgetCaller(caller) ? widgetCors(origin) : false;

@@ -1,6 +1,7 @@
 import { getOperationAST, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
+import { isWidgetCaller } from '../auth/caller.ts';
 import type { Context } from '../context.ts';
 import { persistedOperations } from './persisted-operations.ts';
 
@@ -65,7 +66,7 @@ export function useCompiledWidgetOperations(): Plugin {
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
       if (!widgetDocuments.has(args.document)) return;
-      if ((args.contextValue as Partial<Context>).caller?.kind !== 'site') return;
+      if (!isWidgetCaller((args.contextValue as Partial<Context>).caller)) return;
       // An operationName the document does not hold is left to yoga's executor, which says so.
       const operation = getOperationAST(args.document, args.operationName);
       if (!operation) return;

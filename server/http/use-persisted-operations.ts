@@ -1,11 +1,9 @@
 import { usePersistedOperations, type ExtractPersistedOperationId } from '@graphql-yoga/plugin-persisted-operations';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
-import { SITE_KEY_HEADER } from '../auth/caller.ts';
+import { isWidgetRequest } from '../auth/caller.ts';
 import { persistedOperations, sha256Hex } from './persisted-operations.ts';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-
-const isSiteRequest = (request: Request) => request.headers.has(SITE_KEY_HEADER);
 
 /**
  * The persisted operation a request names: Apollo style (`extensions.persistedQuery`,
@@ -29,7 +27,7 @@ export const persistedOperationId: ExtractPersistedOperationId = (params) => {
  */
 export function usePersistedWidgetOperations(): Plugin {
   const persisted = usePersistedOperations({
-    allowArbitraryOperations: (request) => !isSiteRequest(request),
+    allowArbitraryOperations: (request) => !isWidgetRequest(request),
     extractPersistedOperationId: persistedOperationId,
     getPersistedOperation: (hash) => (SHA256_HEX.test(hash) ? (persistedOperations.get(hash)?.ast ?? null) : null),
     customErrors: {
@@ -56,7 +54,7 @@ export function usePersistedWidgetOperations(): Plugin {
       addPlugin(persisted);
     },
     onParams({ params, request, setParams }) {
-      if (!params.query || !isSiteRequest(request)) return;
+      if (!params.query || !isWidgetRequest(request)) return;
       const hash = sha256Hex(params.query);
       if (!persistedOperations.has(hash)) return;
       setParams({

@@ -1,7 +1,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { getNamedType, GraphQLError, isIntrospectionType, type ExecutionResult, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { SITE_KEY_HEADER } from '../auth/caller.ts';
+import { isWidgetRequest } from '../auth/caller.ts';
 
 /**
  * Limits every document must meet, whoever sends it: tight enough that a depth bomb, an alias
@@ -34,9 +34,6 @@ const refuse = (limit: string, max: number) => (_context: unknown, error: GraphQ
 // Throwing from onReject stops validation at the operation, before the (quadratic) standard
 // rules see an alias bomb's selections.
 const reject = (limit: string, max: number) => ({ onReject: [refuse(limit, max)], propagateOnRejection: false });
-
-const isSiteRequest = (context: unknown) =>
-  (context as { request?: Request }).request?.headers.has(SITE_KEY_HEADER) === true;
 
 /** graphql-js's NoSchemaIntrospectionCustomRule, with a clear message and a code. */
 const NoIntrospectionForSiteKeys: ValidationRule = (context) => ({
@@ -77,9 +74,8 @@ function withoutSuggestions(result: ExecutionResult): ExecutionResult {
 
 /**
  * GraphQL Armor for every caller; for widget requests (site keys) also no introspection and no
- * field suggestions. Decided by the header, not the resolved caller: validation runs before the
- * context (and so the caller) exists, and a request that claims a site key gets the strict rules
- * whether or not the key is good.
+ * field suggestions. A request with a site key that is not good never gets this far: use-caller.ts
+ * refuses it before the document is parsed.
  */
 export function useQueryLimits(limits: QueryLimits = QUERY_LIMITS): Plugin {
   const off = { enabled: false };
@@ -108,10 +104,10 @@ export function useQueryLimits(limits: QueryLimits = QUERY_LIMITS): Plugin {
       addPlugin(armorCost as Plugin);
     },
     onValidate({ context, addValidationRule }) {
-      if (isSiteRequest(context)) addValidationRule(NoIntrospectionForSiteKeys);
+      if (isWidgetRequest((context as { request: Request }).request)) addValidationRule(NoIntrospectionForSiteKeys);
     },
     onExecutionResult({ request, result, setResult }) {
-      if (!request.headers.has(SITE_KEY_HEADER) || !result || Symbol.asyncIterator in result) return;
+      if (!result || Symbol.asyncIterator in result || !isWidgetRequest(request)) return;
       setResult((Array.isArray(result) ? result.map(withoutSuggestions) : withoutSuggestions(result)) as typeof result);
     },
   };

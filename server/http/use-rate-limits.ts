@@ -1,6 +1,7 @@
 import { GraphQLError, Kind, getOperationAST, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
 import { Redis } from 'ioredis';
+import { isWidgetCaller } from '../auth/caller.ts';
 import type { Context } from '../context.ts';
 import { clientAddress } from './client-address.ts';
 import { createLimiter, takeAll, type Take, type WindowLimit } from './rate-limiter.ts';
@@ -108,7 +109,7 @@ export function useRateLimits(options: RateLimitOptions = {}): Plugin {
     onDispose: () => owned?.disconnect(),
     async onExecute({ args, setResultAndStopExecution }) {
       const context = args.contextValue as Partial<Context> & { request?: Request };
-      if (context.caller?.kind !== 'site' || !context.request) return;
+      if (!isWidgetCaller(context.caller) || !context.request) return;
       const cost = operationCost(args.document, args.operationName);
       if (cost === 0) return;
 

@@ -1,15 +1,15 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { isValidOriginRule, normalizeOriginRule } from '../auth/origins.ts';
+import { forgetSite } from '../auth/site-lookup.ts';
 import { generateIdentitySecret, generatePublishableKey } from '../auth/site-keys.ts';
 import type { Database } from '../db/client.ts';
-import { perDatabase } from '../db/per-database.ts';
-import { sites } from '../db/tables/index.ts';
+import { sites, type SiteRow } from '../db/tables/index.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { boundedList, shortText } from '../shared/limits.ts';
 import { parseInput } from '../shared/validate.ts';
 
-export type SiteRow = typeof sites.$inferSelect;
+export type { SiteRow };
 
 const originList = boundedList(
   z
@@ -69,50 +69,4 @@ export async function rotateSiteKeys(db: Database, orgId: string, id: string): P
 
 export function listSites(db: Database, orgId: string): Promise<SiteRow[]> {
   return db.select().from(sites).where(eq(sites.orgId, orgId)).orderBy(desc(sites.createdAt), desc(sites.id));
-}
-
-const siteByKey = (db: Database) =>
-  db
-    .select()
-    .from(sites)
-    .where(eq(sites.publishableKey, sql.placeholder('key')))
-    .limit(1)
-    .prepare('site_by_publishable_key');
-
-/**
- * Every widget request looks its site up by key, so sites are cached for a few seconds per
- * process (unknown keys too, so a flood of made-up keys does not reach the database). Changes
- * made through this process clear the cache at once; other instances see a rotated key or new
- * origins within SITE_CACHE_TTL_MS.
- */
-export const SITE_CACHE_TTL_MS = 5_000;
-const SITE_CACHE_MAX_ENTRIES = 10_000;
-
-interface SiteCache {
-  prepared: ReturnType<typeof siteByKey>;
-  entries: Map<string, { site: SiteRow | undefined; expiresAt: number }>;
-}
-
-const cacheFor = perDatabase<SiteCache>((db) => ({ prepared: siteByKey(db), entries: new Map() }));
-
-/**
- * The site of a publishable key (undefined when no site has it). A fresh cached answer comes
- * back as it is, without a promise: every widget request asks, and nearly always from the cache.
- */
-export function siteByPublishableKey(db: Database, key: string): SiteRow | undefined | Promise<SiteRow | undefined> {
-  const cache = cacheFor(db);
-  const now = Date.now();
-  const hit = cache.entries.get(key);
-  if (hit && hit.expiresAt > now) return hit.site;
-  return cache.prepared.execute({ key }).then(([site]) => {
-    if (cache.entries.size >= SITE_CACHE_MAX_ENTRIES) cache.entries.clear();
-    cache.entries.set(key, { site, expiresAt: now + SITE_CACHE_TTL_MS });
-    return site;
-  });
-}
-
-/** Drops a changed site from this process's cache, under its old and new keys. */
-function forgetSite(db: Database, siteId: string): void {
-  const cache = cacheFor(db);
-  for (const [key, entry] of cache.entries) if (entry.site?.id === siteId) cache.entries.delete(key);
 }

@@ -1,6 +1,7 @@
 import { getIntrospectionQuery } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useCaller } from '../../server/http/use-caller.ts';
 import { QUERY_LIMITS, useQueryLimits } from '../../server/http/use-query-limits.ts';
 import { MAX_REQUEST_BYTES } from '../../server/http/use-request-size-limit.ts';
 import { schema } from '../../server/schema.ts';
@@ -139,31 +140,39 @@ describe('introspection and field suggestions', () => {
 
   // A site key cannot send its own documents at all, so the rules behind that refusal are
   // checked on their own here: they must hold even if a persisted document asked for more.
+  // The rules ask the resolved caller, so the caller is resolved first (useCaller), as in the server.
   describe('the site-key rules themselves (useQueryLimits on the live schema)', () => {
     let yoga: CareloopYoga;
+    let widget: Record<string, string>;
     beforeAll(() => {
-      yoga = createYoga({ schema, logging: false, plugins: [useQueryLimits()] }) as unknown as CareloopYoga;
+      yoga = createYoga({ schema, logging: false, plugins: [useCaller(api.db.db), useQueryLimits()] }) as unknown as CareloopYoga;
+      widget = siteHeaders(site);
     });
-    const site = { 'x-careloop-site-key': 'pk_test' };
+
+    it('never sees a site key that is not good: it is refused before the document is parsed', async () => {
+      const response = await send(yoga, { headers: { ...widget, 'x-careloop-site-key': 'pk_test' }, body: { query: '{ __schema { types { name } } }' } });
+      expect(codeOf(response)).toBe('UNAUTHENTICATED');
+      expect(response.body.data ?? null).toBeNull();
+    });
 
     it('refuses introspection with INTROSPECTION_DISABLED', async () => {
       for (const query of ['{ __schema { types { name } } }', '{ __type(name: "Query") { fields { name } } }', getIntrospectionQuery()]) {
-        const response = await send(yoga, { headers: site, body: { query } });
+        const response = await send(yoga, { headers: widget, body: { query } });
         expect(codeOf(response)).toBe('INTROSPECTION_DISABLED');
         expect(response.body.data ?? null).toBeNull();
       }
     });
 
     it('allows __typename', async () => {
-      const response = await send(yoga, { headers: site, body: { query: '{ __typename }' } });
+      const response = await send(yoga, { headers: widget, body: { query: '{ __typename }' } });
       expect(response.body).toEqual({ data: { __typename: 'Query' } });
     });
 
     it('strips "Did you mean …?" from validation and variable errors', async () => {
-      const validation = await send(yoga, { headers: site, body: { query: '{ organizaton { id } }' } });
+      const validation = await send(yoga, { headers: widget, body: { query: '{ organizaton { id } }' } });
       expect(validation.body.errors[0].message).toBe('Cannot query field "organizaton" on type "Query".');
       const variables = await send(yoga, {
-        headers: site,
+        headers: widget,
         body: {
           query: 'mutation($input: FileComplaintInput!) { fileComplaint(input: $input) { __typename } }',
           variables: { input: { category: 'DELIVERYY', description: 'x', idempotencyKey: 'k' } },

@@ -29,3 +29,6 @@ export const sites = pgTable(
     index('sites_org_created_idx').on(t.orgId, t.createdAt),
   ],
 );
+
+/** Here rather than in the sites service: auth resolves widget callers to it, and auth imports no domain. */
+export type SiteRow = typeof sites.$inferSelect;
