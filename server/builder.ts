@@ -38,7 +38,26 @@ export const builder = new SchemaBuilder<BuilderTypes>({
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+    nodeTypeOptions: { description: 'An object with a global id, which node and nodes read back.' },
+    idFieldOptions: { description: 'A global id: opaque, stable, and naming the type it belongs to.' },
+    pageInfoTypeOptions: { description: 'Where a page of a connection lies in the whole list.' },
+    hasNextPageFieldOptions: { description: 'Whether items follow this page (paging forward with first/after).' },
+    hasPreviousPageFieldOptions: { description: 'Whether items precede this page (paging backward with last/before).' },
+    startCursorFieldOptions: { description: "The first edge's cursor; null on an empty page." },
+    endCursorFieldOptions: { description: "The last edge's cursor; null on an empty page." },
+    defaultConnectionTypeOptions: { description: 'One page of a list, with its edges and where the page lies.' },
+    defaultEdgeTypeOptions: { description: 'One item of a connection and its cursor.' },
+    edgesFieldOptions: { description: 'The items of this page, in order.' },
+    pageInfoFieldOptions: { description: 'Where this page lies in the whole list.' },
+    nodeFieldOptions: { description: 'The item.' },
+    cursorFieldOptions: { description: 'Pass as after (or before) to read the items after (or before) this one.' },
+    firstArgOptions: { description: `Read the first n items (at most ${limits.pageSize}).` },
+    lastArgOptions: { description: `Read the last n items (at most ${limits.pageSize}).` },
+    afterArgOptions: { description: 'Read the items after this cursor.' },
+    beforeArgOptions: { description: 'Read the items before this cursor.' },
     nodeQueryOptions: {
+      description: "Any object by its global id; null when unknown or of another organization.",
+      args: { id: { description: 'A global id, as read from an id field.' } },
       authScopes: { read: true },
       // Global IDs are not permissions: a node of another organization reads as null.
       resolve: async (_root, { id }, ctx, _info, resolveNode) => {
@@ -48,6 +67,8 @@ export const builder = new SchemaBuilder<BuilderTypes>({
       },
     },
     nodesQueryOptions: {
+      description: 'Objects by their global ids, in the order asked; null for each unknown or of another organization.',
+      args: { ids: { description: 'Global ids, as read from id fields.' } },
       authScopes: { read: true },
       resolve: async (_root, { ids }, ctx, _info, resolveNodes) => {
         for (const id of ids) requireUuid(id.id, 'ids');
@@ -55,7 +76,11 @@ export const builder = new SchemaBuilder<BuilderTypes>({
       },
     },
   },
-  errors: { defaultTypes: [] },
+  errors: {
+    defaultTypes: [],
+    defaultUnionOptions: { description: 'Either the Success result of the field of the same name or one of its expected errors.' },
+    defaultResultOptions: { description: 'The field succeeded: data holds its result.' },
+  },
   scopeAuth: {
     authScopes: (ctx) => {
       const scopes = ctx.caller.kind === 'apiKey' ? ctx.caller.scopes : new Set<ApiKeyScope>();

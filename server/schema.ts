@@ -1,4 +1,4 @@
-import { lexicographicSortSchema } from 'graphql';
+import { isObjectType, lexicographicSortSchema, type GraphQLSchema } from 'graphql';
 import { builder } from './builder.ts';
 import './shared/common.schema.ts';
 import './organizations/organizations.schema.ts';
@@ -9,7 +9,22 @@ import './surveys/surveys.schema.ts';
 import './feedback/feedback.schema.ts';
 import './complaints/complaints.schema.ts';
 
-builder.queryType({});
-builder.mutationType({});
+builder.queryType({ description: 'Reads. Most need an API key with the read scope; the public ones a site key.' });
+builder.mutationType({ description: 'Changes. Each returns its result or a typed error (ValidationError, NotFoundError, ConflictError).' });
 
-export const schema = lexicographicSortSchema(builder.toSchema());
+/**
+ * plugin-drizzle 0.20.0 adds `totalCount` to its connections without a way to describe it (its
+ * connection options describe the type, not this field), so it is described here.
+ */
+function describeTotalCounts(built: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(built.getTypeMap())) {
+    if (!isObjectType(type)) continue;
+    const field = type.getFields().totalCount;
+    if (field?.extensions?.pothosDrizzleTotalCount && !field.description) {
+      field.description = 'How many items the whole connection holds, across all pages.';
+    }
+  }
+  return built;
+}
+
+export const schema = lexicographicSortSchema(describeTotalCounts(builder.toSchema()));

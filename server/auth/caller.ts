@@ -31,7 +31,7 @@ export function forbidden(message: string, status?: number): GraphQLError {
 }
 
 /** last_used_at is informational: write it at most once a minute per key, not on every request. */
-const LAST_USED_WRITE_INTERVAL_MS = 60_000;
+export const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 const lastUsedWritten = new Map<string, number>();
 
 export const SITE_KEY_HEADER = 'x-careloop-site-key';

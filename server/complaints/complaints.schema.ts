@@ -2,10 +2,11 @@ import { builder } from '../builder.ts';
 import { orgIdOf, siteOf } from '../context.ts';
 import { complaintCategories, complaintStatuses, type ComplaintContact } from '../db/tables/index.ts';
 import { SubmissionContextInput, SubmissionContextType } from '../intake/submission.schema.ts';
-import { mutationErrors } from '../shared/common.schema.ts';
+import { mutationErrorOptions, resultData } from '../shared/common.schema.ts';
 import { enumOf } from '../shared/enums.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { decodeId } from '../shared/ids.ts';
+import { complaintLimits } from './complaints.input.ts';
 import {
   complaintStatus,
   fileComplaint,
@@ -13,15 +14,39 @@ import {
   type FiledComplaint as Filed,
 } from './complaints.service.ts';
 
-export const ComplaintCategory = enumOf('ComplaintCategory', complaintCategories, 'What a complaint is about.');
-export const ComplaintStatus = enumOf('ComplaintStatus', complaintStatuses, "Where a complaint is in its lifecycle.");
+export const ComplaintCategory = enumOf('ComplaintCategory', complaintCategories, {
+  description: 'What a complaint is about.',
+  values: {
+    product_quality: 'The product itself does not do what it should.',
+    packaging: 'The packaging: damaged, missing parts, hard to open.',
+    defect: 'The product arrived broken or broke in use.',
+    misuse: 'Harm or trouble from using the product (e.g. unclear instructions).',
+    service_attitude: "The attitude of the company's staff.",
+    service_process: "The company's process: waiting, transfers, rules.",
+    delivery: 'Late, lost or wrong delivery.',
+    billing: 'A wrong charge, invoice or refund.',
+    other: 'Anything else.',
+  },
+});
+export const ComplaintStatus = enumOf('ComplaintStatus', complaintStatuses, {
+  description: 'Where a complaint is in its lifecycle.',
+  values: {
+    new: 'Filed, not yet looked at.',
+    triaged: 'Looked at: categorized, prioritized and assigned.',
+    in_progress: 'Being worked on.',
+    awaiting_customer: 'Waiting for an answer from the customer.',
+    resolved: 'Resolved by the company; waiting for the customer to confirm.',
+    closed: 'Confirmed resolved, or closed without confirmation.',
+    reopened: 'The customer said the resolution did not solve it.',
+  },
+});
 
 const ComplaintContactType = builder.objectRef<ComplaintContact>('ComplaintContact').implement({
   description: 'Contact details the complainant typed: kept as given (normalized), not verified.',
   fields: (t) => ({
-    name: t.exposeString('name', { nullable: true }),
-    email: t.exposeString('email', { nullable: true }),
-    phone: t.exposeString('phone', { nullable: true }),
+    name: t.exposeString('name', { nullable: true, description: 'The name they gave.' }),
+    email: t.exposeString('email', { nullable: true, description: 'The email they gave, lower-case.' }),
+    phone: t.exposeString('phone', { nullable: true, description: 'The phone number they gave, normalized.' }),
   }),
 });
 
@@ -29,11 +54,11 @@ const ComplaintEvent = builder.drizzleObject('complaintEvents', {
   name: 'ComplaintEvent',
   description: "One entry of a complaint's history; public entries form the customer's timeline.",
   fields: (t) => ({
-    id: t.exposeID('id'),
-    type: t.exposeString('type'),
+    id: t.exposeID('id', { description: 'The event id (a UUID).' }),
+    type: t.exposeString('type', { description: 'What happened, e.g. filed.' }),
     public: t.exposeBoolean('public', { description: 'Shown to the customer by complaintStatus.' }),
-    data: t.expose('data', { type: 'JSON' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    data: t.expose('data', { type: 'JSON', description: 'Details of the event; their shape depends on type.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it happened.' }),
   }),
 });
 
@@ -43,16 +68,16 @@ export const Complaint = builder.drizzleNode('complaints', {
   id: { column: (c) => c.id },
   fields: (t) => ({
     reference: t.exposeString('reference', { description: 'Public and unambiguous, e.g. C-7K2M-9QXD.' }),
-    status: t.expose('status', { type: ComplaintStatus }),
-    category: t.expose('category', { type: ComplaintCategory }),
-    description: t.exposeString('description'),
-    desiredOutcome: t.exposeString('desiredOutcome', { nullable: true }),
-    contact: t.expose('contact', { type: ComplaintContactType, nullable: true }),
-    customer: t.relation('customer', { nullable: true }),
-    context: t.expose('context', { type: SubmissionContextType, nullable: true }),
-    locale: t.exposeString('locale', { nullable: true }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    status: t.expose('status', { type: ComplaintStatus, description: 'Where the complaint is now.' }),
+    category: t.expose('category', { type: ComplaintCategory, description: 'What it is about.' }),
+    description: t.exposeString('description', { description: 'What happened, in the complainant’s words.' }),
+    desiredOutcome: t.exposeString('desiredOutcome', { nullable: true, description: 'What would put it right, in their words.' }),
+    contact: t.expose('contact', { type: ComplaintContactType, nullable: true, description: 'Contact details they typed.' }),
+    customer: t.relation('customer', { nullable: true, description: 'Only when a valid customer token identified them.' }),
+    context: t.expose('context', { type: SubmissionContextType, nullable: true, description: 'Where the form was.' }),
+    locale: t.exposeString('locale', { nullable: true, description: 'The language the form showed.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was filed: SLAs run from here.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it last changed.' }),
     history: t.relation('events', {
       type: ComplaintEvent,
       description: 'Every event, oldest first: nothing disappears in a transfer.',
@@ -70,19 +95,28 @@ builder.drizzleObjectField('customers', 'complaints', (t) =>
 );
 
 const ComplaintContactInput = builder.inputType('ComplaintContactInput', {
-  fields: (t) => ({ name: t.string(), email: t.string(), phone: t.string() }),
+  description: 'How to reach the complainant. Kept as contact data, unverified; blank fields count as absent.',
+  fields: (t) => ({
+    name: t.string({ description: `At most ${complaintLimits.contactName} characters.` }),
+    email: t.string({ description: 'An email address.' }),
+    phone: t.string({ description: 'A phone number (digits, optional leading +).' }),
+  }),
 });
 
 const FileComplaintInput = builder.inputType('FileComplaintInput', {
+  description: 'A complaint as the widget sends it.',
   fields: (t) => ({
-    category: t.field({ type: ComplaintCategory, required: true }),
-    description: t.string({ required: true, description: 'What happened: 10 to 10000 characters.' }),
-    desiredOutcome: t.string({ description: 'What would put it right, at most 2000 characters.' }),
-    contact: t.field({ type: ComplaintContactInput }),
+    category: t.field({ type: ComplaintCategory, required: true, description: 'What it is about.' }),
+    description: t.string({
+      required: true,
+      description: `What happened: ${complaintLimits.descriptionMin} to ${complaintLimits.description} characters.`,
+    }),
+    desiredOutcome: t.string({ description: `What would put it right, at most ${complaintLimits.desiredOutcome} characters.` }),
+    contact: t.field({ type: ComplaintContactInput, description: 'How to reach the complainant.' }),
     customerToken: t.string({ description: "A JWT signed with the site's identity secret naming the customer." }),
-    context: t.field({ type: SubmissionContextInput }),
+    context: t.field({ type: SubmissionContextInput, description: 'Where the form was.' }),
     idempotencyKey: t.string({ required: true, description: 'A UUID made by the client; a retry with it returns the first result.' }),
-    locale: t.string(),
+    locale: t.string({ description: 'The language the form showed, e.g. zh-CN.' }),
     website: t.string({ description: 'Leave empty. (Hidden from people; filled in only by bots.)' }),
     elapsedMs: t.int({ description: 'Milliseconds since the form was shown; required.' }),
   }),
@@ -91,32 +125,41 @@ const FileComplaintInput = builder.inputType('FileComplaintInput', {
 const FiledComplaint = builder.objectRef<Filed>('FiledComplaint').implement({
   description: 'The receipt of a filed complaint.',
   fields: (t) => ({
-    reference: t.exposeString('reference'),
+    reference: t.exposeString('reference', { description: 'Public and unambiguous, e.g. C-7K2M-9QXD: show it to the customer.' }),
     trackingToken: t.exposeString('trackingToken', {
       description: 'With the reference, lets the customer follow the complaint. Shown once: only its hash is stored.',
     }),
-    status: t.expose('status', { type: ComplaintStatus }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    status: t.expose('status', { type: ComplaintStatus, description: 'The status now (NEW when just filed).' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was filed.' }),
   }),
 });
 
 const ComplaintTimelineEntry = builder.objectRef<StatusView['timeline'][number]>('ComplaintTimelineEntry').implement({
+  description: 'One step of progress the customer may see.',
   fields: (t) => ({
-    type: t.exposeString('type'),
-    at: t.expose('at', { type: 'DateTime' }),
-    status: t.expose('status', { type: ComplaintStatus, nullable: true }),
+    type: t.exposeString('type', { description: 'What happened, e.g. filed.' }),
+    at: t.expose('at', { type: 'DateTime', description: 'When it happened.' }),
+    status: t.expose('status', {
+      type: ComplaintStatus,
+      nullable: true,
+      description: 'The status it left the complaint in; null when it did not change the status.',
+    }),
   }),
 });
 
 const ComplaintStatusView = builder.objectRef<StatusView>('ComplaintStatusView').implement({
   description: 'What the customer sees of their complaint: no description, contact or internal history.',
   fields: (t) => ({
-    reference: t.exposeString('reference'),
-    status: t.expose('status', { type: ComplaintStatus }),
-    category: t.expose('category', { type: ComplaintCategory }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    timeline: t.field({ type: [ComplaintTimelineEntry], resolve: (view) => view.timeline }),
+    reference: t.exposeString('reference', { description: 'The reference the customer gave.' }),
+    status: t.expose('status', { type: ComplaintStatus, description: 'Where the complaint is now.' }),
+    category: t.expose('category', { type: ComplaintCategory, description: 'What it is about.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was filed.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it last changed.' }),
+    timeline: t.field({
+      type: [ComplaintTimelineEntry],
+      description: 'Its public progress, oldest first.',
+      resolve: (view) => view.timeline,
+    }),
   }),
 });
 
@@ -125,15 +168,19 @@ builder.queryFields((t) => ({
     type: ComplaintStatusView,
     description: 'Public: a complaint followed by its reference and tracking token.',
     authScopes: { site: true },
-    errors: { types: [NotFoundError, ValidationError] },
-    args: { reference: t.arg.string({ required: true }), trackingToken: t.arg.string({ required: true }) },
+    errors: { types: [NotFoundError, ValidationError], dataField: resultData },
+    args: {
+      reference: t.arg.string({ required: true, description: 'The reference, e.g. C-7K2M-9QXD (case and dashes are forgiven).' }),
+      trackingToken: t.arg.string({ required: true, description: 'The tracking token from the receipt of fileComplaint.' }),
+    },
     resolve: (_root, args, ctx) => complaintStatus(ctx.db, siteOf(ctx), args.reference, args.trackingToken),
   }),
   complaint: t.drizzleField({
     type: 'complaints',
     nullable: true,
+    description: 'One complaint by id; null when unknown or of another organization.',
     authScopes: { read: true },
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'A Complaint id.' }) },
     resolve: (query, _root, args, ctx) =>
       ctx.db.query.complaints.findFirst(
         query({ where: { id: decodeId(String(args.id), 'Complaint'), orgId: orgIdOf(ctx) } }),
@@ -146,8 +193,8 @@ builder.mutationFields((t) => ({
     type: FiledComplaint,
     description: 'Public: files a complaint from a widget.',
     authScopes: { site: true },
-    errors: { types: mutationErrors },
-    args: { input: t.arg({ type: FileComplaintInput, required: true }) },
+    errors: mutationErrorOptions,
+    args: { input: t.arg({ type: FileComplaintInput, required: true, description: 'The complaint.' }) },
     resolve: (_root, args, ctx) => fileComplaint(ctx.db, siteOf(ctx), args.input),
   }),
 }));

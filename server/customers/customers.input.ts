@@ -9,6 +9,17 @@ import { boundedList, limits, longText, shortText } from '../shared/limits.ts';
 import { calendarDate, instant } from '../shared/temporal.ts';
 import { normalizeIdentity, type IdentityChannel } from './identity-values.ts';
 
+/** Customer limits beyond the shared ones (limits.ts): one place for validation and the schema's descriptions. */
+export const customerLimits = {
+  gender: 50,
+  tag: 50,
+  identities: 20,
+  promises: 20,
+  promise: 1000,
+  maxPurchaseValue: 999_999_999_999,
+  earliestBirthday: '1900-01-01',
+} as const;
+
 function identityValue(channel: IdentityChannel) {
   return z.string().transform((raw, ctx) => {
     const result = normalizeIdentity(channel, raw);
@@ -25,7 +36,7 @@ function identityValue(channel: IdentityChannel) {
 const latestBirthday = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
 const birthday = calendarDate()
   .refine((d) => d <= latestBirthday(), 'must not be in the future')
-  .refine((d) => d >= '1900-01-01', 'must not be before 1900-01-01');
+  .refine((d) => d >= customerLimits.earliestBirthday, `must not be before ${customerLimits.earliestBirthday}`);
 
 const attributes = z
   .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
@@ -47,11 +58,11 @@ const profileFields = {
     .string()
     .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/, 'must be a language tag such as en or zh-CN')
     .nullish(),
-  gender: shortText(50).nullish(),
+  gender: shortText(customerLimits.gender).nullish(),
   tier: z.enum(customerTiers).nullish(),
   lifecycleStage: z.enum(lifecycleStages).optional(),
   specialNeeds: boundedList(z.enum(specialNeeds), specialNeeds.length).transform(uniqueList).optional(),
-  tags: boundedList(shortText(50)).transform(uniqueList).optional(),
+  tags: boundedList(shortText(customerLimits.tag)).transform(uniqueList).optional(),
   attributes: attributes.optional(),
 };
 
@@ -68,7 +79,7 @@ export const identityInput = z
 
 export const createCustomerInput = z.object({
   ...profileFields,
-  identities: boundedList(identityInput, 20).optional(),
+  identities: boundedList(identityInput, customerLimits.identities).optional(),
 });
 
 export const updateCustomerInput = z.object(profileFields);
@@ -77,12 +88,12 @@ export const purchaseInput = z.object({
   product: shortText(),
   purchasedAt: instant(),
   reason: longText().nullish(),
-  promises: boundedList(shortText(1000), 20).optional(),
+  promises: boundedList(shortText(customerLimits.promise), customerLimits.promises).optional(),
   value: z
     .number()
     .finite()
     .min(0, 'must not be negative')
-    .max(999_999_999_999, 'is too large')
+    .max(customerLimits.maxPurchaseValue, 'is too large')
     .optional(),
 });
 

@@ -7,10 +7,11 @@ import {
   specialNeeds,
   tierSources,
 } from '../db/tables/index.ts';
-import { mutationErrors } from '../shared/common.schema.ts';
+import { mutationErrorOptions } from '../shared/common.schema.ts';
 import { enumOf } from '../shared/enums.ts';
 import { decodeId, uuidArg } from '../shared/ids.ts';
-import { maxPageSize } from '../shared/limits.ts';
+import { limits, maxPageSize } from '../shared/limits.ts';
+import { customerLimits } from './customers.input.ts';
 import {
   eraseCustomer,
   exportCustomer,
@@ -30,11 +31,47 @@ import {
 } from './customers.service.ts';
 import { recomputeTiers } from './customers.tiers.ts';
 
-const Tier = enumOf('Tier', customerTiers, 'Customer value tier: A is the most valuable.');
-const TierSource = enumOf('TierSource', tierSources);
-const LifecycleStage = enumOf('LifecycleStage', lifecycleStages);
-const SpecialNeed = enumOf('SpecialNeed', specialNeeds, 'Needs that care is adapted to.');
-const IdentityChannel = enumOf('IdentityChannel', identityChannels);
+const Tier = enumOf('Tier', customerTiers, {
+  description: 'Customer value tier: A is the most valuable.',
+  values: { A: 'The most valuable customers.', B: 'Customers of middle value.', C: 'Customers of the least value.' },
+});
+const TierSource = enumOf('TierSource', tierSources, {
+  description: 'Who decided a customer’s tier.',
+  values: { manual: 'Set by hand; recomputeTiers leaves it alone.', computed: 'Computed by recomputeTiers from purchase value.' },
+});
+const LifecycleStage = enumOf('LifecycleStage', lifecycleStages, {
+  description: 'Where a customer stands in their relationship with the company.',
+  values: {
+    prospect: 'Not a customer yet: interested, has not bought.',
+    undecided: 'Comparing: has not chosen between the company and others.',
+    active: 'Buys and uses the products.',
+    dissatisfied: 'A customer who is unhappy: at risk of leaving.',
+    lapsed: 'Has stopped buying.',
+    competitor_customer: "A competitor's customer.",
+  },
+});
+const SpecialNeed = enumOf('SpecialNeed', specialNeeds, {
+  description: 'Needs that care is adapted to.',
+  values: {
+    elderly: 'An elderly person.',
+    pregnant: 'A pregnant person.',
+    disabled: 'A person with a disability.',
+    child: 'A child.',
+    other: 'Another need; the attributes say which.',
+  },
+});
+const IdentityChannel = enumOf('IdentityChannel', identityChannels, {
+  description: 'A channel by which a person reaches the company.',
+  values: {
+    email: 'An email address (stored lower-case).',
+    phone: 'A phone number for calls: digits with an optional leading +; spaces, dots, dashes and brackets are dropped.',
+    sms: 'A phone number for text messages, normalized as phone.',
+    wechat: 'A WeChat id.',
+    qq: 'A QQ number.',
+    web: 'A login or visitor id on the website.',
+    external: "An id in another of the company's systems.",
+  },
+});
 
 export const Customer = builder.drizzleNode('customers', {
   name: 'Customer',
@@ -42,34 +79,38 @@ export const Customer = builder.drizzleNode('customers', {
   id: { column: (c) => c.id },
   fields: (t) => ({
     externalId: t.exposeString('externalId', { nullable: true, description: "The company's own id for this customer." }),
-    name: t.exposeString('name', { nullable: true }),
-    email: t.exposeString('email', { nullable: true }),
-    phone: t.exposeString('phone', { nullable: true }),
-    birthday: t.expose('birthday', { type: 'Date', nullable: true }),
-    locale: t.exposeString('locale', { nullable: true }),
-    gender: t.exposeString('gender', { nullable: true }),
-    tier: t.expose('tier', { type: Tier, nullable: true }),
-    tierSource: t.expose('tierSource', { type: TierSource, nullable: true }),
-    lifecycleStage: t.expose('lifecycleStage', { type: LifecycleStage }),
+    name: t.exposeString('name', { nullable: true, description: 'The name, as the customer gives it.' }),
+    email: t.exposeString('email', { nullable: true, description: 'The main email address (lower-case); also an EMAIL identity.' }),
+    phone: t.exposeString('phone', { nullable: true, description: 'The main phone number (normalized); also a PHONE identity.' }),
+    birthday: t.expose('birthday', { type: 'Date', nullable: true, description: 'For birthday greetings.' }),
+    locale: t.exposeString('locale', { nullable: true, description: 'The preferred language, e.g. zh-CN.' }),
+    gender: t.exposeString('gender', { nullable: true, description: 'As the customer describes it; free text.' }),
+    tier: t.expose('tier', { type: Tier, nullable: true, description: 'The value tier; null until set or computed.' }),
+    tierSource: t.expose('tierSource', { type: TierSource, nullable: true, description: 'Who decided the tier.' }),
+    lifecycleStage: t.expose('lifecycleStage', { type: LifecycleStage, description: 'Where the relationship stands.' }),
     specialNeeds: t.field({
       type: [SpecialNeed],
+      description: 'Needs that care is adapted to; empty for none.',
       select: { columns: { specialNeeds: true } },
       resolve: (c) => c.specialNeeds as (typeof specialNeeds)[number][],
     }),
-    tags: t.exposeStringList('tags'),
+    tags: t.exposeStringList('tags', { description: 'Labels for grouping, e.g. vip.' }),
     attributes: t.expose('attributes', { type: 'JSON', description: 'Free-form profile: hobbies, family…' }),
     erased: t.boolean({
       description: 'True once personal data was erased; the row remains as an anonymous stub.',
       select: { columns: { erasedAt: true } },
       resolve: (c) => c.erasedAt !== null,
     }),
-    identities: t.relation('identities', { query: { orderBy: { createdAt: 'asc', id: 'asc' } } }),
+    identities: t.relation('identities', {
+      description: 'Every channel handle linked to the customer, oldest first.',
+      query: { orderBy: { createdAt: 'asc', id: 'asc' } },
+    }),
     products: t.relation('purchases', {
       description: 'Products bought, newest first.',
       query: { orderBy: { purchasedAt: 'desc', id: 'desc' } },
     }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the customer was created.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the profile was last changed.' }),
   }),
 });
 
@@ -77,12 +118,12 @@ builder.drizzleObject('customerIdentities', {
   name: 'CustomerIdentity',
   description: 'A channel handle linked to one customer.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    channel: t.expose('channel', { type: IdentityChannel }),
-    value: t.exposeString('value'),
-    verified: t.exposeBoolean('verified'),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    customer: t.relation('customer'),
+    id: t.exposeID('id', { description: 'The identity id (a UUID), as removeCustomerIdentity takes it.' }),
+    channel: t.expose('channel', { type: IdentityChannel, description: 'The channel of the handle.' }),
+    value: t.exposeString('value', { description: 'The handle, normalized: unique per channel in the organization.' }),
+    verified: t.exposeBoolean('verified', { description: 'Whether the company confirmed the handle belongs to the customer.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the handle was linked.' }),
+    customer: t.relation('customer', { description: 'The customer the handle belongs to.' }),
   }),
 });
 
@@ -90,52 +131,63 @@ const Purchase = builder.drizzleObject('purchases', {
   name: 'Purchase',
   description: 'A product bought: when, why, what was promised, its value.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    product: t.exposeString('product'),
-    purchasedAt: t.expose('purchasedAt', { type: 'DateTime' }),
-    reason: t.exposeString('reason', { nullable: true }),
-    promises: t.exposeStringList('promises'),
-    value: t.exposeFloat('value'),
-    customer: t.relation('customer'),
+    id: t.exposeID('id', { description: 'The purchase id (a UUID).' }),
+    product: t.exposeString('product', { description: 'What was bought.' }),
+    purchasedAt: t.expose('purchasedAt', { type: 'DateTime', description: 'When it was bought.' }),
+    reason: t.exposeString('reason', { nullable: true, description: 'Why the customer bought it.' }),
+    promises: t.exposeStringList('promises', { description: 'What was promised at the sale, for later follow-up.' }),
+    value: t.exposeFloat('value', { description: 'What it was worth; recomputeTiers sums it. 0 when not given.' }),
+    customer: t.relation('customer', { description: 'Who bought it.' }),
   }),
 });
 
 const CustomerFilter = builder.inputType('CustomerFilter', {
+  description: 'Every given condition must hold.',
   fields: (t) => ({
-    tier: t.field({ type: Tier }),
-    lifecycleStage: t.field({ type: LifecycleStage }),
-    tag: t.string(),
+    tier: t.field({ type: Tier, description: 'Customers in this tier.' }),
+    lifecycleStage: t.field({ type: LifecycleStage, description: 'Customers at this stage.' }),
+    tag: t.string({ description: 'Customers carrying this tag.' }),
     search: t.string({ description: 'Matches name, email or phone (case-insensitive, substring).' }),
   }),
 });
 
 const IdentityInput = builder.inputType('IdentityInput', {
+  description: 'A channel handle to link to a customer.',
   fields: (t) => ({
-    channel: t.field({ type: IdentityChannel, required: true }),
-    value: t.string({ required: true }),
-    verified: t.boolean(),
+    channel: t.field({ type: IdentityChannel, required: true, description: 'The channel.' }),
+    value: t.string({ required: true, description: 'The handle; normalized as the channel says (IdentityChannel).' }),
+    verified: t.boolean({ description: 'Whether the company confirmed it; defaults to false.' }),
   }),
 });
 
 const profileInputFields = (t: PothosSchemaTypes.InputFieldBuilder<typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never, 'InputObject'>) => ({
-  externalId: t.string(),
-  name: t.string(),
-  email: t.string(),
-  phone: t.string(),
-  birthday: t.field({ type: 'Date' }),
-  locale: t.string(),
-  gender: t.string(),
+  externalId: t.string({ description: `The company's own id, unique in the organization; 1 to ${limits.shortText} characters.` }),
+  name: t.string({ description: `1 to ${limits.shortText} characters.` }),
+  email: t.string({ description: 'An email address; kept lower-case and linked as an EMAIL identity.' }),
+  phone: t.string({ description: 'A phone number (digits, optional leading +); linked as a PHONE identity.' }),
+  birthday: t.field({ type: 'Date', description: `Not in the future, not before ${customerLimits.earliestBirthday}.` }),
+  locale: t.string({ description: 'A language tag such as en or zh-CN.' }),
+  gender: t.string({ description: `Free text, 1 to ${customerLimits.gender} characters.` }),
   tier: t.field({ type: Tier, description: 'Setting a tier makes it manual; null hands it back to recomputeTiers.' }),
-  lifecycleStage: t.field({ type: LifecycleStage }),
-  specialNeeds: t.field({ type: [SpecialNeed] }),
-  tags: t.stringList(),
-  attributes: t.field({ type: 'JSON' }),
+  lifecycleStage: t.field({ type: LifecycleStage, description: 'Defaults to PROSPECT on create.' }),
+  specialNeeds: t.field({ type: [SpecialNeed], description: 'Replaces the list; duplicates are dropped.' }),
+  tags: t.stringList({
+    description: `Replaces the list: at most ${limits.listItems} tags of 1 to ${customerLimits.tag} characters; duplicates are dropped.`,
+  }),
+  attributes: t.field({
+    type: 'JSON',
+    description: `A JSON object of free-form profile data (hobbies, family…), at most ${limits.attributesBytes} bytes.`,
+  }),
 });
 
 const CreateCustomerInput = builder.inputType('CreateCustomerInput', {
+  description: 'A new customer; every field is optional.',
   fields: (t) => ({
     ...profileInputFields(t),
-    identities: t.field({ type: [IdentityInput], description: 'Further channel handles besides email and phone.' }),
+    identities: t.field({
+      type: [IdentityInput],
+      description: `Further channel handles besides email and phone, at most ${customerLimits.identities}.`,
+    }),
   }),
 });
 
@@ -145,18 +197,25 @@ const UpdateCustomerInput = builder.inputType('UpdateCustomerInput', {
 });
 
 const PurchaseInput = builder.inputType('PurchaseInput', {
+  description: 'A product a customer bought.',
   fields: (t) => ({
-    product: t.string({ required: true }),
-    purchasedAt: t.field({ type: 'DateTime', required: true }),
-    reason: t.string(),
-    promises: t.stringList({ description: 'What was promised at the sale, for later follow-up.' }),
-    value: t.float(),
+    product: t.string({ required: true, description: `What was bought, 1 to ${limits.shortText} characters.` }),
+    purchasedAt: t.field({ type: 'DateTime', required: true, description: 'When it was bought.' }),
+    reason: t.string({ description: `Why the customer bought it, at most ${limits.longText} characters.` }),
+    promises: t.stringList({
+      description: `What was promised at the sale, for later follow-up: at most ${customerLimits.promises}, each 1 to ${customerLimits.promise} characters.`,
+    }),
+    value: t.float({ description: `What it was worth, 0 to ${customerLimits.maxPurchaseValue}; defaults to 0.` }),
   }),
 });
 
 const TierCounts = builder.objectRef<{ a: number; b: number; c: number }>('TierCounts').implement({
   description: 'How many customers recomputeTiers put in each tier.',
-  fields: (t) => ({ a: t.exposeInt('a'), b: t.exposeInt('b'), c: t.exposeInt('c') }),
+  fields: (t) => ({
+    a: t.exposeInt('a', { description: 'Customers now in tier A.' }),
+    b: t.exposeInt('b', { description: 'Customers now in tier B.' }),
+    c: t.exposeInt('c', { description: 'Customers now in tier C.' }),
+  }),
 });
 
 const customerId = (id: string, path = 'id') => decodeId(id, 'Customer', path);
@@ -165,8 +224,9 @@ builder.queryFields((t) => ({
   customer: t.drizzleField({
     type: 'customers',
     nullable: true,
+    description: 'One customer by id; null when unknown or of another organization.',
     authScopes: { read: true },
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'A Customer id.' }) },
     resolve: (query, _root, args, ctx) =>
       ctx.db.query.customers.findFirst(
         query({ where: { id: customerId(String(args.id)), orgId: orgIdOf(ctx) } }),
@@ -174,9 +234,10 @@ builder.queryFields((t) => ({
   }),
   customers: t.drizzleConnection({
     type: 'customers',
+    description: 'Customers of the archive, newest first.',
     authScopes: { read: true },
     maxSize: maxPageSize,
-    args: { filter: t.arg({ type: CustomerFilter }) },
+    args: { filter: t.arg({ type: CustomerFilter, description: 'Only customers matching it; all without it.' }) },
     totalCount: (_root, args, ctx) => countCustomers(ctx.db, orgIdOf(ctx), args.filter ?? {}),
     resolve: (query, _root, args, ctx) =>
       ctx.db.query.customers.findMany(
@@ -189,10 +250,11 @@ builder.queryFields((t) => ({
   customerByIdentity: t.drizzleField({
     type: 'customers',
     nullable: true,
+    description: 'Who is this? The customer a channel handle belongs to, or null.',
     authScopes: { read: true },
     args: {
-      channel: t.arg({ type: IdentityChannel, required: true }),
-      value: t.arg.string({ required: true }),
+      channel: t.arg({ type: IdentityChannel, required: true, description: 'The channel of the handle.' }),
+      value: t.arg.string({ required: true, description: 'The handle as typed; it is normalized before the lookup.' }),
     },
     resolve: async (query, _root, args, ctx) => {
       const id = await findCustomerIdByIdentity(ctx.db, orgIdOf(ctx), args.channel, args.value);
@@ -202,25 +264,34 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const mutation = { authScopes: { write: true }, errors: { types: mutationErrors } } as const;
+const mutation = { authScopes: { write: true }, errors: mutationErrorOptions } as const;
 
 builder.mutationFields((t) => ({
   createCustomer: t.field({
     ...mutation,
     type: Customer,
-    args: { input: t.arg({ type: CreateCustomerInput, required: true }) },
+    description: 'Adds a customer to the archive.',
+    args: { input: t.arg({ type: CreateCustomerInput, required: true, description: 'The new customer.' }) },
     resolve: (_root, args, ctx) => createCustomer(ctx.db, orgIdOf(ctx), args.input),
   }),
   updateCustomer: t.field({
     ...mutation,
     type: Customer,
-    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateCustomerInput, required: true }) },
+    description: "Changes a customer's profile.",
+    args: {
+      id: t.arg.id({ required: true, description: 'A Customer id.' }),
+      input: t.arg({ type: UpdateCustomerInput, required: true, description: 'What to change.' }),
+    },
     resolve: (_root, args, ctx) => updateCustomer(ctx.db, orgIdOf(ctx), customerId(String(args.id)), args.input),
   }),
   addCustomerIdentity: t.field({
     ...mutation,
     type: Customer,
-    args: { customerId: t.arg.id({ required: true }), input: t.arg({ type: IdentityInput, required: true }) },
+    description: 'Links a channel handle to a customer; a handle another customer holds is a ConflictError.',
+    args: {
+      customerId: t.arg.id({ required: true, description: 'A Customer id.' }),
+      input: t.arg({ type: IdentityInput, required: true, description: 'The handle.' }),
+    },
     resolve: (_root, args, ctx) =>
       addCustomerIdentity(ctx.db, orgIdOf(ctx), customerId(String(args.customerId), 'customerId'), args.input),
   }),
@@ -228,14 +299,18 @@ builder.mutationFields((t) => ({
     ...mutation,
     type: Customer,
     description: 'Removes a channel handle; returns the customer it belonged to.',
-    args: { identityId: t.arg.id({ required: true }) },
+    args: { identityId: t.arg.id({ required: true, description: 'A CustomerIdentity id.' }) },
     resolve: (_root, args, ctx) =>
       removeCustomerIdentity(ctx.db, orgIdOf(ctx), uuidArg(String(args.identityId), 'identityId', 'CustomerIdentity')),
   }),
   recordPurchase: t.field({
     ...mutation,
     type: Purchase,
-    args: { customerId: t.arg.id({ required: true }), input: t.arg({ type: PurchaseInput, required: true }) },
+    description: 'Records a product a customer bought.',
+    args: {
+      customerId: t.arg.id({ required: true, description: 'A Customer id: who bought it.' }),
+      input: t.arg({ type: PurchaseInput, required: true, description: 'The purchase.' }),
+    },
     resolve: (_root, args, ctx) =>
       recordPurchase(ctx.db, orgIdOf(ctx), customerId(String(args.customerId), 'customerId'), args.input),
   }),
@@ -243,7 +318,10 @@ builder.mutationFields((t) => ({
     ...mutation,
     type: Customer,
     description: 'Moves everything linked to the source onto the target and deletes the source.',
-    args: { sourceId: t.arg.id({ required: true }), targetId: t.arg.id({ required: true }) },
+    args: {
+      sourceId: t.arg.id({ required: true, description: 'The Customer id that goes away.' }),
+      targetId: t.arg.id({ required: true, description: 'The Customer id that stays.' }),
+    },
     resolve: (_root, args, ctx) =>
       mergeCustomers(
         ctx.db,
@@ -256,7 +334,7 @@ builder.mutationFields((t) => ({
     ...mutation,
     type: Customer,
     description: 'Right to erasure: removes personal data, keeps an anonymous stub for statistics.',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'A Customer id.' }) },
     resolve: (_root, args, ctx) => eraseCustomer(ctx.db, orgIdOf(ctx), customerId(String(args.id))),
   }),
   exportCustomer: t.field({
@@ -264,7 +342,7 @@ builder.mutationFields((t) => ({
     authScopes: { read: true },
     type: 'JSON',
     description: 'All data held on one customer, as one JSON document.',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'A Customer id.' }) },
     resolve: (_root, args, ctx) => exportCustomer(ctx.db, orgIdOf(ctx), customerId(String(args.id))),
   }),
   recomputeTiers: t.field({

@@ -2,23 +2,40 @@ import { builder } from '../builder.ts';
 import { orgIdOf, siteOf } from '../context.ts';
 import { feedbackKinds, unsolvedReasons } from '../db/tables/index.ts';
 import { SubmissionContextInput, SubmissionContextType } from '../intake/submission.schema.ts';
-import { mutationErrors } from '../shared/common.schema.ts';
+import { mutationErrorOptions } from '../shared/common.schema.ts';
 import { enumOf } from '../shared/enums.ts';
 import { decodeId } from '../shared/ids.ts';
 import { countFeedback, feedbackFilterSql } from './feedback.service.ts';
 import { FeedbackReceipt } from './receipt.ts';
-import { submitResolutionCheck } from './resolution-checks.service.ts';
+import { agentRatingScale, answerScales, scaleText } from '../shared/scales.ts';
+import { publicLimits } from '../intake/submission.ts';
+import { RESOLUTION_COMMENT_MAX, submitResolutionCheck } from './resolution-checks.service.ts';
 
-const FeedbackKind = enumOf('FeedbackKind', feedbackKinds);
-const UnsolvedReason = enumOf('UnsolvedReason', unsolvedReasons, 'Why a resolution check answered "no".');
+const FeedbackKind = enumOf('FeedbackKind', feedbackKinds, {
+  description: 'What kind of feedback it is.',
+  values: {
+    survey_response: 'A response to a survey.',
+    resolution_check: 'An answer to "did this solve your problem?".',
+  },
+});
+const UnsolvedReason = enumOf('UnsolvedReason', unsolvedReasons, {
+  description: 'Why a resolution check answered "no".',
+  values: {
+    not_solved: 'The problem is not solved.',
+    incomplete: 'Partly solved: something is still missing.',
+    wrong_answer: 'The answer was about something else.',
+    too_slow: 'Solved, but too late.',
+    other: 'Another reason; the comment may say which.',
+  },
+});
 
 const FeedbackAnswer = builder
   .objectRef<{ questionId: string; value: unknown }>('FeedbackAnswer')
   .implement({
     description: "One answer of a survey response, as submitted.",
     fields: (t) => ({
-      questionId: t.exposeString('questionId'),
-      value: t.field({ type: 'JSON', resolve: (a) => a.value }),
+      questionId: t.exposeString('questionId', { description: 'The id of the question answered.' }),
+      value: t.field({ type: 'JSON', description: 'The answer value; its shape follows the QuestionType.', resolve: (a) => a.value }),
     }),
   });
 
@@ -27,7 +44,7 @@ export const Feedback = builder.drizzleNode('feedback', {
   description: 'A survey response or a resolution check ("did this solve your problem?").',
   id: { column: (f) => f.id },
   fields: (t) => ({
-    kind: t.expose('kind', { type: FeedbackKind }),
+    kind: t.expose('kind', { type: FeedbackKind, description: 'A survey response or a resolution check.' }),
     customer: t.relation('customer', { nullable: true, description: 'Only when a valid customer token identified them.' }),
     survey: t.relation('survey', { nullable: true, description: 'The survey answered; null for a resolution check.' }),
     siteId: t.exposeID('siteId', { nullable: true, description: 'The site whose widget sent it.' }),
@@ -35,36 +52,44 @@ export const Feedback = builder.drizzleNode('feedback', {
       nullable: true,
       description: 'What a resolution check judges: a page URL, article:<id>, answer:<id> or a complaint reference.',
     }),
-    solved: t.exposeBoolean('solved', { nullable: true }),
-    reason: t.expose('reason', { type: UnsolvedReason, nullable: true }),
-    comment: t.exposeString('comment', { nullable: true }),
-    agentRating: t.exposeInt('agentRating', { nullable: true, description: '1–5, for the agent named in the context.' }),
+    solved: t.exposeBoolean('solved', { nullable: true, description: 'A resolution check: whether the matter is solved.' }),
+    reason: t.expose('reason', { type: UnsolvedReason, nullable: true, description: 'Why not, when solved is false.' }),
+    comment: t.exposeString('comment', { nullable: true, description: 'Free text the person added.' }),
+    agentRating: t.exposeInt('agentRating', {
+      nullable: true,
+      description: `${scaleText(agentRatingScale)}, for the agent named in the context.`,
+    }),
     answers: t.field({
       type: [FeedbackAnswer],
       description: 'Survey answers; empty for a resolution check.',
       select: { columns: { answers: true } },
       resolve: (f) => f.answers ?? [],
     }),
-    score: t.exposeFloat('score', { nullable: true, description: 'CSAT 1–5, NPS 0–10 or CES 1–7.' }),
+    score: t.exposeFloat('score', {
+      nullable: true,
+      description: `CSAT ${scaleText(answerScales.rating)}, NPS ${scaleText(answerScales.nps)} or CES ${scaleText(answerScales.ces)}.`,
+    }),
     context: t.field({
       type: SubmissionContextType,
       nullable: true,
+      description: 'Where it came from.',
       select: { columns: { context: true } },
       resolve: (f) => f.context,
     }),
-    locale: t.exposeString('locale', { nullable: true }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    locale: t.exposeString('locale', { nullable: true, description: 'The language the widget showed.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was received.' }),
   }),
 });
 
 const FeedbackFilter = builder.inputType('FeedbackFilter', {
+  description: 'Every given condition must hold.',
   fields: (t) => ({
-    kind: t.field({ type: FeedbackKind }),
-    surveyId: t.id(),
+    kind: t.field({ type: FeedbackKind, description: 'Only this kind.' }),
+    surveyId: t.id({ description: 'Only responses to this Survey (its id).' }),
     subject: t.string({ description: 'Exact match, e.g. a page URL or article:<id>.' }),
-    solved: t.boolean(),
-    customerId: t.id(),
-    siteId: t.id(),
+    solved: t.boolean({ description: 'Only resolution checks with this answer.' }),
+    customerId: t.id({ description: 'Only feedback of this Customer (its id).' }),
+    siteId: t.id({ description: 'Only feedback sent from this site (its id).' }),
     from: t.field({ type: 'DateTime', description: 'Received at or after (inclusive).' }),
     to: t.field({ type: 'DateTime', description: 'Received before (exclusive).' }),
   }),
@@ -76,7 +101,7 @@ builder.queryFields((t) => ({
       type: 'feedback',
       description: 'Feedback received, newest first.',
       authScopes: { read: true },
-      args: { filter: t.arg({ type: FeedbackFilter }) },
+      args: { filter: t.arg({ type: FeedbackFilter, description: 'Only feedback matching it; all without it.' }) },
       totalCount: (_root, args, ctx) => countFeedback(ctx.db, orgIdOf(ctx), args.filter ?? {}),
       resolve: (query, _root, args, ctx) =>
         ctx.db.query.feedback.findMany(
@@ -94,7 +119,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'One piece of feedback by id; null when unknown or of another organization.',
     authScopes: { read: true },
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'A Feedback id.' }) },
     resolve: (query, _root, args, ctx) =>
       ctx.db.query.feedback.findFirst(
         query({ where: { id: decodeId(String(args.id), 'Feedback'), orgId: orgIdOf(ctx) } }),
@@ -112,19 +137,20 @@ builder.drizzleObjectField('customers', 'feedback', (t) =>
 );
 
 const SubmitResolutionCheckInput = builder.inputType('SubmitResolutionCheckInput', {
+  description: 'An answer to "did this solve your problem?": the matter (solved), and optionally the person (agentRating).',
   fields: (t) => ({
     subject: t.string({
       required: true,
-      description: 'What is judged: a page URL, article:<id>, answer:<id> or a complaint reference.',
+      description: `What is judged: a page URL, article:<id>, answer:<id> or a complaint reference; at most ${publicLimits.subject} characters.`,
     }),
     solved: t.boolean({ required: true, description: 'The matter: solved, or the progress hoped for.' }),
     reason: t.field({ type: UnsolvedReason, description: 'Only when solved is false.' }),
-    comment: t.string(),
-    agentRating: t.int({ description: 'The person: 1–5 for the agent named in context.agentId.' }),
+    comment: t.string({ description: `Free text, at most ${RESOLUTION_COMMENT_MAX} characters.` }),
+    agentRating: t.int({ description: `The person: ${scaleText(agentRatingScale)} for the agent named in context.agentId (required with it).` }),
     idempotencyKey: t.string({ required: true, description: 'A UUID made by the widget; a retry sends the same one.' }),
     customerToken: t.string({ description: "A JWT signed with the site's identity secret; absent means anonymous." }),
-    context: t.field({ type: SubmissionContextInput }),
-    locale: t.string(),
+    context: t.field({ type: SubmissionContextInput, description: 'Where the widget was.' }),
+    locale: t.string({ description: 'The language the widget showed, e.g. zh-CN.' }),
   }),
 });
 
@@ -133,8 +159,8 @@ builder.mutationFields((t) => ({
     type: FeedbackReceipt,
     description: '"Did this solve your problem?" from a widget. A retry with the same idempotencyKey returns the same receipt.',
     authScopes: { site: true },
-    errors: { types: mutationErrors },
-    args: { input: t.arg({ type: SubmitResolutionCheckInput, required: true }) },
+    errors: mutationErrorOptions,
+    args: { input: t.arg({ type: SubmitResolutionCheckInput, required: true, description: 'The answer.' }) },
     resolve: (_root, args, ctx) => submitResolutionCheck(ctx.db, siteOf(ctx), args.input),
   }),
 }));

@@ -9,7 +9,7 @@ import { builder } from '../builder.ts';
 export const FeedbackReceipt = builder.objectRef<{ id: string; createdAt: string }>('FeedbackReceipt').implement({
   description: 'Acknowledges a stored submission; a replay of the same idempotencyKey returns the same receipt.',
   fields: (t) => ({
-    id: t.id({ resolve: (r) => encodeGlobalID('Feedback', r.id) }),
-    receivedAt: t.field({ type: 'DateTime', resolve: (r) => r.createdAt }),
+    id: t.id({ description: 'The global id of the stored Feedback.', resolve: (r) => encodeGlobalID('Feedback', r.id) }),
+    receivedAt: t.field({ type: 'DateTime', description: 'When the server stored it.', resolve: (r) => r.createdAt }),
   }),
 });

@@ -7,6 +7,7 @@ import type { Executor } from '../db/transaction.ts';
 import { payloadHash, replayOrConflict } from '../intake/idempotency.ts';
 import { customerForToken, publicLimits, submissionEnvelope } from '../intake/submission.ts';
 import type { SiteRow } from '../sites/sites.service.ts';
+import { agentRatingScale } from '../shared/scales.ts';
 import { parseInput } from '../shared/validate.ts';
 
 /** A comment on a resolution check is a sentence or two, not a complaint: complaints have their own form. */
@@ -27,7 +28,12 @@ const resolutionCheckInput = z
       // Stored as given; only a blank comment counts as none.
       .transform((s) => (s.trim() ? s : null))
       .nullish(),
-    agentRating: z.number().int('must be a whole number').min(1, 'must be 1 to 5').max(5, 'must be 1 to 5').nullish(),
+    agentRating: z
+      .number()
+      .int('must be a whole number')
+      .min(agentRatingScale[0], `must be ${agentRatingScale[0]} to ${agentRatingScale[1]}`)
+      .max(agentRatingScale[1], `must be ${agentRatingScale[0]} to ${agentRatingScale[1]}`)
+      .nullish(),
     ...submissionEnvelope,
   })
   .superRefine((input, ctx) => {

@@ -7,7 +7,7 @@ import { ValidationError } from '../shared/errors.ts';
 import type { SiteRow } from '../sites/sites.service.ts';
 
 /** Limits on public (internet-facing) text. */
-export const publicLimits = { subject: 500, url: 2048, id: 200, comment: 5000, description: 10_000 } as const;
+export const publicLimits = { subject: 500, url: 2048, id: 200, reference: 40, comment: 5000, description: 10_000 } as const;
 
 const optionalText = (max: number) =>
   z
@@ -22,7 +22,7 @@ export const submissionContext = z
     subject: optionalText(publicLimits.subject),
     agentId: optionalText(publicLimits.id),
     touchpointId: optionalText(publicLimits.id),
-    complaintReference: optionalText(40),
+    complaintReference: optionalText(publicLimits.reference),
   })
   .transform((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v != null)));
 

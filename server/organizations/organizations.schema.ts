@@ -1,9 +1,11 @@
+import { LAST_USED_WRITE_INTERVAL_MS } from '../auth/caller.ts';
 import { builder } from '../builder.ts';
 import { orgIdOf } from '../context.ts';
 import { apiKeyScopes, isApiKeyScope } from '../auth/scopes.ts';
-import { mutationErrors } from '../shared/common.schema.ts';
+import { mutationErrorOptions } from '../shared/common.schema.ts';
 import { enumOf } from '../shared/enums.ts';
 import { uuidArg } from '../shared/ids.ts';
+import { limits } from '../shared/limits.ts';
 import {
   createApiKey,
   listApiKeys,
@@ -13,34 +15,55 @@ import {
   type OrganizationRow,
 } from './organizations.service.ts';
 
-const ApiKeyScope = enumOf('ApiKeyScope', apiKeyScopes);
+const ApiKeyScope = enumOf('ApiKeyScope', apiKeyScopes, {
+  description: 'What an API key may do. Scopes do not imply each other: give each one needed.',
+  values: {
+    read: 'Read the organization’s data.',
+    write: 'Create and change customers, surveys and feedback.',
+    admin: 'Manage sites and API keys.',
+  },
+});
 
 const Organization = builder.objectRef<OrganizationRow>('Organization').implement({
+  description: 'A company using careloop: the tenant that owns all other data.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    slug: t.exposeString('slug'),
-    name: t.exposeString('name'),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    id: t.exposeID('id', { description: 'The organization id.' }),
+    slug: t.exposeString('slug', { description: 'A unique short name: lower-case letters, digits and dashes.' }),
+    name: t.exposeString('name', { description: 'A name for people.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the organization was created.' }),
   }),
 });
 
 const ApiKey = builder.objectRef<ApiKeyRow>('ApiKey').implement({
   description: 'An API key. The secret itself is only ever shown by createApiKey.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    name: t.exposeString('name'),
+    id: t.exposeID('id', { description: 'The API key id.' }),
+    name: t.exposeString('name', { description: 'A name for people, e.g. what the key is for.' }),
     prefix: t.exposeString('prefix', { description: 'The first characters of the key, to tell keys apart.' }),
-    scopes: t.field({ type: [ApiKeyScope], resolve: (k) => k.scopes.filter(isApiKeyScope) }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true }),
-    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+    scopes: t.field({
+      type: [ApiKeyScope],
+      description: 'What the key may do.',
+      resolve: (k) => k.scopes.filter(isApiKeyScope),
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the key was created.' }),
+    lastUsedAt: t.expose('lastUsedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: `When a request last used the key (written at most every ${LAST_USED_WRITE_INTERVAL_MS / 1000} s, so it may lag that much); null if never.`,
+    }),
+    revokedAt: t.expose('revokedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the key was revoked; null while it works.',
+    }),
   }),
 });
 
 const CreatedApiKey = builder.objectRef<{ key: string; row: ApiKeyRow }>('CreatedApiKey').implement({
+  description: 'A new API key with its secret, returned only by createApiKey.',
   fields: (t) => ({
     key: t.exposeString('key', { description: 'The secret key. Shown once: only its hash is stored.' }),
-    apiKey: t.field({ type: ApiKey, resolve: (created) => created.row }),
+    apiKey: t.field({ type: ApiKey, description: 'The key as apiKeys lists it.', resolve: (created) => created.row }),
   }),
 });
 
@@ -53,6 +76,7 @@ builder.queryFields((t) => ({
   }),
   apiKeys: t.field({
     type: [ApiKey],
+    description: "The organization's API keys, revoked ones included, newest first. Needs the admin scope.",
     authScopes: { admin: true },
     resolve: (_root, _args, ctx) => listApiKeys(ctx.db, orgIdOf(ctx)),
   }),
@@ -61,19 +85,21 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   createApiKey: t.field({
     type: CreatedApiKey,
+    description: 'Creates an API key. Its secret is returned once; only a hash is stored.',
     authScopes: { admin: true },
-    errors: { types: mutationErrors },
+    errors: mutationErrorOptions,
     args: {
-      name: t.arg.string({ required: true }),
-      scopes: t.arg({ type: [ApiKeyScope], required: true }),
+      name: t.arg.string({ required: true, description: `A name for people, 1 to ${limits.shortText} characters.` }),
+      scopes: t.arg({ type: [ApiKeyScope], required: true, description: 'What the key may do: at least one scope.' }),
     },
     resolve: (_root, args, ctx) => createApiKey(ctx.db, orgIdOf(ctx), { name: args.name, scopes: args.scopes }),
   }),
   revokeApiKey: t.field({
     type: ApiKey,
+    description: 'Revokes an API key at once. Revoking it again keeps the first revocation time.',
     authScopes: { admin: true },
-    errors: { types: mutationErrors },
-    args: { id: t.arg.id({ required: true }) },
+    errors: mutationErrorOptions,
+    args: { id: t.arg.id({ required: true, description: 'The API key id.' }) },
     resolve: (_root, args, ctx) => revokeApiKey(ctx.db, orgIdOf(ctx), uuidArg(String(args.id), 'id', 'ApiKey')),
   }),
 }));

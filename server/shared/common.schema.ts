@@ -57,14 +57,18 @@ builder.addScalarType(
 
 const ErrorInterface = builder.interfaceRef<CareloopError>('Error').implement({
   description: 'An expected failure, returned as a typed result instead of a GraphQL error.',
-  fields: (t) => ({ message: t.exposeString('message') }),
+  fields: (t) => ({ message: t.exposeString('message', { description: 'What went wrong, in English, for people.' }) }),
 });
 
 builder.objectType(NotFoundError, {
   name: 'NotFoundError',
+  description: 'An id or reference names nothing this caller can see.',
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof NotFoundError,
-  fields: (t) => ({ entity: t.exposeString('entity') }),
+  fields: (t) => ({
+    message: t.exposeString('message', { description: 'What was not found, in English, for people.' }),
+    entity: t.exposeString('entity', { description: 'The type of what was not found, e.g. Customer.' }),
+  }),
 });
 
 const FieldIssue = builder
@@ -72,24 +76,41 @@ const FieldIssue = builder
   .implement({
     description: 'One bad input field: its path from the argument root, and what is wrong.',
     fields: (t) => ({
-      path: t.stringList({ resolve: (issue) => issue.path.map(String) }),
-      message: t.exposeString('message'),
+      path: t.stringList({
+        description: 'From the argument, e.g. ["input", "products", "0", "value"]; list indexes are strings.',
+        resolve: (issue) => issue.path.map(String),
+      }),
+      message: t.exposeString('message', { description: 'What is wrong with the value, e.g. "must not be empty".' }),
     }),
   });
 
 builder.objectType(ValidationError, {
   name: 'ValidationError',
+  description: 'The input was refused: nothing was changed. Every bad field is listed at once.',
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof ValidationError,
-  fields: (t) => ({ issues: t.field({ type: [FieldIssue], resolve: (e) => e.issues }) }),
+  fields: (t) => ({
+    message: t.exposeString('message', { description: 'All issues in one line, for logs.' }),
+    issues: t.field({ type: [FieldIssue], description: 'One entry per bad field.', resolve: (e) => e.issues }),
+  }),
 });
 
 builder.objectType(ConflictError, {
   name: 'ConflictError',
+  description: 'The change collides with existing data (e.g. a unique key): nothing was changed.',
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof ConflictError,
-  fields: (t) => ({ field: t.exposeString('field', { nullable: true }) }),
+  fields: (t) => ({
+    message: t.exposeString('message', { description: 'What collides, in English, for people.' }),
+    field: t.exposeString('field', { nullable: true, description: 'The input field whose value collides, when one does.' }),
+  }),
 });
 
 /** The error types every mutation may return. */
 export const mutationErrors = [ValidationError, NotFoundError, ConflictError];
+
+/** The data field of a Success type: the field's own description says what it holds. */
+export const resultData = { description: 'What the field returns when it succeeds.' };
+
+/** The `errors` option of every mutation. */
+export const mutationErrorOptions = { types: mutationErrors, dataField: resultData };

@@ -8,6 +8,8 @@ export const limits = {
   listItems: 50,
   attributesBytes: 16_384,
   pageSize: 100,
+  /** Allowed origins of one site. */
+  allowedOrigins: 50,
 } as const;
 
 export const shortText = (max: number = limits.shortText) =>

@@ -1,28 +1,35 @@
 import { builder } from '../builder.ts';
 import { orgIdOf } from '../context.ts';
-import { mutationErrors } from '../shared/common.schema.ts';
+import { mutationErrorOptions } from '../shared/common.schema.ts';
 import { uuidArg } from '../shared/ids.ts';
+import { limits } from '../shared/limits.ts';
 import { createSite, listSites, rotateSiteKeys, updateSite, type SiteRow } from './sites.service.ts';
+
+const originsText = `Origins whose pages may use the site key, e.g. https://shop.example.com or https://*.example.com; 1 to ${limits.allowedOrigins}.`;
 
 const Site = builder.objectRef<SiteRow>('Site').implement({
   description: 'A website where widgets are embedded.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    name: t.exposeString('name'),
+    id: t.exposeID('id', { description: 'The site id.' }),
+    name: t.exposeString('name', { description: 'A name for people, e.g. the shop it serves.' }),
     publishableKey: t.exposeString('publishableKey', {
       description: 'pk_…: public; goes in the page as the widget\'s site-key attribute.',
     }),
-    allowedOrigins: t.exposeStringList('allowedOrigins'),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    keysRotatedAt: t.expose('keysRotatedAt', { type: 'DateTime', nullable: true }),
+    allowedOrigins: t.exposeStringList('allowedOrigins', { description: originsText }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the site was created.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the site was last changed.' }),
+    keysRotatedAt: t.expose('keysRotatedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When rotateSiteKeys last replaced the keys; null if never.',
+    }),
   }),
 });
 
 const SiteWithSecret = builder.objectRef<SiteRow>('SiteWithSecret').implement({
   description: 'A site together with its identity secret, returned only when the secret is made.',
   fields: (t) => ({
-    site: t.field({ type: Site, resolve: (site) => site }),
+    site: t.field({ type: Site, description: 'The site.', resolve: (site) => site }),
     identitySecret: t.exposeString('identitySecret', {
       description: "Signs customer tokens on the company's backend (HS256). Shown once: store it now.",
     }),
@@ -30,14 +37,19 @@ const SiteWithSecret = builder.objectRef<SiteRow>('SiteWithSecret').implement({
 });
 
 const UpdateSiteInput = builder.inputType('UpdateSiteInput', {
-  fields: (t) => ({ name: t.string(), allowedOrigins: t.stringList() }),
+  description: 'Absent fields are kept.',
+  fields: (t) => ({
+    name: t.string({ description: `A name for people, 1 to ${limits.shortText} characters.` }),
+    allowedOrigins: t.stringList({ description: `Replaces the list. ${originsText}` }),
+  }),
 });
 
-const adminMutation = { authScopes: { admin: true }, errors: { types: mutationErrors } } as const;
+const adminMutation = { authScopes: { admin: true }, errors: mutationErrorOptions } as const;
 
 builder.queryFields((t) => ({
   sites: t.field({
     type: [Site],
+    description: "The organization's sites, newest first. Needs the admin scope.",
     authScopes: { admin: true },
     resolve: (_root, _args, ctx) => listSites(ctx.db, orgIdOf(ctx)),
   }),
@@ -46,21 +58,29 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   createSite: t.field({
     ...adminMutation,
+    description: 'Creates a site with a new publishable key and identity secret.',
     type: SiteWithSecret,
-    args: { name: t.arg.string({ required: true }), allowedOrigins: t.arg.stringList({ required: true }) },
+    args: {
+      name: t.arg.string({ required: true, description: `A name for people, 1 to ${limits.shortText} characters.` }),
+      allowedOrigins: t.arg.stringList({ required: true, description: originsText }),
+    },
     resolve: (_root, args, ctx) => createSite(ctx.db, orgIdOf(ctx), args),
   }),
   updateSite: t.field({
     ...adminMutation,
+    description: 'Renames a site or replaces its allowed origins.',
     type: Site,
-    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateSiteInput, required: true }) },
+    args: {
+      id: t.arg.id({ required: true, description: 'The site id.' }),
+      input: t.arg({ type: UpdateSiteInput, required: true, description: 'What to change.' }),
+    },
     resolve: (_root, args, ctx) => updateSite(ctx.db, orgIdOf(ctx), uuidArg(String(args.id), 'id', 'Site'), args.input),
   }),
   rotateSiteKeys: t.field({
     ...adminMutation,
     type: SiteWithSecret,
     description: 'Issues a new publishable key and identity secret; the old ones stop working at once.',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'The site id.' }) },
     resolve: (_root, args, ctx) => rotateSiteKeys(ctx.db, orgIdOf(ctx), uuidArg(String(args.id), 'id', 'Site')),
   }),
 }));

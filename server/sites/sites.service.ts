@@ -6,7 +6,7 @@ import { generateIdentitySecret, generatePublishableKey } from '../auth/site-key
 import type { Database } from '../db/client.ts';
 import { sites, type SiteRow } from '../db/tables/index.ts';
 import { NotFoundError } from '../shared/errors.ts';
-import { boundedList, shortText } from '../shared/limits.ts';
+import { boundedList, limits, shortText } from '../shared/limits.ts';
 import { parseInput } from '../shared/validate.ts';
 
 export type { SiteRow };
@@ -16,7 +16,7 @@ const originList = boundedList(
     .string()
     .transform(normalizeOriginRule)
     .refine(isValidOriginRule, 'must be an origin like https://shop.example.com or https://*.example.com'),
-  50,
+  limits.allowedOrigins,
 )
   .min(1, 'must name at least one origin')
   .transform((list) => [...new Set(list)]);

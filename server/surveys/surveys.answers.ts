@@ -1,9 +1,10 @@
 import type { SurveyAnswer, SurveyQuestion, surveyKinds } from '../db/tables/index.ts';
 import { ValidationError, type FieldIssue } from '../shared/errors.ts';
+import { answerScales } from '../shared/scales.ts';
 import { surveyLimits } from './surveys.input.ts';
 import { activeOptions, activeQuestions, scoredType, type StoredQuestion } from './surveys.questions.ts';
 
-const scales: Partial<Record<SurveyQuestion['type'], [number, number]>> = { rating: [1, 5], nps: [0, 10], ces: [1, 7] };
+const scales: Partial<Record<SurveyQuestion['type'], readonly [number, number]>> = answerScales;
 
 /** Why `value` is not an answer to `question`, or undefined when it is. */
 function valueProblem(question: StoredQuestion, value: unknown): string | undefined {

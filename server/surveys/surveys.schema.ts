@@ -1,12 +1,13 @@
 import { builder } from '../builder.ts';
 import { orgIdOf } from '../context.ts';
 import type { LocalizedText } from '../db/tables/index.ts';
-import { mutationErrors } from '../shared/common.schema.ts';
+import { mutationErrorOptions } from '../shared/common.schema.ts';
 import { decodeId } from '../shared/ids.ts';
 import { fallbackChain, pickText } from './locales.ts';
 import './public.schema.ts';
 import { QuestionTypeEnum, SurveyKindEnum, SurveyStatusEnum } from './survey-enums.ts';
 import type { StoredOption, StoredQuestion } from './surveys.questions.ts';
+import { surveyLimits } from './surveys.input.ts';
 import { archiveSurvey, countSurveys, createSurvey, surveyFilterSql, updateSurvey } from './surveys.service.ts';
 
 /** Texts resolve against the survey's default locale, so each nested value carries it. */
@@ -14,14 +15,21 @@ type WithDefault<T> = T & { defaultLocale: string };
 
 const LOCALE_ARG = { description: "Falls back to the language (zh-CN -> zh), then to the survey's default locale." };
 
+const idRule = `1 to ${surveyLimits.idLength} letters, digits, - or _, starting with a letter or digit.`;
+const keyRule = `A slug, unique per organization, e.g. after-delivery; at most ${surveyLimits.keyLength} characters.`;
+const questionsRule = `1 to ${surveyLimits.questions} questions.`;
+const localesRule = (what: string) => `${what} in 1 to ${surveyLimits.locales} locales.`;
+
 const localized = (text: LocalizedText, requested: string | null | undefined, defaultLocale: string) =>
   pickText(text, fallbackChain(requested, defaultLocale));
 
 const SurveyOption = builder.objectRef<WithDefault<StoredOption>>('SurveyOption').implement({
+  description: 'One option of a choice question.',
   fields: (t) => ({
-    id: t.exposeString('id'),
+    id: t.exposeString('id', { description: 'Stable across edits: answers name the option by it.' }),
     labels: t.field({ type: 'JSON', description: 'Every locale: { "en": "…", "zh-CN": "…" }.', resolve: (o) => o.label }),
     label: t.string({
+      description: 'The label in one locale.',
       args: { locale: t.arg.string(LOCALE_ARG) },
       resolve: (o, args) => localized(o.label, args.locale, o.defaultLocale),
     }),
@@ -33,17 +41,20 @@ const SurveyOption = builder.objectRef<WithDefault<StoredOption>>('SurveyOption'
 });
 
 const SurveyQuestion = builder.objectRef<WithDefault<StoredQuestion>>('SurveyQuestion').implement({
+  description: 'One question of a survey, in every locale.',
   fields: (t) => ({
     id: t.exposeString('id', { description: 'Stable across edits: answers refer to it.' }),
-    type: t.expose('type', { type: QuestionTypeEnum }),
-    required: t.exposeBoolean('required'),
+    type: t.expose('type', { type: QuestionTypeEnum, description: 'How it is answered.' }),
+    required: t.exposeBoolean('required', { description: 'Whether a response must answer it.' }),
     labels: t.field({ type: 'JSON', description: 'Every locale: { "en": "…", "zh-CN": "…" }.', resolve: (q) => q.label }),
     label: t.string({
+      description: 'The question in one locale.',
       args: { locale: t.arg.string(LOCALE_ARG) },
       resolve: (q, args) => localized(q.label, args.locale, q.defaultLocale),
     }),
     options: t.field({
       type: [SurveyOption],
+      description: 'The options of a choice question, retired ones included; empty for other types.',
       resolve: (q) => (q.options ?? []).map((o) => ({ ...o, defaultLocale: q.defaultLocale })),
     }),
     retired: t.boolean({
@@ -60,13 +71,14 @@ export const Survey = builder.drizzleNode('surveys', {
   fields: (t) => ({
     key: t.exposeString('key', { description: 'Unique per organization; widgets name the survey by it.' }),
     title: t.string({
+      description: 'The title in one locale.',
       args: { locale: t.arg.string(LOCALE_ARG) },
       resolve: (s, args) => localized(s.title, args.locale, s.defaultLocale),
     }),
     titles: t.field({ type: 'JSON', description: 'The title in every locale.', resolve: (s) => s.title }),
-    status: t.expose('status', { type: SurveyStatusEnum }),
-    kind: t.expose('kind', { type: SurveyKindEnum }),
-    defaultLocale: t.exposeString('defaultLocale'),
+    status: t.expose('status', { type: SurveyStatusEnum, description: 'Whether widgets show it.' }),
+    kind: t.expose('kind', { type: SurveyKindEnum, description: 'What it measures.' }),
+    defaultLocale: t.exposeString('defaultLocale', { description: 'The locale every text exists in; the last fallback.' }),
     questions: t.field({
       type: [SurveyQuestion],
       description: 'Live questions first, in order, then retired ones.',
@@ -74,6 +86,7 @@ export const Survey = builder.drizzleNode('surveys', {
     }),
     thankYou: t.string({
       nullable: true,
+      description: 'The text shown after a response, in one locale; null for the widget’s own.',
       args: { locale: t.arg.string(LOCALE_ARG) },
       resolve: (s, args) => (s.thankYou ? localized(s.thankYou, args.locale, s.defaultLocale) : null),
     }),
@@ -93,45 +106,51 @@ export const Survey = builder.drizzleNode('surveys', {
       { name: 'SurveyResponsesConnection' },
       { name: 'SurveyResponsesEdge' },
     ),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the survey was created.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it was last changed.' }),
   }),
 });
 
 const LocalizedTextInput = builder.inputType('LocalizedTextInput', {
   description: 'One text in one locale; a list of these holds a text in several locales.',
   fields: (t) => ({
-    locale: t.string({ required: true, description: 'A language tag such as en or zh-CN.' }),
-    text: t.string({ required: true }),
+    locale: t.string({ required: true, description: 'A language tag such as en or zh-CN; once per list.' }),
+    text: t.string({ required: true, description: `1 to ${surveyLimits.text} characters.` }),
   }),
 });
 
 const SurveyOptionInput = builder.inputType('SurveyOptionInput', {
+  description: 'One option of a choice question.',
   fields: (t) => ({
-    id: t.string({ description: 'Keep an existing option by its id; omit for a new option (an id is made from its label).' }),
-    labels: t.field({ type: [LocalizedTextInput], required: true }),
+    id: t.string({ description: `Keep an existing option by its id; omit for a new option (an id is made from its label). ${idRule}` }),
+    labels: t.field({ type: [LocalizedTextInput], required: true, description: localesRule('The label') }),
   }),
 });
 
 const SurveyQuestionInput = builder.inputType('SurveyQuestionInput', {
+  description: 'One question of a survey.',
   fields: (t) => ({
-    id: t.string({ description: 'Keep an existing question by its id; omit for a new question (an id is made from its label).' }),
-    type: t.field({ type: QuestionTypeEnum, required: true }),
+    id: t.string({ description: `Keep an existing question by its id; omit for a new question (an id is made from its label). ${idRule}` }),
+    type: t.field({ type: QuestionTypeEnum, required: true, description: 'How it is answered.' }),
     required: t.boolean({ description: 'Defaults to false.' }),
-    labels: t.field({ type: [LocalizedTextInput], required: true }),
-    options: t.field({ type: [SurveyOptionInput], description: 'Choice questions only: 2 to 30.' }),
+    labels: t.field({ type: [LocalizedTextInput], required: true, description: localesRule('The question') }),
+    options: t.field({
+      type: [SurveyOptionInput],
+      description: `Choice questions only: ${surveyLimits.minChoiceOptions} to ${surveyLimits.options}.`,
+    }),
   }),
 });
 
 const CreateSurveyInput = builder.inputType('CreateSurveyInput', {
+  description: 'A new survey.',
   fields: (t) => ({
-    key: t.string({ required: true, description: 'A slug, unique per organization, e.g. after-delivery.' }),
-    title: t.field({ type: [LocalizedTextInput], required: true }),
-    kind: t.field({ type: SurveyKindEnum, required: true }),
+    key: t.string({ required: true, description: keyRule }),
+    title: t.field({ type: [LocalizedTextInput], required: true, description: localesRule('The title') }),
+    kind: t.field({ type: SurveyKindEnum, required: true, description: 'What it measures.' }),
     defaultLocale: t.string({ description: 'Defaults to en. Every text must exist in it.' }),
     status: t.field({ type: SurveyStatusEnum, description: 'Defaults to DRAFT.' }),
-    questions: t.field({ type: [SurveyQuestionInput], required: true }),
-    thankYou: t.field({ type: [LocalizedTextInput] }),
+    questions: t.field({ type: [SurveyQuestionInput], required: true, description: questionsRule }),
+    thankYou: t.field({ type: [LocalizedTextInput], description: localesRule('The text shown after a response') }),
   }),
 });
 
@@ -139,18 +158,22 @@ const UpdateSurveyInput = builder.inputType('UpdateSurveyInput', {
   description:
     'Absent (or null) fields are kept; null clears thankYou. questions replaces the list: once responses exist, questions and options left out are kept as retired and a kept question cannot change its type.',
   fields: (t) => ({
-    key: t.string(),
-    title: t.field({ type: [LocalizedTextInput] }),
-    kind: t.field({ type: SurveyKindEnum }),
-    defaultLocale: t.string(),
-    status: t.field({ type: SurveyStatusEnum }),
-    questions: t.field({ type: [SurveyQuestionInput] }),
-    thankYou: t.field({ type: [LocalizedTextInput] }),
+    key: t.string({ description: keyRule }),
+    title: t.field({ type: [LocalizedTextInput], description: localesRule('The title') }),
+    kind: t.field({ type: SurveyKindEnum, description: 'What it measures.' }),
+    defaultLocale: t.string({ description: 'The locale every text must exist in.' }),
+    status: t.field({ type: SurveyStatusEnum, description: 'ACTIVE shows it to widgets; ARCHIVED closes it.' }),
+    questions: t.field({ type: [SurveyQuestionInput], description: `Replaces the list. ${questionsRule}` }),
+    thankYou: t.field({
+      type: [LocalizedTextInput],
+      description: `${localesRule('The text shown after a response')} Null clears it.`,
+    }),
   }),
 });
 
 const SurveyFilter = builder.inputType('SurveyFilter', {
-  fields: (t) => ({ status: t.field({ type: SurveyStatusEnum }) }),
+  description: 'Every given condition must hold.',
+  fields: (t) => ({ status: t.field({ type: SurveyStatusEnum, description: 'Only surveys with this status.' }) }),
 });
 
 const surveyId = (id: string, path = 'id') => decodeId(id, 'Survey', path);
@@ -159,8 +182,9 @@ builder.queryFields((t) => ({
   survey: t.drizzleField({
     type: 'surveys',
     nullable: true,
+    description: 'One survey by id; null when unknown or of another organization.',
     authScopes: { read: true },
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'A Survey id.' }) },
     resolve: (query, _root, args, ctx) =>
       ctx.db.query.surveys.findFirst(query({ where: { id: surveyId(String(args.id)), orgId: orgIdOf(ctx) } })),
   }),
@@ -169,7 +193,7 @@ builder.queryFields((t) => ({
       type: 'surveys',
       authScopes: { read: true },
       description: 'Newest first.',
-      args: { filter: t.arg({ type: SurveyFilter }) },
+      args: { filter: t.arg({ type: SurveyFilter, description: 'Only surveys matching it; all without it.' }) },
       totalCount: (_root, args, ctx) => countSurveys(ctx.db, orgIdOf(ctx), args.filter ?? {}),
       resolve: (query, _root, args, ctx) =>
         ctx.db.query.surveys.findMany(
@@ -184,26 +208,31 @@ builder.queryFields((t) => ({
   ),
 }));
 
-const mutation = { authScopes: { write: true }, errors: { types: mutationErrors } } as const;
+const mutation = { authScopes: { write: true }, errors: mutationErrorOptions } as const;
 
 builder.mutationFields((t) => ({
   createSurvey: t.field({
     ...mutation,
     type: Survey,
-    args: { input: t.arg({ type: CreateSurveyInput, required: true }) },
+    description: 'Creates a survey.',
+    args: { input: t.arg({ type: CreateSurveyInput, required: true, description: 'The survey.' }) },
     resolve: (_root, args, ctx) => createSurvey(ctx.db, orgIdOf(ctx), args.input),
   }),
   updateSurvey: t.field({
     ...mutation,
     type: Survey,
-    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateSurveyInput, required: true }) },
+    description: 'Changes a survey; see UpdateSurveyInput for what happens to answered questions.',
+    args: {
+      id: t.arg.id({ required: true, description: 'A Survey id.' }),
+      input: t.arg({ type: UpdateSurveyInput, required: true, description: 'What to change.' }),
+    },
     resolve: (_root, args, ctx) => updateSurvey(ctx.db, orgIdOf(ctx), surveyId(String(args.id)), args.input),
   }),
   archiveSurvey: t.field({
     ...mutation,
     type: Survey,
     description: 'Hides the survey from widgets and stops responses; the responses stay.',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'A Survey id.' }) },
     resolve: (_root, args, ctx) => archiveSurvey(ctx.db, orgIdOf(ctx), surveyId(String(args.id))),
   }),
 }));
