@@ -9,7 +9,7 @@ import { DataDirInUseError, describeDatabaseError, openConfiguredDatabase, rootC
 import type { DatabaseHandle } from './db/client.ts';
 import { runMigrations } from './db/migrate.ts';
 import { readEnv, type Env } from './env.ts';
-import { demoOrigins, describeDemoSeed, ensureDemoOrigins, seedDemo, type DemoSeed } from './seed.ts';
+import { demoOrigins, describeDemoSeed, ensureDemoOrigins, seedDemo, type DemoSeed } from './demo/seed.ts';
 import { createCareloopYoga, type YogaOptions } from './yoga.ts';
 import { isEntryPoint } from './shared/entry-point.ts';
 

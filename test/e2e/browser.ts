@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { readEnv } from '../../server/env.ts';
 import { startServer, type RunningServer } from '../../server/main.ts';
-import type { DemoSeed } from '../../server/seed.ts';
+import type { DemoSeed } from '../../server/demo/seed.ts';
 import { createPostgresDatabase, tempDir, type ThrowawayPostgres } from '../process/processes.ts';
 
 export const chromiumPath = ['/usr/bin/chromium', '/usr/lib/chromium/chromium'].find((path) => existsSync(path));

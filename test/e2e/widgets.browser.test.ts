@@ -5,7 +5,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { complaints } from '../../server/db/tables/index.ts';
 import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_CSP } from '../../server/http/use-widget-assets.ts';
+import { DEMO_CSP } from '../../server/demo/demo-page.ts';
 import { focused, skipBrowserTests, startBrowserHarness, type BrowserHarness } from './browser.ts';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

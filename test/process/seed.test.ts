@@ -3,7 +3,7 @@ import { countActiveKeys, listApiKeys } from '../../server/organizations/organiz
 import { organizations } from '../../server/db/tables/index.ts';
 import { eq } from 'drizzle-orm';
 import { sites } from '../../server/db/tables/index.ts';
-import { demoOrigins, ensureDemoOrigins, seedDemo } from '../../server/seed.ts';
+import { demoOrigins, ensureDemoOrigins, seedDemo } from '../../server/demo/seed.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 let database: TestDatabase;

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { widgetsDir } from '../../scripts/build-widgets.ts';
-import { DEMO_CSP, DEMO_FEEDBACK_QUERY } from '../../server/http/use-widget-assets.ts';
-import { seedDemo } from '../../server/seed.ts';
+import { DEMO_CSP, DEMO_FEEDBACK_QUERY } from '../../server/demo/demo-page.ts';
+import { seedDemo } from '../../server/demo/seed.ts';
 import { createTestApi, dataOf, type TestApi } from '../helpers/api.ts';
 
 let api: TestApi;

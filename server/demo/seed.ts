@@ -1,10 +1,10 @@
 import { and, eq } from 'drizzle-orm';
-import type { Database } from './db/client.ts';
-import { organizations, sites } from './db/tables/index.ts';
-import { createApiKey, createOrganization, type ApiKeyRow, type OrganizationRow } from './organizations/organizations.service.ts';
-import { ConflictError } from './shared/errors.ts';
-import { createSite, updateSite, type SiteRow } from './sites/sites.service.ts';
-import { createSurvey, type SurveyRow } from './surveys/surveys.service.ts';
+import type { Database } from '../db/client.ts';
+import { organizations, sites } from '../db/tables/index.ts';
+import { createApiKey, createOrganization, type ApiKeyRow, type OrganizationRow } from '../organizations/organizations.service.ts';
+import { ConflictError } from '../shared/errors.ts';
+import { createSite, updateSite, type SiteRow } from '../sites/sites.service.ts';
+import { createSurvey, type SurveyRow } from '../surveys/surveys.service.ts';
 
 export const DEMO_ORG = { name: 'Demo', slug: 'demo' } as const;
 /** The demo page (/) shows the widgets of this site, with this survey and agent. */
@@ -58,6 +58,17 @@ const demoSurvey = {
   thankYou: both('Thank you for your feedback', '感谢您的反馈'),
 };
 
+/** The seeded demo site of the demo organization (undefined on a database seeded before it existed). */
+export async function demoSite(db: Database): Promise<Pick<SiteRow, 'id' | 'orgId' | 'publishableKey' | 'allowedOrigins'> | undefined> {
+  const [site] = await db
+    .select({ id: sites.id, orgId: sites.orgId, publishableKey: sites.publishableKey, allowedOrigins: sites.allowedOrigins })
+    .from(sites)
+    .innerJoin(organizations, eq(organizations.id, sites.orgId))
+    .where(and(eq(organizations.slug, DEMO_ORG.slug), eq(sites.name, DEMO_SITE_NAME)))
+    .limit(1);
+  return site;
+}
+
 /** The server's own origins for a port: what the demo page is opened at. */
 export function demoOrigins(port: number, host?: string): string[] {
   const hosts = new Set(['localhost', '127.0.0.1', ...(host ? [host] : [])]);
@@ -71,12 +82,7 @@ export function demoOrigins(port: number, host?: string): string[] {
  * Touches only the seeded demo site of the demo organization.
  */
 export async function ensureDemoOrigins(db: Database, origins: string[]): Promise<void> {
-  const [site] = await db
-    .select({ id: sites.id, orgId: sites.orgId, allowedOrigins: sites.allowedOrigins })
-    .from(sites)
-    .innerJoin(organizations, eq(organizations.id, sites.orgId))
-    .where(and(eq(organizations.slug, DEMO_ORG.slug), eq(sites.name, DEMO_SITE_NAME)))
-    .limit(1);
+  const site = await demoSite(db);
   if (!site || origins.every((origin) => site.allowedOrigins.includes(origin))) return;
   const serverHosts = new Set(origins.map((origin) => new URL(origin).hostname));
   const earlierServerOrigin = (origin: string) => {
