@@ -1,0 +1,46 @@
+import { test as base } from 'vitest';
+import { createTestApi, type TestApi, type TestSite } from './api.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+
+/**
+ * The suite's shared fixtures (vitest `test.extend`), instead of each file writing
+ * `beforeAll(createTestApi)` / `afterAll(close)`:
+ *
+ * ```ts
+ * import { describe, expect } from 'vitest';
+ * import { test as it } from '../helpers/fixtures.ts';
+ *
+ * it.beforeAll(async ({ api }) => { ... rows every test of the file reads ... });
+ * it('does a thing', async ({ api, site }) => { ... });
+ * ```
+ *
+ * File-scoped fixtures are built on first use and shared by every test and `it.beforeAll` of the
+ * file (one database per file, as before: files run in parallel and never see each other's rows),
+ * then closed after the file. A file that never asks for `api` never pays for a database.
+ */
+export const test = base
+  /** The file's API over its own database copy (see createTestApi): orgs A and B, their keys, a TestClock. */
+  .extend('api', { scope: 'file' }, async ({}, { onCleanup }): Promise<TestApi> => {
+    const api = await createTestApi();
+    onCleanup(() => api.close());
+    return api;
+  })
+  /** A site of org A allowing https://shop.example.com, shared by the file's tests. */
+  .extend('site', { scope: 'file' }, async ({ api }): Promise<TestSite> => api.createSite())
+  /** A bare migrated database for the file, for tests below the API (seed, services). */
+  .extend('database', { scope: 'file' }, async ({}, { onCleanup }): Promise<TestDatabase> => {
+    const database = await createTestDatabase();
+    onCleanup(() => database.destroy());
+    return database;
+  })
+  /**
+   * A second API of its own for one test: an empty database, for a test that needs organizations
+   * without any of the file's rows. Closed after that test.
+   */
+  .extend('freshApi', async ({}, { onCleanup }): Promise<TestApi> => {
+    const api = await createTestApi();
+    onCleanup(() => api.close());
+    return api;
+  });
+
+export const it = test;
