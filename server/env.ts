@@ -34,6 +34,11 @@ const envSchema = z.object({
       ctx.addIssue({ code: 'custom', message: `expected a number of proxies (0–10) or true, got "${value}"` });
       return z.NEVER;
     }),
+  /** false: this instance serves the API only and runs no background jobs (another instance does). */
+  JOBS_RUNNER: z
+    .enum(['true', 'false', '1', '0'], { error: (issue) => `expected true or false, got "${String(issue.input)}"` })
+    .default('true')
+    .transform((value) => value === 'true' || value === '1'),
   /** For benchmarks only: no rate limits at all. */
   RATE_LIMIT_DISABLED: z
     .enum(['true', 'false', '1', '0'], { error: (issue) => `expected true or false, got "${String(issue.input)}"` })

@@ -1,23 +1,28 @@
 /**
- * The only file that listens: opens the configured database, migrates, seeds a first start,
- * serves yoga over node:http, and shuts down gracefully on SIGTERM / SIGINT.
+ * The only file that listens: builds the app (createApp: database, Redis, clock, logger, yoga,
+ * services), serves yoga over node:http, seeds a first start, and shuts down gracefully on
+ * SIGTERM / SIGINT.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pino, type Logger } from 'pino';
-import { DataDirInUseError, describeDatabaseError, openConfiguredDatabase, rootCause } from './db/data-dir-lock.ts';
+import type { Logger } from 'pino';
+import { createApp, createLogger, type App } from './app.ts';
+import type { Clock } from './clock/clock.ts';
+import { DataDirInUseError, describeDatabaseError, rootCause } from './db/data-dir-lock.ts';
 import type { DatabaseHandle } from './db/client.ts';
-import { runMigrations } from './db/migrate.ts';
 import { readEnv, type Env } from './env.ts';
 import { demoOrigins, describeDemoSeed, ensureDemoOrigins, seedDemo, type DemoSeed } from './demo/seed.ts';
-import { createCareloopYoga, type YogaOptions } from './yoga.ts';
 import { isEntryPoint } from './shared/entry-point.ts';
+
+export { createLogger } from './app.ts';
 
 export interface StartServerOptions {
   /** Defaults to readEnv(). */
   env?: Env;
   /** Defaults to pino at env.LOG_LEVEL on stdout. */
   logger?: Logger;
+  /** Defaults to the system clock (tests pass a TestClock). */
+  clock?: Clock;
   /** Where the one-time demo key notice goes; defaults to stdout. */
   print?: (text: string) => void;
 }
@@ -27,33 +32,17 @@ export interface RunningServer {
   url: string;
   port: number;
   server: Server;
+  app: App;
   database: DatabaseHandle;
   /** What a first start seeded (the demo key in clear), or undefined. */
   seeded?: DemoSeed;
   /**
-   * Graceful stop: no new connections, in-flight requests finish (for at most
-   * SHUTDOWN_TIMEOUT_MS, then every connection is cut), idle keep-alive connections are closed,
-   * then the database (and its data-directory lock). Safe to call twice.
+   * Graceful stop, all within one SHUTDOWN_TIMEOUT_MS: no new connections, in-flight requests
+   * finish (then every connection is cut), idle keep-alive connections are closed; then the
+   * app stops: services (the job runner finishes or releases its jobs), yoga, Redis, the
+   * database (and its data-directory lock). Safe to call twice.
    */
   close(): Promise<void>;
-}
-
-/** JSON lines on stdout, written synchronously so they keep their order with the demo-key notice. */
-export function createLogger(env: Pick<Env, 'LOG_LEVEL'>): Logger {
-  return pino({ level: env.LOG_LEVEL }, pino.destination({ dest: 1, sync: true }));
-}
-
-function yogaLogging(level: Env['LOG_LEVEL']): YogaOptions['logging'] {
-  switch (level) {
-    case 'silent':
-      return false;
-    case 'fatal':
-      return 'error';
-    case 'trace':
-      return 'debug';
-    default:
-      return level;
-  }
 }
 
 function displayHost(host: string): string {
@@ -61,42 +50,54 @@ function displayHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+function listen(server: Server, env: Env): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(env.PORT, env.HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** Stops accepting connections and waits for in-flight requests until `deadline`, then cuts them. */
+async function closeHttp(server: Server, deadline: number, logger: Logger, timeoutMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Connections become idle as their in-flight requests finish: close them as they do.
+  server.closeIdleConnections();
+  const sweep = setInterval(() => server.closeIdleConnections(), 50);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<true>((resolve) => {
+    timer = setTimeout(() => resolve(true), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    if ((await Promise.race([closed, timedOut])) === true) {
+      logger.warn({ timeoutMs }, 'in-flight requests did not finish within SHUTDOWN_TIMEOUT_MS; closing their connections');
+      server.closeAllConnections();
+      await closed;
+    }
+  } finally {
+    clearInterval(sweep);
+    clearTimeout(timer);
+  }
+}
+
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const env = options.env ?? readEnv();
   const logger = options.logger ?? createLogger(env);
   const print = options.print ?? ((text: string) => process.stdout.write(`${text}\n`));
 
-  const database = await openConfiguredDatabase(env);
-  let server: Server | undefined;
+  const app = await createApp(env, { logger, clock: options.clock });
+  const { database, yoga } = app;
+  let stopping = false;
+  const httpServer = createServer((req, res) => {
+    // Requests that still arrive on open keep-alive connections while stopping are served, but
+    // tell the client not to reuse the connection.
+    if (stopping) res.setHeader('connection', 'close');
+    void yoga(req, res);
+  });
   try {
-    logger.info({ database: database.description }, `using ${database.description}`);
-    await runMigrations(database);
-
-    /** Set when a stop begins: SHUTDOWN_TIMEOUT_MS covers the connections and the handlers together. */
-    let shutdownDeadline = Infinity;
-    const yoga = createCareloopYoga({
-      database,
-      logging: yogaLogging(env.LOG_LEVEL),
-      graphiql: true,
-      // One deadline for the whole stop: what the connections did not use is left for the handlers.
-      inFlightGraceMs: () => Math.max(0, Math.min(env.SHUTDOWN_TIMEOUT_MS, shutdownDeadline - Date.now())),
-      rateLimits: { disabled: env.RATE_LIMIT_DISABLED, trustedProxies: env.TRUST_PROXY, redisUrl: env.REDIS_URL },
-    });
-    let stopping = false;
-    const httpServer = createServer((req, res) => {
-      // Requests that still arrive on open keep-alive connections while stopping are served, but
-      // tell the client not to reuse the connection.
-      if (stopping) res.setHeader('connection', 'close');
-      void yoga(req, res);
-    });
-    server = httpServer;
-    await new Promise<void>((resolve, reject) => {
-      httpServer.once('error', reject);
-      httpServer.listen(env.PORT, env.HOST, () => {
-        httpServer.off('error', reject);
-        resolve();
-      });
-    });
+    await listen(httpServer, env);
     const { port } = httpServer.address() as AddressInfo;
     const url = `http://${displayHost(env.HOST)}:${port}`;
     // Seeded once listening: the demo site allows the server's own origins, which need the port
@@ -105,6 +106,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const seeded = await seedDemo(database.db, { origins });
     if (seeded) logger.info({ org: seeded.organization.slug }, 'seeded the demo organization on an empty database');
     else await ensureDemoOrigins(database.db, origins);
+    await app.start();
     logger.info({ url: `${url}/graphql`, port }, `careloop is listening: GraphiQL at ${url}/graphql`);
     if (seeded) print(describeDemoSeed(seeded, `${url}/graphql`));
 
@@ -112,38 +114,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const close = () =>
       (closing ??= (async () => {
         stopping = true;
-        shutdownDeadline = Date.now() + env.SHUTDOWN_TIMEOUT_MS;
-        const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-        // Connections become idle as their in-flight requests finish: close them as they do.
-        httpServer.closeIdleConnections();
-        const sweep = setInterval(() => httpServer.closeIdleConnections(), 50);
-        let timer: NodeJS.Timeout | undefined;
-        const timedOut = new Promise<true>((resolve) => {
-          timer = setTimeout(() => resolve(true), env.SHUTDOWN_TIMEOUT_MS);
-        });
-        try {
-          if ((await Promise.race([closed, timedOut])) === true) {
-            logger.warn(
-              { timeoutMs: env.SHUTDOWN_TIMEOUT_MS },
-              'in-flight requests did not finish within SHUTDOWN_TIMEOUT_MS; closing their connections',
-            );
-            httpServer.closeAllConnections();
-            await closed;
-          }
-        } finally {
-          clearInterval(sweep);
-          clearTimeout(timer);
-        }
-        // Background work yoga was asked to wait for (waitUntil) and plugins' onDispose (their
-        // own connections) finish before the database goes away.
-        await yoga.dispose();
-        await database.close();
+        // One deadline for the whole stop: what the connections did not use is left for the
+        // services and then for yoga's handlers.
+        const deadline = Date.now() + env.SHUTDOWN_TIMEOUT_MS;
+        await closeHttp(httpServer, deadline, logger, env.SHUTDOWN_TIMEOUT_MS);
+        await app.stop(deadline);
       })());
 
-    return { url, port, server: httpServer, database, seeded, close };
+    return { url, port, server: httpServer, app, database, seeded, close };
   } catch (error) {
-    server?.close();
-    await database.close().catch(() => {});
+    httpServer.close();
+    await app.stop().catch(() => {});
     throw error;
   }
 }

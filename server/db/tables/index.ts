@@ -4,3 +4,4 @@ export * from './sites.ts';
 export * from './surveys.ts';
 export * from './feedback.ts';
 export * from './complaints.ts';
+export * from './jobs.ts';

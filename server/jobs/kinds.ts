@@ -1,0 +1,12 @@
+/**
+ * Every job kind the app runs, in one typed list: `enqueue(tx, kind, payload, options)` accepts
+ * only these kinds with their payload types. Domains add theirs here (the complaint SLA watcher
+ * and the care scheduler are next).
+ */
+import { pruneFinishedJobs } from './housekeeping.job.ts';
+import { createJobRegistry } from './registry.ts';
+
+export const jobRegistry = createJobRegistry([pruneFinishedJobs]);
+
+/** Enqueues one of the app's jobs in the caller's transaction: a rollback leaves no job. */
+export const enqueue = jobRegistry.enqueue;
