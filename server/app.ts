@@ -83,6 +83,9 @@ function connectRedis(url: string, logger: Logger): Redis {
     lastWarning = Date.now();
     logger.warn({ err: error.message }, 'redis unavailable');
   });
+  // Connected now but not awaited: a start never waits for Redis. rate-limiter-flexible limits in
+  // memory (its insurance limiter) until the connection is ready, and reconnects are ioredis's.
+  void redis.connect().catch(() => {});
   return redis;
 }
 
