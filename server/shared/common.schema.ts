@@ -1,59 +1,49 @@
-import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLError, GraphQLScalarType } from 'graphql';
+import { GraphQLDate, GraphQLDateTime, GraphQLJSON } from 'graphql-scalars';
 import { builder } from '../builder.ts';
 import { CareloopError, ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { toInstant } from './temporal.ts';
 
-// Both scalars pass strings they cannot read through unchanged: the input schemas refuse them
-// with the field's path (see temporal.ts). Non-strings are a type error of the request.
-builder.scalarType('Date', {
-  description: 'A calendar date, YYYY-MM-DD.',
-  serialize: (value) => String(value),
-  parseValue: (value) => {
-    if (typeof value !== 'string') throw new GraphQLError('Date must be a string written YYYY-MM-DD');
-    return value;
-  },
-});
+/** Date and DateTime are the RFC 3339 profile of ISO 8601 (full-date, date-time). */
+const RFC3339 = 'https://www.rfc-editor.org/rfc/rfc3339#section-5.6';
 
-builder.scalarType('DateTime', {
-  description: 'An instant, ISO 8601 with a time zone (e.g. 2026-11-23T10:00:00Z).',
-  serialize: (value) => new Date(String(value)).toISOString(),
-  parseValue: (value) => {
-    if (typeof value !== 'string') throw new GraphQLError('DateTime must be an ISO 8601 string with a time zone');
-    return toInstant(value) ?? value;
-  },
-});
-
-/** A JSON literal written inline; variables inside it take their values, enum names are strings. */
-function literalToJson(node: ValueNode, variables?: Record<string, unknown> | null): unknown {
-  switch (node.kind) {
-    case Kind.STRING:
-    case Kind.BOOLEAN:
-    case Kind.ENUM:
-      return node.value;
-    case Kind.INT:
-    case Kind.FLOAT:
-      return Number(node.value);
-    case Kind.NULL:
-      return null;
-    case Kind.LIST:
-      return node.values.map((value) => literalToJson(value, variables));
-    case Kind.OBJECT:
-      return Object.fromEntries(node.fields.map((f) => [f.name.value, literalToJson(f.value, variables)]));
-    case Kind.VARIABLE:
-      return variables?.[node.name.value];
-  }
-}
-
+/**
+ * Date and DateTime keep graphql-scalars' names and descriptions but not its input parsing: it
+ * refuses a malformed string before any resolver runs, as a request error without the field's
+ * path. Here such strings pass through unchanged and the input schemas refuse them inside the
+ * mutation, as a ValidationError naming the field (see temporal.ts). Non-strings are still a
+ * type error of the request. Output is ours too: the database hands back timestamps that are
+ * not yet ISO strings ("2026-11-23 10:00:00+00"), which graphql-scalars would refuse.
+ */
 builder.addScalarType(
-  'JSON',
+  'Date',
   new GraphQLScalarType({
-    name: 'JSON',
-    description: 'Any JSON value.',
-    serialize: (value) => value,
-    parseValue: (value) => value,
-    parseLiteral: literalToJson,
+    name: 'Date',
+    description: GraphQLDate.description,
+    specifiedByURL: RFC3339,
+    serialize: (value) => String(value),
+    parseValue: (value) => {
+      if (typeof value !== 'string') throw new GraphQLError('Date must be a string written YYYY-MM-DD');
+      return value;
+    },
   }),
 );
+
+builder.addScalarType(
+  'DateTime',
+  new GraphQLScalarType({
+    name: 'DateTime',
+    description: `${GraphQLDateTime.description} Input may carry any offset; output is always UTC.`,
+    specifiedByURL: RFC3339,
+    serialize: (value) => new Date(String(value)).toISOString(),
+    parseValue: (value) => {
+      if (typeof value !== 'string') throw new GraphQLError('DateTime must be an ISO 8601 string with a time zone');
+      return toInstant(value) ?? value;
+    },
+  }),
+);
+
+builder.addScalarType('JSON', GraphQLJSON);
 
 const ErrorInterface = builder.interfaceRef<CareloopError>('Error').implement({
   description: 'An expected failure, returned as a typed result instead of a GraphQL error.',

@@ -7,6 +7,7 @@ import {
   isObjectType,
   isSpecifiedScalarType,
   type GraphQLInputObjectType,
+  type GraphQLScalarType,
   type GraphQLSchema,
 } from 'graphql';
 import { expect, it } from 'vitest';
@@ -58,4 +59,10 @@ it('limits in descriptions come from the constants the validation uses', () => {
   );
   const first = schema.getQueryType()!.getFields().customers!.args.find((arg) => arg.name === 'first')!;
   expect(first.description).toContain(`at most ${limits.pageSize}`);
+});
+
+it('the standard scalars name their specification', () => {
+  for (const name of ['Date', 'DateTime', 'JSON']) {
+    expect((schema.getType(name) as GraphQLScalarType).specifiedByURL, name).toMatch(/^https?:\/\//);
+  }
 });
