@@ -1,5 +1,4 @@
-import type { LocalizedText, surveyKinds } from '../db/tables/index.ts';
-import type { StoredQuestion } from './surveys.questions.ts';
+import type { LocalizedText } from '../db/tables/index.ts';
 
 const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/;
 
@@ -46,36 +45,3 @@ export function pickText(text: LocalizedText, chain: readonly string[]): string 
 export function servedLocale(title: LocalizedText, chain: readonly string[]): string {
   return chain.find((locale) => title[locale] !== undefined) ?? chain[chain.length - 1]!;
 }
-
-interface LocalizableSurvey {
-  key: string;
-  kind: (typeof surveyKinds)[number];
-  defaultLocale: string;
-  title: LocalizedText;
-  thankYou: LocalizedText | null;
-  questions: StoredQuestion[];
-}
-
-/** What a widget renders: one locale, plain strings, no retired questions or options. */
-export function localizeSurvey(survey: LocalizableSurvey, requested: string | null | undefined) {
-  const locale = servedLocale(survey.title, fallbackChain(requested, survey.defaultLocale));
-  const chain = locale === survey.defaultLocale ? [locale] : [locale, survey.defaultLocale];
-  return {
-    key: survey.key,
-    kind: survey.kind,
-    locale,
-    title: pickText(survey.title, chain),
-    thankYou: survey.thankYou ? pickText(survey.thankYou, chain) : null,
-    questions: survey.questions
-      .filter((q) => !q.retired)
-      .map((q) => ({
-        id: q.id,
-        type: q.type,
-        label: pickText(q.label, chain),
-        required: q.required,
-        options: (q.options ?? []).filter((o) => !o.retired).map((o) => ({ id: o.id, label: pickText(o.label, chain) })),
-      })),
-  };
-}
-
-export type LocalizedSurvey = ReturnType<typeof localizeSurvey>;

@@ -3,7 +3,7 @@ import { orgIdOf, siteOf } from '../context.ts';
 import { FeedbackReceipt } from '../feedback/receipt.ts';
 import { SubmissionContextInput } from '../intake/submission.schema.ts';
 import { mutationErrorOptions } from '../shared/common.schema.ts';
-import { localizeSurvey, type LocalizedSurvey } from './locales.ts';
+import { localizeSurvey, type LocalizedSurvey } from './surveys.localize.ts';
 import { findActiveSurvey, submitSurveyResponse } from './responses.service.ts';
 import { QuestionTypeEnum, SurveyKindEnum } from './survey-enums.ts';
 import { answerScales, scaleText } from '../shared/scales.ts';
