@@ -2,6 +2,7 @@ import type { YogaInitialContext } from 'graphql-yoga';
 import { callerOf, type Caller } from './auth/caller.ts';
 import type { Clock } from './clock/clock.ts';
 import type { Database } from './db/client.ts';
+import { isPromiseLike } from './shared/maybe-promise.ts';
 import type { SiteRow } from './db/tables/index.ts';
 
 export interface Context {
@@ -15,7 +16,7 @@ export function createContextFactory(db: Database, clock: Clock) {
   // Without a promise when the caller is known (use-caller.ts resolved it before parsing).
   return ({ request }: YogaInitialContext): Context | Promise<Context> => {
     const caller = callerOf(db, request);
-    return caller instanceof Promise ? caller.then((resolved) => ({ db, caller: resolved, clock })) : { db, caller, clock };
+    return isPromiseLike(caller) ? caller.then((resolved) => ({ db, caller: resolved, clock })) : { db, caller, clock };
   };
 }
 

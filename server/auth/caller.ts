@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
 import type { Database } from '../db/client.ts';
 import { apiKeys, type SiteRow } from '../db/tables/index.ts';
+import { isPromiseLike } from '../shared/maybe-promise.ts';
 import { hashApiKey, looksLikeApiKey } from './api-keys.ts';
 import { originAllowed } from './origins.ts';
 import { siteByPublishableKey } from './site-lookup.ts';
@@ -36,8 +37,6 @@ const lastUsedWritten = new Map<string, number>();
 
 export const SITE_KEY_HEADER = 'x-careloop-site-key';
 
-const isPromise = <T,>(value: T | Promise<T>): value is Promise<T> => value instanceof Promise;
-
 /**
  * Is this a widget request: the one answer every plugin asks for, from the resolved caller, not
  * from a header of its own reading. Only once callerOf has resolved it (use-caller.ts does, as
@@ -46,7 +45,7 @@ const isPromise = <T,>(value: T | Promise<T>): value is Promise<T> => value inst
  */
 export function isWidgetRequest(request: Request): boolean {
   const caller = callers.get(request);
-  if (!caller || isPromise(caller)) throw new Error("isWidgetRequest asked before the request's caller was resolved");
+  if (!caller || isPromiseLike(caller)) throw new Error("isWidgetRequest asked before the request's caller was resolved");
   return caller.kind === 'site';
 }
 
@@ -66,7 +65,7 @@ export function callerOf(db: Database, request: Request): Caller | Promise<Calle
   const caller = resolveCaller(db, request);
   callers.set(request, caller);
   // Once known, later readers get it without a promise; a refusal stays the promise's to tell.
-  if (isPromise(caller)) caller.then((resolved) => callers.set(request, resolved), () => {});
+  if (isPromiseLike(caller)) caller.then((resolved) => callers.set(request, resolved), () => {});
   return caller;
 }
 
@@ -86,7 +85,7 @@ function resolveCaller(db: Database, request: Request): Caller | Promise<Caller>
  */
 function resolveSiteCaller(db: Database, request: Request, key: string): Caller | Promise<Caller> {
   const site = looksLikePublishableKey(key) ? siteByPublishableKey(db, key) : undefined;
-  return isPromise(site) ? site.then((found) => siteCaller(found, request)) : siteCaller(site, request);
+  return isPromiseLike(site) ? site.then((found) => siteCaller(found, request)) : siteCaller(site, request);
 }
 
 function siteCaller(site: SiteRow | undefined, request: Request): Caller {

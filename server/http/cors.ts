@@ -1,6 +1,7 @@
 import type { CORSOptions } from 'graphql-yoga';
 import { callerOf, isWidgetCaller, SITE_KEY_HEADER, type Caller } from '../auth/caller.ts';
 import type { Database } from '../db/client.ts';
+import { isPromiseLike } from '../shared/maybe-promise.ts';
 
 const widgetCors = (origin: string): CORSOptions => ({
   origin: [origin],
@@ -32,7 +33,7 @@ export function corsForRequest(db: Database) {
     } catch {
       return false;
     }
-    return caller instanceof Promise ? caller.then(forCaller(origin), () => false) : forCaller(origin)(caller);
+    return isPromiseLike(caller) ? caller.then(forCaller(origin), () => false) : forCaller(origin)(caller);
   };
 }
 

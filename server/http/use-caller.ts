@@ -1,6 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import { callerOf } from '../auth/caller.ts';
 import type { Database } from '../db/client.ts';
+import { isPromiseLike } from '../shared/maybe-promise.ts';
 
 /**
  * Resolves who is calling as soon as a request's GraphQL parameters arrive, before anything is
@@ -13,7 +14,7 @@ export function useCaller(db: Database): Plugin {
   return {
     onParams({ request }) {
       const caller = callerOf(db, request);
-      if (caller instanceof Promise) return caller.then(() => undefined);
+      if (isPromiseLike(caller)) return caller.then(() => undefined);
     },
   };
 }

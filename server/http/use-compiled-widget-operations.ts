@@ -3,15 +3,11 @@ import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 import { isWidgetCaller } from '../auth/caller.ts';
 import type { Context } from '../context.ts';
+import { isPromiseLike, type MaybePromise } from '../shared/maybe-promise.ts';
 import { persistedOperations } from './persisted-operations.ts';
-
-type PromiseOrValue<T> = T | Promise<T>;
 
 /** The parsed widget documents: a persisted operation hands yoga this very object. */
 const widgetDocuments: ReadonlySet<DocumentNode> = new Set([...persistedOperations.values()].map((operation) => operation.ast));
-
-const isThenable = <T,>(value: T | PromiseLike<T>): value is PromiseLike<T> =>
-  typeof (value as PromiseLike<T> | null)?.then === 'function';
 
 /**
  * Runs the widget operations (the fixed documents of widgets/persisted-operations.json) from
@@ -37,7 +33,7 @@ const isThenable = <T,>(value: T | PromiseLike<T>): value is PromiseLike<T> =>
  * the document lacks would cache that error for the document.
  */
 export function useCompiledWidgetOperations(): Plugin {
-  type ExecuteFn = (args: ExecutionArgs) => PromiseOrValue<ExecutionResult>;
+  type ExecuteFn = (args: ExecutionArgs) => MaybePromise<ExecutionResult>;
   interface Compiled {
     schema: GraphQLSchema;
     /** yoga's executor, which the compiled query hands invalid variables back to. */
@@ -56,7 +52,7 @@ export function useCompiledWidgetOperations(): Plugin {
       'data' in result ? result : executeFn(executionArgs);
     const execute: ExecuteFn = (executionArgs) => {
       const result = query.query(executionArgs.rootValue, executionArgs.contextValue, executionArgs.variableValues);
-      return isThenable(result) ? result.then((value) => settle(value, executionArgs)) : settle(result, executionArgs);
+      return isPromiseLike(result) ? result.then((value) => settle(value, executionArgs)) : settle(result, executionArgs);
     };
     const entry = { schema: args.schema, executeFn, execute };
     compiled.set(operation, entry);

@@ -1,10 +1,8 @@
 import type { Plugin } from 'graphql-yoga';
+import { isPromiseLike } from '../shared/maybe-promise.ts';
 
 /** How long yoga.dispose() waits at most for requests still being handled. */
 export const IN_FLIGHT_GRACE_MS = 10_000;
-
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 
 type Handler = (request: Request, serverContext: never) => unknown;
 
@@ -38,7 +36,7 @@ export function useInFlightRequests(graceMs: number | (() => number) = IN_FLIGHT
         settle();
         throw error;
       }
-      if (!isThenable(result)) {
+      if (!isPromiseLike(result)) {
         settle();
         return result;
       }
