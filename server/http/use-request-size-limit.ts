@@ -27,7 +27,7 @@ type FetchAPI = { Request: typeof Request; TransformStream: typeof TransformStre
  *
  * Kept hand-written, measured: yoga's `maxRequestBodySize: 65536` in its place cost ×1.825 the
  * server CPU per request on the submission hot path (`npm run bench:ab`, 12 paired slices, every
- * slice ×1.2 or more; req/s ×0.76), because yoga pipes every body through a TransformStream
+ * slice ×1.2 or more; req/s ×0.76; again ×1.832 over 10 slices), because yoga pipes every body through a TransformStream
  * while this reads node:http bodies directly and counts only chunked ones. Yoga's also answers
  * REQUEST_ENTITY_TOO_LARGE without the limit, and does not count a GET's URL.
  */
