@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { isWidgetCaller } from '../auth/caller.ts';
 import type { Context } from '../context.ts';
 import { clientAddress } from './client-address.ts';
-import { createLimiter, takeAll, type Take, type WindowLimit } from './rate-limiter.ts';
+import { createLimiter, KEY_PREFIX, takeAll, type Take, type WindowLimit } from './rate-limiter.ts';
 
 /** The public mutations a widget (site key) calls: what a flood would fill the database with. */
 export const RATE_LIMITED_FIELDS: ReadonlySet<string> = new Set(['submitSurveyResponse', 'submitResolutionCheck', 'fileComplaint']);
@@ -25,6 +25,8 @@ export interface RateLimitOptions {
   redisUrl?: string;
   /** Namespaces the Redis keys; tests use a fresh one each. */
   keyPrefix?: string;
+  /** How long a request waits for Redis before this process's memory decides (default 1 s). */
+  redisTimeoutMs?: number;
   /** Reverse proxies in front of the server (TRUST_PROXY; see client-address.ts). Default: none. */
   trustedProxies?: number;
   /** Benchmarks only (RATE_LIMIT_DISABLED). */
@@ -93,14 +95,14 @@ export function useRateLimits(options: RateLimitOptions = {}): Plugin {
   let logger: YogaLogger | undefined;
   let lastWarning = 0;
   const redis = options.redis ?? owned;
-  const prefix = options.keyPrefix ?? 'careloop:rate';
+  const prefix = options.keyPrefix ?? KEY_PREFIX;
   const onFallback = (error: unknown) => {
     if (Date.now() - lastWarning < 60_000) return;
     lastWarning = Date.now();
     logger?.warn("rate limiter: Redis unavailable; limiting in this process's memory", error);
   };
-  const perSite = createLimiter(options.perSite ?? DEFAULT_RATE_LIMITS.perSite, { redis, keyPrefix: `${prefix}:site`, onFallback });
-  const perIp = createLimiter(options.perIp ?? DEFAULT_RATE_LIMITS.perIp, { redis, keyPrefix: `${prefix}:ip`, onFallback });
+  const perSite = createLimiter(options.perSite ?? DEFAULT_RATE_LIMITS.perSite, { redis, keyPrefix: `${prefix}:site`, timeoutMs: options.redisTimeoutMs, onFallback });
+  const perIp = createLimiter(options.perIp ?? DEFAULT_RATE_LIMITS.perIp, { redis, keyPrefix: `${prefix}:ip`, timeoutMs: options.redisTimeoutMs, onFallback });
 
   return {
     onYogaInit({ yoga }) {

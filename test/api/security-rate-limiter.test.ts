@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { addressKey, clientAddress } from '../../server/http/client-address.ts';
@@ -96,12 +97,35 @@ describe('Redis unreachable', () => {
   });
 });
 
+describe('Redis that stalls', () => {
+  it('waits at most timeoutMs, then memory decides', async () => {
+    // A hung Redis: it answers the client's greeting (CLIENT SETINFO), then nothing.
+    const silent = createServer((socket) =>
+      socket.on('data', (data) => socket.write('+OK\r\n'.repeat(data.toString().split('SETINFO').length - 1))),
+    );
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const stalled = new Redis({ port, host: '127.0.0.1', lazyConnect: true, enableReadyCheck: false, maxRetriesPerRequest: 0 });
+    stalled.on('error', () => {});
+    await stalled.connect();
+    const onFallback = vi.fn();
+    const { limiter } = limitOn(() => ({ redis: stalled, timeoutMs: 50, onFallback }))({ points: 2, duration: 100 });
+    const started = performance.now();
+    const results = await Promise.all(Array.from({ length: 3 }, () => takeAll([{ limiter, key: 'k' }])));
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(results.filter((r) => r.allowed)).toHaveLength(2);
+    expect(onFallback).toHaveBeenCalled();
+    stalled.disconnect();
+    silent.close();
+  });
+});
+
 const redis = await connectTestRedis();
 const redisUp = redis !== undefined;
 afterAll(() => redis?.disconnect());
 
 describe.runIf(redisUp)('Redis', () => {
-  contract('Redis', () => ({ redis }));
+  contract('Redis', () => ({ redis, timeoutMs: 30_000 }));
 
   it("keeps a key until its window ends (when its points come back), on Redis's clock", async () => {
     const keyPrefix = `careloop:test:${randomUUID()}`;
