@@ -1,6 +1,6 @@
 import { GraphQLError, Kind, getOperationAST, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { isWidgetCaller } from '../auth/caller.ts';
 import type { Context } from '../context.ts';
 import { clientAddress } from './client-address.ts';
@@ -21,8 +21,6 @@ export interface RateLimitOptions {
   perSite?: WindowLimit;
   /** The app's shared Redis connection: limits shared by every instance (this plugin does not close it). */
   redis?: Redis;
-  /** REDIS_URL, until the app hands its shared connection in `redis`: a connection of this plugin's own. */
-  redisUrl?: string;
   /** Namespaces the Redis keys; tests use a fresh one each. */
   keyPrefix?: string;
   /** How long a request waits for Redis before this process's memory decides (default 1 s). */
@@ -75,13 +73,6 @@ export function rateLimitedError(retryAfterMs: number): GraphQLError {
   });
 }
 
-function ownRedis(redisUrl: string): Redis {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  redis.on('error', () => {}); // reported once a minute below; without a listener ioredis prints each retry
-  void redis.connect().catch(() => {}); // not ready yet: the memory insurance limits meanwhile
-  return redis;
-}
-
 /**
  * Limits per site and per client address on the public mutations, for widget callers
  * (rate-limiter-flexible; see rate-limiter.ts for Redis and its memory insurance). Checked after
@@ -91,10 +82,9 @@ function ownRedis(redisUrl: string): Redis {
 export function useRateLimits(options: RateLimitOptions = {}): Plugin {
   if (options.disabled) return {};
   const trustedProxies = options.trustedProxies ?? 0;
-  const owned = !options.redis && options.redisUrl ? ownRedis(options.redisUrl) : undefined;
   let logger: YogaLogger | undefined;
   let lastWarning = 0;
-  const redis = options.redis ?? owned;
+  const { redis } = options;
   const prefix = options.keyPrefix ?? KEY_PREFIX;
   const onFallback = (error: unknown) => {
     if (Date.now() - lastWarning < 60_000) return;
@@ -108,7 +98,6 @@ export function useRateLimits(options: RateLimitOptions = {}): Plugin {
     onYogaInit({ yoga }) {
       logger = yoga.logger;
     },
-    onDispose: () => owned?.disconnect(),
     async onExecute({ args, setResultAndStopExecution }) {
       const context = args.contextValue as Partial<Context> & { request?: Request };
       if (!isWidgetCaller(context.caller) || !context.request) return;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createApp, type Service } from '../../server/app.ts';
 import { readEnv } from '../../server/env.ts';
 import { persistedOperation } from '../../server/http/persisted-operations.ts';
+import { KEY_PREFIX } from '../../server/http/rate-limiter.ts';
 import { seedDemo } from '../../server/demo/seed.ts';
 import { connectTestRedis } from '../api/security-fixtures.ts';
 import { createPostgresDatabase, tempDir, type ThrowawayPostgres } from './processes.ts';
@@ -85,7 +86,7 @@ it('with REDIS_URL the rate limiter uses the app\'s one Redis connection, and st
     });
     const body = (await response.json()) as any;
     expect(body.data?.submitResolutionCheck?.__typename, JSON.stringify(body)).toBe('MutationSubmitResolutionCheckSuccess');
-    expect(await app.redis!.exists(`careloop:rate:site:${site!.id}`)).toBe(1);
+    expect(await app.redis!.exists(`${KEY_PREFIX}:site:${site!.id}`)).toBe(1);
   } finally {
     await app.stop();
   }
