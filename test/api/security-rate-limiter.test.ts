@@ -26,11 +26,13 @@ function contract(name: string, store: () => LimiterStore) {
 
     it('allows the burst, then refuses with the wait until the window ends', async () => {
       const take = limit({ points: 3, duration: 2 });
+      const started = performance.now();
       for (let i = 0; i < 3; i++) expect(await takeAll([take])).toEqual({ allowed: true });
       const refused = await takeAll([take]);
+      const elapsed = performance.now() - started;
       expect(refused.allowed).toBe(false);
-      // A 2 s window that began just now.
-      if (!refused.allowed) expect(refused.retryAfterMs).toBeGreaterThan(1_900);
+      // A 2 s window that began just now (on a loaded machine "now" may be a while ago).
+      if (!refused.allowed) expect(refused.retryAfterMs).toBeGreaterThanOrEqual(2_000 - elapsed - 5);
       if (!refused.allowed) expect(refused.retryAfterMs).toBeLessThanOrEqual(2_000);
     });
 
