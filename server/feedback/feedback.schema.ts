@@ -1,3 +1,4 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
 import { orgIdOf, siteOf } from '../context.ts';
 import { feedbackKinds, unsolvedReasons } from '../db/tables/index.ts';
@@ -47,7 +48,13 @@ export const Feedback = builder.drizzleNode('feedback', {
     kind: t.expose('kind', { type: FeedbackKind, description: 'A survey response or a resolution check.' }),
     customer: t.relation('customer', { nullable: true, description: 'Only when a valid customer token identified them.' }),
     survey: t.relation('survey', { nullable: true, description: 'The survey answered; null for a resolution check.' }),
-    siteId: t.exposeID('siteId', { nullable: true, description: 'The site whose widget sent it.' }),
+    siteId: t.field({
+      type: 'ID',
+      nullable: true,
+      description: 'The Site (its id) whose widget sent it.',
+      select: { columns: { siteId: true } },
+      resolve: (f) => (f.siteId ? encodeGlobalID('Site', f.siteId) : null),
+    }),
     subject: t.exposeString('subject', {
       nullable: true,
       description: 'What a resolution check judges: a page URL, article:<id>, answer:<id> or a complaint reference.',
@@ -89,7 +96,7 @@ const FeedbackFilter = builder.inputType('FeedbackFilter', {
     subject: t.string({ description: 'Exact match, e.g. a page URL or article:<id>.' }),
     solved: t.boolean({ description: 'Only resolution checks with this answer.' }),
     customerId: t.id({ description: 'Only feedback of this Customer (its id).' }),
-    siteId: t.id({ description: 'Only feedback sent from this site (its id).' }),
+    siteId: t.id({ description: 'Only feedback sent from this Site (its id).' }),
     from: t.field({ type: 'DateTime', description: 'Received at or after (inclusive).' }),
     to: t.field({ type: 'DateTime', description: 'Received before (exclusive).' }),
   }),

@@ -2,13 +2,13 @@ import { and, eq, gte, lt, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client.ts';
 import { feedback, feedbackKinds } from '../db/tables/index.ts';
-import { decodeId, uuidArg } from '../shared/ids.ts';
+import { decodeId } from '../shared/ids.ts';
 import { publicLimits } from '../intake/submission.ts';
 import { parseInput } from '../shared/validate.ts';
 
 export type FeedbackRow = typeof feedback.$inferSelect;
 
-/** The filter as the API receives it: ids are global ids (siteId a plain one, as Site is not a node). */
+/** The filter as the API receives it: ids are global ids. */
 export interface FeedbackFilterInput {
   kind?: (typeof feedbackKinds)[number] | null;
   surveyId?: string | number | null;
@@ -45,7 +45,7 @@ export function feedbackFilterSql(table: typeof feedback, orgId: string, raw: Fe
     value == null ? undefined : decodeId(String(value), typename, field);
   const surveyId = id(raw.surveyId, 'Survey', 'surveyId');
   const customerId = id(raw.customerId, 'Customer', 'customerId');
-  const siteId = raw.siteId == null ? undefined : uuidArg(String(raw.siteId), 'siteId', 'Site');
+  const siteId = id(raw.siteId, 'Site', 'siteId');
   const subject = checked.subject?.trim();
   return and(
     eq(table.orgId, orgId),

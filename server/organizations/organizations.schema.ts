@@ -4,7 +4,7 @@ import { orgIdOf } from '../context.ts';
 import { apiKeyScopes, isApiKeyScope } from '../auth/scopes.ts';
 import { mutationErrorOptions } from '../shared/common.schema.ts';
 import { enumOf } from '../shared/enums.ts';
-import { uuidArg } from '../shared/ids.ts';
+import { decodeId } from '../shared/ids.ts';
 import { limits } from '../shared/limits.ts';
 import {
   createApiKey,
@@ -34,15 +34,19 @@ const Organization = builder.objectRef<OrganizationRow>('Organization').implemen
   }),
 });
 
-const ApiKey = builder.objectRef<ApiKeyRow>('ApiKey').implement({
+const ApiKey = builder.drizzleNode('apiKeys', {
+  name: 'ApiKey',
   description: 'An API key. The secret itself is only ever shown by createApiKey.',
+  id: { column: (k) => k.id },
+  // Read through node(id) too: a global id must not show keys to a key without admin.
+  authScopes: { admin: true },
   fields: (t) => ({
-    id: t.exposeID('id', { description: 'The API key id.' }),
     name: t.exposeString('name', { description: 'A name for people, e.g. what the key is for.' }),
     prefix: t.exposeString('prefix', { description: 'The first characters of the key, to tell keys apart.' }),
     scopes: t.field({
       type: [ApiKeyScope],
       description: 'What the key may do.',
+      select: { columns: { scopes: true } },
       resolve: (k) => k.scopes.filter(isApiKeyScope),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the key was created.' }),
@@ -67,6 +71,14 @@ const CreatedApiKey = builder.objectRef<{ key: string; row: ApiKeyRow }>('Create
   }),
 });
 
+const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
+  description: 'A new API key.',
+  fields: (t) => ({
+    name: t.string({ required: true, description: `A name for people, 1 to ${limits.shortText} characters.` }),
+    scopes: t.field({ type: [ApiKeyScope], required: true, description: 'What the key may do: at least one scope.' }),
+  }),
+});
+
 builder.queryFields((t) => ({
   organization: t.field({
     type: Organization,
@@ -88,18 +100,15 @@ builder.mutationFields((t) => ({
     description: 'Creates an API key. Its secret is returned once; only a hash is stored.',
     authScopes: { admin: true },
     errors: mutationErrorOptions,
-    args: {
-      name: t.arg.string({ required: true, description: `A name for people, 1 to ${limits.shortText} characters.` }),
-      scopes: t.arg({ type: [ApiKeyScope], required: true, description: 'What the key may do: at least one scope.' }),
-    },
-    resolve: (_root, args, ctx) => createApiKey(ctx.db, orgIdOf(ctx), { name: args.name, scopes: args.scopes }),
+    args: { input: t.arg({ type: CreateApiKeyInput, required: true, description: 'The key.' }) },
+    resolve: (_root, args, ctx) => createApiKey(ctx.db, orgIdOf(ctx), args.input, ['input']),
   }),
   revokeApiKey: t.field({
     type: ApiKey,
     description: 'Revokes an API key at once. Revoking it again keeps the first revocation time.',
     authScopes: { admin: true },
     errors: mutationErrorOptions,
-    args: { id: t.arg.id({ required: true, description: 'The API key id.' }) },
-    resolve: (_root, args, ctx) => revokeApiKey(ctx.db, orgIdOf(ctx), uuidArg(String(args.id), 'id', 'ApiKey')),
+    args: { id: t.arg.id({ required: true, description: 'An ApiKey id.' }) },
+    resolve: (_root, args, ctx) => revokeApiKey(ctx.db, orgIdOf(ctx), decodeId(String(args.id), 'ApiKey')),
   }),
 }));

@@ -74,8 +74,9 @@ export async function createApiKey(
   db: Database,
   orgId: string,
   raw: { name: string; scopes: string[] },
+  path: string[] = [],
 ): Promise<{ key: string; row: ApiKeyRow }> {
-  const input = parseInput(apiKeyInput, raw, []);
+  const input = parseInput(apiKeyInput, raw, path);
   const { key, prefix, hash } = generateApiKey();
   const [row] = await db
     .insert(apiKeys)

@@ -1,16 +1,19 @@
 import { builder } from '../builder.ts';
 import { orgIdOf } from '../context.ts';
 import { mutationErrorOptions } from '../shared/common.schema.ts';
-import { uuidArg } from '../shared/ids.ts';
+import { decodeId } from '../shared/ids.ts';
 import { limits } from '../shared/limits.ts';
 import { createSite, listSites, rotateSiteKeys, updateSite, type SiteRow } from './sites.service.ts';
 
 const originsText = `Origins whose pages may use the site key, e.g. https://shop.example.com or https://*.example.com; 1 to ${limits.allowedOrigins}.`;
 
-const Site = builder.objectRef<SiteRow>('Site').implement({
+export const Site = builder.drizzleNode('sites', {
+  name: 'Site',
   description: 'A website where widgets are embedded.',
+  id: { column: (s) => s.id },
+  // Read through node(id) too: a global id must not show sites to a key without admin.
+  authScopes: { admin: true },
   fields: (t) => ({
-    id: t.exposeID('id', { description: 'The site id.' }),
     name: t.exposeString('name', { description: 'A name for people, e.g. the shop it serves.' }),
     publishableKey: t.exposeString('publishableKey', {
       description: 'pk_…: public; goes in the page as the widget\'s site-key attribute.',
@@ -33,6 +36,14 @@ const SiteWithSecret = builder.objectRef<SiteRow>('SiteWithSecret').implement({
     identitySecret: t.exposeString('identitySecret', {
       description: "Signs customer tokens on the company's backend (HS256). Shown once: store it now.",
     }),
+  }),
+});
+
+const CreateSiteInput = builder.inputType('CreateSiteInput', {
+  description: 'A new site.',
+  fields: (t) => ({
+    name: t.string({ required: true, description: `A name for people, 1 to ${limits.shortText} characters.` }),
+    allowedOrigins: t.stringList({ required: true, description: originsText }),
   }),
 });
 
@@ -60,27 +71,24 @@ builder.mutationFields((t) => ({
     ...adminMutation,
     description: 'Creates a site with a new publishable key and identity secret.',
     type: SiteWithSecret,
-    args: {
-      name: t.arg.string({ required: true, description: `A name for people, 1 to ${limits.shortText} characters.` }),
-      allowedOrigins: t.arg.stringList({ required: true, description: originsText }),
-    },
-    resolve: (_root, args, ctx) => createSite(ctx.db, orgIdOf(ctx), args),
+    args: { input: t.arg({ type: CreateSiteInput, required: true, description: 'The site.' }) },
+    resolve: (_root, args, ctx) => createSite(ctx.db, orgIdOf(ctx), args.input),
   }),
   updateSite: t.field({
     ...adminMutation,
     description: 'Renames a site or replaces its allowed origins.',
     type: Site,
     args: {
-      id: t.arg.id({ required: true, description: 'The site id.' }),
+      id: t.arg.id({ required: true, description: 'A Site id.' }),
       input: t.arg({ type: UpdateSiteInput, required: true, description: 'What to change.' }),
     },
-    resolve: (_root, args, ctx) => updateSite(ctx.db, orgIdOf(ctx), uuidArg(String(args.id), 'id', 'Site'), args.input),
+    resolve: (_root, args, ctx) => updateSite(ctx.db, orgIdOf(ctx), decodeId(String(args.id), 'Site'), args.input),
   }),
   rotateSiteKeys: t.field({
     ...adminMutation,
     type: SiteWithSecret,
     description: 'Issues a new publishable key and identity secret; the old ones stop working at once.',
-    args: { id: t.arg.id({ required: true, description: 'The site id.' }) },
-    resolve: (_root, args, ctx) => rotateSiteKeys(ctx.db, orgIdOf(ctx), uuidArg(String(args.id), 'id', 'Site')),
+    args: { id: t.arg.id({ required: true, description: 'A Site id.' }) },
+    resolve: (_root, args, ctx) => rotateSiteKeys(ctx.db, orgIdOf(ctx), decodeId(String(args.id), 'Site')),
   }),
 }));

@@ -25,7 +25,7 @@ const createSiteInput = z.object({ name: shortText(), allowedOrigins: originList
 const updateSiteInput = z.object({ name: shortText().optional(), allowedOrigins: originList.optional() });
 
 export async function createSite(db: Database, orgId: string, raw: unknown): Promise<SiteRow> {
-  const input = parseInput(createSiteInput, raw, []);
+  const input = parseInput(createSiteInput, raw, ['input']);
   const [site] = await db
     .insert(sites)
     .values({

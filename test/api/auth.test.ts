@@ -69,7 +69,7 @@ describe('scopes', () => {
     dataOf(await reader.gql(LIST));
     expectError(await reader.gql(CREATE), 'FORBIDDEN', /scope/);
     expectError(await reader.gql('{ apiKeys { id } }'), 'FORBIDDEN');
-    expectError(await reader.gql('mutation { createApiKey(name: "x", scopes: [ADMIN]) { __typename } }'), 'FORBIDDEN');
+    expectError(await reader.gql('mutation { createApiKey(input: { name: "x", scopes: [ADMIN] }) { __typename } }'), 'FORBIDDEN');
   });
 
   it('a write key writes but may not list customers', async () => {
@@ -81,7 +81,7 @@ describe('scopes', () => {
   it('an admin key manages keys: create, list, revoke over GraphQL', async () => {
     const admin = await keyWith(['admin']);
     const created = dataOf(
-      await admin.gql(`mutation { createApiKey(name: "console", scopes: [READ, READ, WRITE]) {
+      await admin.gql(`mutation { createApiKey(input: { name: "console", scopes: [READ, READ, WRITE] }) {
         ... on MutationCreateApiKeySuccess { data { key apiKey { id scopes prefix revokedAt } } } } }`),
     ).createApiKey.data;
     expect(created.key).toMatch(/^sk_[A-Za-z0-9_-]{43}$/);
@@ -101,10 +101,10 @@ describe('scopes', () => {
 
   it('createApiKey rejects an empty scope list with a ValidationError', async () => {
     const result = dataOf(
-      await api.asA.gql(`mutation { createApiKey(name: "none", scopes: []) { __typename ... on ValidationError { issues { path } } } }`),
+      await api.asA.gql(`mutation { createApiKey(input: { name: "none", scopes: [] }) { __typename ... on ValidationError { issues { path } } } }`),
     );
     expect(result.createApiKey.__typename).toBe('ValidationError');
-    expect(result.createApiKey.issues[0].path).toEqual(['scopes']);
+    expect(result.createApiKey.issues[0].path).toEqual(['input', 'scopes']);
   });
 });
 

@@ -46,7 +46,7 @@ describe('fileComplaint', () => {
 
     const row = (await storedComplaints(api, api.orgA.id)).find((c) => c.reference === receipt.reference)!;
     expect(row).toMatchObject({
-      siteId: site.id,
+      siteId: site.rowId,
       status: 'new',
       category: 'defect',
       description: 'The kettle stopped heating after a week.',

@@ -79,7 +79,7 @@ describe('complaint(id)', () => {
     const receipt = await filed(widget);
     const id = await idOf(receipt.reference);
     const key = dataOf(
-      await api.asA.gql('mutation { createApiKey(name: "reader", scopes: [READ]) { ... on MutationCreateApiKeySuccess { data { key } } } }'),
+      await api.asA.gql('mutation { createApiKey(input: { name: "reader", scopes: [READ] }) { ... on MutationCreateApiKeySuccess { data { key } } } }'),
     ).createApiKey.data.key;
     expect(dataOf(await api.withKey(key).gql(COMPLAINT, { id })).complaint.reference).toBe(receipt.reference);
     // Refused before it runs (not a widget operation), and by scope if it ever ran.

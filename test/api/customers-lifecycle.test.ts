@@ -306,7 +306,7 @@ describe('exportCustomer', () => {
 
   it('needs only the read scope', async () => {
     const c = ok(await a.create({ name: 'Readable' }));
-    const response = await api.asA.gql(`mutation { createApiKey(name: "reader", scopes: [READ]) { ... on MutationCreateApiKeySuccess { data { key } } } }`);
+    const response = await api.asA.gql(`mutation { createApiKey(input: { name: "reader", scopes: [READ] }) { ... on MutationCreateApiKeySuccess { data { key } } } }`);
     const reader = customersOf(api.withKey(dataOf(response).createApiKey.data.key));
     expect(ok(await reader.exportOne(c.id)).customer.name).toBe('Readable');
   });

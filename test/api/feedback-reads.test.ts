@@ -50,7 +50,7 @@ beforeAll(async () => {
     .insert(feedback)
     .values({
       orgId: api.orgA.id,
-      siteId: shop.id,
+      siteId: shop.rowId,
       kind: 'survey_response',
       surveyId: survey!.id,
       customerId: decodeGlobalID(mei).id,
@@ -151,7 +151,7 @@ describe('feedback', () => {
 
   it('needs the read scope', async () => {
     const created = dataOf(
-      await api.asA.gql('mutation { createApiKey(name: "writer", scopes: [WRITE]) { ... on MutationCreateApiKeySuccess { data { key } } } }'),
+      await api.asA.gql('mutation { createApiKey(input: { name: "writer", scopes: [WRITE] }) { ... on MutationCreateApiKeySuccess { data { key } } } }'),
     );
     const writer: Caller = api.withKey(created.createApiKey.data.key);
     for (const query of ['{ feedback(first: 1) { totalCount } }', `{ feedbackItem(id: "${ids.f1}") { id } }`]) {

@@ -34,7 +34,7 @@ const accepted = (response: RawResponse) => response.body.data?.submitResolution
 const limited = (responses: RawResponse[]) => responses.filter((r) => codeOf(r) === 'RATE_LIMITED');
 
 const storedChecks = async (site: TestSite) =>
-  (await api.db.db.select({ n: count() }).from(feedback).where(and(eq(feedback.orgId, api.orgA.id), eq(feedback.siteId, site.id))))[0]!.n;
+  (await api.db.db.select({ n: count() }).from(feedback).where(and(eq(feedback.orgId, api.orgA.id), eq(feedback.siteId, site.rowId))))[0]!.n;
 
 async function flood(yoga: CareloopYoga, site: TestSite, ip: string, n: number) {
   return Promise.all(Array.from({ length: n }, () => submitCheck(yoga, site, ip)));

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import { originAllowed } from '../../server/auth/origins.ts';
+import { createApiKey } from '../../server/organizations/organizations.service.ts';
 import { persistedOperation } from '../../server/http/persisted-operations.ts';
 import { createTestApi, dataOf, type TestApi } from '../helpers/api.ts';
 
@@ -45,12 +47,35 @@ describe('sites', () => {
   it('rejects bad origin rules with the path of each', async () => {
     const result = dataOf(
       await api.asA.gql(
-        `mutation { createSite(name: "x", allowedOrigins: ["https://ok.example", "javascript:alert(1)", "https://*"]) {
+        `mutation { createSite(input: { name: "x", allowedOrigins: ["https://ok.example", "javascript:alert(1)", "https://*"] }) {
           __typename ... on ValidationError { issues { path message } } } }`,
       ),
     ).createSite;
     expect(result.__typename).toBe('ValidationError');
-    expect(result.issues.map((i: { path: string[] }) => i.path.join('.'))).toEqual(['allowedOrigins.1', 'allowedOrigins.2']);
+    expect(result.issues.map((i: { path: string[] }) => i.path.join('.'))).toEqual(['input.allowedOrigins.1', 'input.allowedOrigins.2']);
+  });
+
+  it('gives a Site a global id that node reads back, for the admin scope only', async () => {
+    const site = await api.createSite({ allowedOrigins: ['https://node.example.com'] });
+    expect(decodeGlobalID(site.id)).toEqual({ typename: 'Site', id: site.rowId });
+    const read = dataOf(await api.asA.gql(`query($id: ID!) { node(id: $id) { id ... on Site { name } } }`, { id: site.id }));
+    expect(read.node).toEqual({ id: site.id, name: 'Shop' });
+    const { key } = await createApiKey(api.db.db, api.orgA.id, { name: 'reader', scopes: ['read'] });
+    const denied = await api.withKey(key).gql(`query($id: ID!) { node(id: $id) { id ... on Site { name } } }`, { id: site.id });
+    expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(denied.data?.node ?? null).toBeNull();
+  });
+
+  it('refuses an id of another type where a Site id is wanted, naming the argument', async () => {
+    const customer = dataOf(
+      await api.asA.gql('mutation { createCustomer(input: { name: "x" }) { ... on MutationCreateCustomerSuccess { data { id } } } }'),
+    ).createCustomer.data;
+    const result = dataOf(
+      await api.asA.gql(`mutation($id: ID!) { rotateSiteKeys(id: $id) { __typename ... on ValidationError { issues { path } } } }`, {
+        id: customer.id,
+      }),
+    ).rotateSiteKeys;
+    expect(result).toEqual({ __typename: 'ValidationError', issues: [{ path: ['id'] }] });
   });
 
   it('needs the admin scope', async () => {

@@ -1,3 +1,4 @@
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { ExecutionResult } from 'graphql';
 import { TestClock } from '../../server/clock/clock.ts';
 import { createApiKey, createOrganization } from '../../server/organizations/organizations.service.ts';
@@ -14,7 +15,10 @@ export interface Caller {
 }
 
 export interface TestSite {
+  /** The Site's global id, as the API gives and takes it. */
   id: string;
+  /** The row's UUID, for reading the tables directly. */
+  rowId: string;
   publishableKey: string;
   identitySecret: string;
   origin: string;
@@ -76,14 +80,14 @@ export async function createTestApi(): Promise<TestApi> {
   const createSite = async ({ as = withKey(orgA.key), allowedOrigins = ['https://shop.example.com'] } = {}) => {
     const result = dataOf(
       await as.gql(
-        `mutation($origins: [String!]!) { createSite(name: "Shop", allowedOrigins: $origins) {
+        `mutation($origins: [String!]!) { createSite(input: { name: "Shop", allowedOrigins: $origins }) {
           __typename ... on MutationCreateSiteSuccess { data { identitySecret site { id publishableKey } } } ... on Error { message } } }`,
         { origins: allowedOrigins },
       ),
     );
     if (result.createSite.__typename !== 'MutationCreateSiteSuccess') throw new Error(JSON.stringify(result));
     const { site, identitySecret } = result.createSite.data;
-    return { id: site.id, publishableKey: site.publishableKey, identitySecret, origin: allowedOrigins[0]! };
+    return { id: site.id, rowId: decodeGlobalID(site.id).id, publishableKey: site.publishableKey, identitySecret, origin: allowedOrigins[0]! };
   };
 
   return {

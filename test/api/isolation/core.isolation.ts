@@ -36,7 +36,7 @@ export const domain: IsolationDomain = {
     const second = await create(api.asA, { name: 'Second A', email: 'second@a.example' });
     const keys = dataOf(await api.asA.gql('{ apiKeys { id } }')).apiKeys;
     const site = dataOf(
-      await api.asA.gql('mutation { createSite(name: "A shop", allowedOrigins: ["https://a.example"]) { ... on MutationCreateSiteSuccess { data { site { id } } } } }'),
+      await api.asA.gql('mutation { createSite(input: { name: "A shop", allowedOrigins: ["https://a.example"] }) { ... on MutationCreateSiteSuccess { data { site { id } } } } }'),
     ).createSite.data.site;
     const a: Record<string, string> = {
       siteId: site.id,
@@ -75,12 +75,16 @@ export const domain: IsolationDomain = {
       expect(data.customerByIdentity).toBeNull();
     },
     async node(api, a) {
-      const data = dataOf(await b(api).gql(`query($id: ID!) { node(id: $id) { id } }`, { id: a.customerId }));
-      expect(data.node).toBeNull();
+      // Sites and API keys are nodes too: their global ids read as null in another organization.
+      for (const id of [a.customerId, a.siteId, a.keyId]) {
+        const data = dataOf(await b(api).gql(`query($id: ID!) { node(id: $id) { id } }`, { id }));
+        expect(data.node, id).toBeNull();
+      }
     },
     async nodes(api, a) {
-      const data = dataOf(await b(api).gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [a.customerId, a.bCustomerId] }));
-      expect(data.nodes).toEqual([null, { id: a.bCustomerId }]);
+      const ids = [a.customerId, a.siteId, a.keyId, a.bCustomerId];
+      const data = dataOf(await b(api).gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids }));
+      expect(data.nodes).toEqual([null, null, null, { id: a.bCustomerId }]);
     },
     async organization(api, a) {
       const data = dataOf(await b(api).gql('{ organization { id slug } }'));
@@ -164,14 +168,14 @@ export const domain: IsolationDomain = {
     },
     async createApiKey(api, a) {
       const data = dataOf(
-        await b(api).gql('mutation { createApiKey(name: "b2", scopes: [READ]) { ... on MutationCreateApiKeySuccess { data { key } } } }'),
+        await b(api).gql('mutation { createApiKey(input: { name: "b2", scopes: [READ] }) { ... on MutationCreateApiKeySuccess { data { key } } } }'),
       );
       const seen = dataOf(await api.withKey(data.createApiKey.data.key).gql('{ customers(first: 100) { edges { node { id } } } }'));
       expect(JSON.stringify(seen)).not.toContain(a.customerId);
     },
     async createSite(api, a) {
       const data = dataOf(
-        await b(api).gql('mutation { createSite(name: "B shop", allowedOrigins: ["https://a.example"]) { __typename } }'),
+        await b(api).gql('mutation { createSite(input: { name: "B shop", allowedOrigins: ["https://a.example"] }) { __typename } }'),
       );
       expect(typename(data, 'createSite')).toBe('MutationCreateSiteSuccess');
     },
