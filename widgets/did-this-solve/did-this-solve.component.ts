@@ -3,8 +3,8 @@ import { CareloopElement } from '../internal/base.ts';
 import { scale } from '../internal/fields.ts';
 import { baseStyles } from '../internal/styles.ts';
 import { didThisSolveStyles } from './did-this-solve.styles.ts';
+import { REASONS } from '../internal/choices.ts';
 
-const REASONS = ['not_solved', 'incomplete', 'wrong_answer', 'too_slow', 'other'] as const;
 
 /**
  * "Did this solve your problem?" — Yes / No. A No asks why and for an optional comment; with

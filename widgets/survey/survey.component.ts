@@ -6,7 +6,7 @@ import { recall, remember } from '../internal/memory.ts';
 import { baseStyles } from '../internal/styles.ts';
 import { surveyStyles } from './survey.styles.ts';
 
-interface Question {
+export interface Question {
   id: string;
   type: 'RATING' | 'NPS' | 'CES' | 'SINGLE_CHOICE' | 'MULTIPLE_CHOICE' | 'TEXT' | 'YES_NO';
   label: string;
