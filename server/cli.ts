@@ -19,6 +19,7 @@ import {
   revokeApiKey,
   type OrganizationRow,
 } from './organizations/organizations.service.ts';
+import { listJobs } from './jobs/jobs.service.ts';
 import { CareloopError } from './shared/errors.ts';
 import { isEntryPoint } from './shared/entry-point.ts';
 
@@ -32,6 +33,8 @@ Commands:
                                               create an API key; prints the key (shown once)
   key list --org <slug> [--json]              list an organization's API keys
   key revoke <id> [--org <slug>]              revoke an API key
+  jobs list [--dead] [--org <slug>] [--json]  queued, running and dead background jobs
+                                              (--dead: dead ones only, with their last error)
   help                                        show this text
 
 Scopes: ${apiKeyScopes.join(', ')} (comma-separated, e.g. --scopes read,write)
@@ -61,6 +64,7 @@ const optionSpec = {
   scopes: { type: 'string' },
   name: { type: 'string' },
   json: { type: 'boolean' },
+  dead: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -160,6 +164,22 @@ const commands: Command[] = [
       const org = opts.org ? await requireOrg(db, opts.org) : undefined;
       const row = await revokeApiKey(db, org?.id, id);
       io.err(`Revoked API key ${row.id} (${row.prefix}…, ${row.name}) at ${row.revokedAt}.`);
+    },
+  },
+  {
+    words: ['jobs', 'list'],
+    args: [],
+    options: ['dead', 'org', 'json'],
+    async run({ db, opts, io }) {
+      const org = opts.org ? await requireOrg(db, opts.org) : undefined;
+      const rows = await listJobs(db, { orgId: org?.id, states: opts.dead ? ['dead'] : undefined, limit: 500 });
+      if (opts.json) return io.out(JSON.stringify(rows.map(({ job, orgSlug }) => ({ ...job, org: orgSlug })), null, 2));
+      if (rows.length === 0) return io.err(opts.dead ? 'No dead jobs.' : 'No queued, running or dead jobs.');
+      for (const { job, orgSlug } of rows) {
+        const when = job.state === 'running' ? `lease until ${job.lockedUntil}` : job.state === 'dead' ? `died ${job.finishedAt}` : `runs at ${job.runAt}`;
+        const error = job.lastError ? `\t${job.lastError.replace(/\s+/g, ' ')}` : '';
+        io.out(`${job.id}\t${job.state}\t${job.kind}\t${orgSlug ?? '(system)'}\t${job.attempts}/${job.maxAttempts}\t${when}${error}`);
+      }
     },
   },
 ];

@@ -8,6 +8,7 @@ import './intake/submission.schema.ts';
 import './surveys/surveys.schema.ts';
 import './feedback/feedback.schema.ts';
 import './complaints/complaints.schema.ts';
+import './jobs/jobs.schema.ts';
 
 builder.queryType({ description: 'Reads. Most need an API key with the read scope; the public ones a site key.' });
 builder.mutationType({ description: 'Changes. Each returns its result or a typed error (ValidationError, NotFoundError, ConflictError).' });
