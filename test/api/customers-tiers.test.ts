@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApi } from '../helpers/api.ts';
+import { test } from '../helpers/fixtures.ts';
 import { customersOf, ok, type CustomersApi, type Json } from './customers-fixtures.ts';
 
 let api: TestApi;
@@ -8,8 +9,9 @@ let a: CustomersApi;
 const ranked: Json[] = [];
 let manual: Json;
 let erased: Json;
-beforeAll(async () => {
-  api = await createTestApi();
+// The file's API (test/helpers/fixtures.ts), kept in `api` for the helpers below.
+test.beforeAll(async ({ api: fileApi }) => {
+  api = fileApi;
   a = customersOf(api.asA);
   for (let i = 0; i < 10; i++) {
     const c = ok(await a.create({ name: `Value ${i}` }));
@@ -28,7 +30,6 @@ beforeAll(async () => {
   // Another organization's customers neither count nor change.
   ok(await customersOf(api.asB).create({ name: 'Other org' }));
 });
-afterAll(() => api.close());
 
 const tierOf = async (c: Json) => {
   const row = (await a.get(c.id))!;
@@ -108,12 +109,7 @@ describe('recomputeTiers', () => {
 });
 
 describe('recomputeTiers on an organization without customers', () => {
-  it('returns zero counts', async () => {
-    const fresh = await createTestApi();
-    try {
-      expect(ok(await customersOf(fresh.asA).recomputeTiers())).toEqual({ a: 0, b: 0, c: 0 });
-    } finally {
-      await fresh.close();
-    }
+  test('returns zero counts', async ({ newOrg }) => {
+    expect(ok(await customersOf(newOrg.as).recomputeTiers())).toEqual({ a: 0, b: 0, c: 0 });
   });
 });

@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApi, dataOf, type TestApi } from '../helpers/api.ts';
+import { expect } from 'vitest';
+import { dataOf } from '../helpers/api.ts';
+import { test as it } from '../helpers/fixtures.ts';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await createTestApi();
-});
-afterAll(() => api.close());
-
-it('creates and reads a customer', async () => {
+it('creates and reads a customer', async ({ api }) => {
   const created = dataOf(
     await api.asA.gql(
       `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) {

@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { surveys } from '../../server/db/tables/index.ts';
-import { createTestApi, dataOf, type TestApi } from '../helpers/api.ts';
+import { dataOf, type TestApi } from '../helpers/api.ts';
+import { test } from '../helpers/fixtures.ts';
 import {
   choice,
   createdSurvey,
@@ -17,11 +18,11 @@ import {
 
 let api: TestApi;
 let a: ReturnType<typeof surveysOf>;
-beforeAll(async () => {
-  api = await createTestApi();
+// The file's API (test/helpers/fixtures.ts), kept in `api` for the helpers below.
+test.beforeAll(({ api: fileApi }) => {
+  api = fileApi;
   a = surveysOf(api.asA);
 });
-afterAll(() => api.close());
 
 const surveyRows = () => api.db.db.$count(surveys, eq(surveys.orgId, api.orgA.id));
 
@@ -269,28 +270,24 @@ describe('survey and surveys', () => {
     expect(dataOf(await api.asB.gql(query, { id: survey.id })).node).toBeNull();
   });
 
-  it('lists newest first, pages with cursors, counts and filters by status', async () => {
-    const fresh = await createTestApi();
-    try {
-      const f = surveysOf(fresh.asA);
-      const made: Json[] = [];
-      for (const status of ['DRAFT', 'ACTIVE', 'ACTIVE', 'ARCHIVED', 'DRAFT']) {
-        made.push(await createdSurvey(fresh.asA, surveyInput(uniqueKey(), { status })));
-      }
-      await createdSurvey(fresh.asB, surveyInput(uniqueKey()));
-      const first = await f.list({ first: 2 });
-      expect(first.totalCount).toBe(5);
-      expect(first.pageInfo.hasNextPage).toBe(true);
-      const second = await f.list({ first: 10, after: first.pageInfo.endCursor });
-      const ids = [...first.edges, ...second.edges].map((e: Json) => e.node.id);
-      expect(ids).toEqual(made.map((s) => s.id).reverse());
-      for (const [status, count] of [['DRAFT', 2], ['ACTIVE', 2], ['ARCHIVED', 1]] as const) {
-        const page = await f.list({ first: 10, filter: { status } });
-        expect(page.totalCount).toBe(count);
-        expect(page.edges.every((e: Json) => e.node.status === status)).toBe(true);
-      }
-    } finally {
-      await fresh.close();
+  test('lists newest first, pages with cursors, counts and filters by status', async ({ newOrg }) => {
+    const f = surveysOf(newOrg.as);
+    const made: Json[] = [];
+    for (const status of ['DRAFT', 'ACTIVE', 'ACTIVE', 'ARCHIVED', 'DRAFT']) {
+      made.push(await createdSurvey(newOrg.as, surveyInput(uniqueKey(), { status })));
+    }
+    // Another organization's survey is not listed.
+    await createdSurvey(api.asB, surveyInput(uniqueKey()));
+    const first = await f.list({ first: 2 });
+    expect(first.totalCount).toBe(5);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const second = await f.list({ first: 10, after: first.pageInfo.endCursor });
+    const ids = [...first.edges, ...second.edges].map((e: Json) => e.node.id);
+    expect(ids).toEqual(made.map((s) => s.id).reverse());
+    for (const [status, count] of [['DRAFT', 2], ['ACTIVE', 2], ['ARCHIVED', 1]] as const) {
+      const page = await f.list({ first: 10, filter: { status } });
+      expect(page.totalCount).toBe(count);
+      expect(page.edges.every((e: Json) => e.node.status === status)).toBe(true);
     }
   });
 });

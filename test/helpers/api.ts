@@ -41,6 +41,11 @@ export interface TestApi {
   withHeaders(headers: Record<string, string>): Caller;
   /** A widget caller: the site's publishable key, sent from `origin`. */
   withSite(publishableKey: string, origin: string): Caller;
+  /**
+   * Another organization in this API's database, with a full-scope key: an organization without
+   * rows, for the price of two inserts instead of a second database.
+   */
+  addOrganization(name: string): Promise<{ id: string; slug: string; key: string; as: Caller }>;
   /** Creates a site for org A (or `as`) and returns its keys. */
   createSite(options?: { as?: Caller; allowedOrigins?: string[] }): Promise<TestSite>;
   close(): Promise<void>;
@@ -102,6 +107,10 @@ export async function createTestApi(): Promise<TestApi> {
     anonymous: withHeaders({}),
     withKey,
     withHeaders,
+    addOrganization: async (name) => {
+      const org = await makeOrg(name);
+      return { ...org, as: withKey(org.key) };
+    },
     withSite,
     createSite,
     close: () => db.destroy(),

@@ -34,8 +34,13 @@ export const test = base
     return database;
   })
   /**
-   * A second API of its own for one test: an empty database, for a test that needs organizations
-   * without any of the file's rows. Closed after that test.
+   * A new organization (no rows, a full-scope key) in the file's database, for one test that needs
+   * an organization the file's setup has not touched. `newOrg.as` calls the API with its key.
+   */
+  .extend('newOrg', async ({ api, task }) => api.addOrganization(`Org ${task.id}`))
+  /**
+   * A second API of its own for one test: an empty database, for a test that needs a whole
+   * database without the file's rows (prefer newOrg: a database costs seconds). Closed after that test.
    */
   .extend('freshApi', async ({}, { onCleanup }): Promise<TestApi> => {
     const api = await createTestApi();
