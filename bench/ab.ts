@@ -19,6 +19,8 @@ import { openDatabase } from '../server/db/client.ts';
 import { runMigrations } from '../server/db/migrate.ts';
 import { createOrganization } from '../server/organizations/organizations.service.ts';
 import { createSite } from '../server/sites/sites.service.ts';
+import { systemTenant } from '../server/tenant/tenant.ts';
+import { systemClock } from '../server/clock/clock.ts';
 
 interface Variant { label: string; env?: Record<string, string>; flags?: string[]; entry?: string }
 const variants: Variant[] = JSON.parse(process.env.AB_VARIANTS ?? '[{"label":"A"},{"label":"A again"}]');
@@ -47,8 +49,9 @@ const children: ChildProcess[] = [];
 try {
   const handle = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 2 });
   await runMigrations(handle);
-  const org = await createOrganization(handle.db, { name: 'Bench' });
-  const site = await createSite(handle.db, org.id, { name: 'Bench', allowedOrigins: [origin] });
+  const platform = { db: handle.db, clock: systemClock };
+  const org = await createOrganization(platform, { name: 'Bench' });
+  const site = await createSite(systemTenant(platform, org.id, 'bench'), { name: 'Bench', allowedOrigins: [origin] });
   await handle.close();
   const manifest = JSON.parse(readFileSync(`${root}widgets/persisted-operations.json`, 'utf8')) as Record<string, string>;
   const hash = Object.entries(manifest).find(([, d]) => d.includes('mutation SubmitResolutionCheck'))![0];

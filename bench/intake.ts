@@ -14,6 +14,8 @@ import { openDatabase } from '../server/db/client.ts';
 import { runMigrations } from '../server/db/migrate.ts';
 import { createOrganization } from '../server/organizations/organizations.service.ts';
 import { createSite } from '../server/sites/sites.service.ts';
+import { systemTenant } from '../server/tenant/tenant.ts';
+import { systemClock } from '../server/clock/clock.ts';
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -142,8 +144,9 @@ watchdog.unref();
 try {
   const handle = await openDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 2 });
   await runMigrations(handle);
-  const org = await createOrganization(handle.db, { name: 'Bench' });
-  const site = await createSite(handle.db, org.id, { name: 'Bench', allowedOrigins: [origin] });
+  const platform = { db: handle.db, clock: systemClock };
+  const org = await createOrganization(platform, { name: 'Bench' });
+  const site = await createSite(systemTenant(platform, org.id, 'bench'), { name: 'Bench', allowedOrigins: [origin] });
 
   const variables = (key: string) => ({
     input: { subject: 'article:42', solved: true, idempotencyKey: key, locale: 'en', context: { pageUrl: `${origin}/help/42` } },

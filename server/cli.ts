@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { asc } from 'drizzle-orm';
 import { apiKeyScopes, isApiKeyScope } from './auth/scopes.ts';
+import { systemClock } from './clock/clock.ts';
 import type { Database, DatabaseHandle } from './db/client.ts';
 import { DataDirInUseError, describeDatabaseError, openConfiguredDatabase, rootCause } from './db/data-dir-lock.ts';
 import { runMigrations } from './db/migrate.ts';
@@ -14,13 +15,15 @@ import { readEnv, type Env } from './env.ts';
 import {
   createApiKey,
   createOrganization,
+  findApiKeyOrgId,
   findOrganizationBySlug,
   listApiKeys,
   revokeApiKey,
   type OrganizationRow,
 } from './organizations/organizations.service.ts';
 import { listJobs } from './jobs/jobs.service.ts';
-import { CareloopError } from './shared/errors.ts';
+import { CareloopError, NotFoundError } from './shared/errors.ts';
+import { systemTenant } from './tenant/tenant.ts';
 import { isEntryPoint } from './shared/entry-point.ts';
 
 export const usage = `Usage: npm run careloop -- <command> [options]
@@ -110,7 +113,7 @@ const commands: Command[] = [
     args: ['name'],
     options: ['slug'],
     async run({ db, args, opts, io }) {
-      const org = await createOrganization(db, { name: args[0]!, slug: opts.slug });
+      const org = await createOrganization({ db, clock: systemClock }, { name: args[0]!, slug: opts.slug });
       io.err(`Created organization "${org.name}" (id ${org.id}).`);
       io.out(org.slug);
     },
@@ -134,7 +137,7 @@ const commands: Command[] = [
     async run({ db, opts, io }) {
       const scopes = parseScopes(opts.scopes!);
       const org = await requireOrg(db, opts.org);
-      const { key, row } = await createApiKey(db, org.id, { name: opts.name ?? 'cli', scopes });
+      const { key, row } = await createApiKey(systemTenant({ db, clock: systemClock }, org.id), { name: opts.name ?? 'cli', scopes });
       io.err(`Created API key ${row.id} (${row.scopes.join(',')}) for ${org.slug}. It is shown once: only its hash is stored.`);
       io.out(key);
     },
@@ -146,7 +149,7 @@ const commands: Command[] = [
     required: ['org'],
     async run({ db, opts, io }) {
       const org = await requireOrg(db, opts.org);
-      const rows = (await listApiKeys(db, org.id)).map(({ keyHash: _hash, ...row }) => row);
+      const rows = (await listApiKeys(systemTenant({ db, clock: systemClock }, org.id))).map(({ keyHash: _hash, ...row }) => row);
       if (opts.json) return io.out(JSON.stringify(rows, null, 2));
       if (rows.length === 0) return io.err(`${org.slug} has no API keys.`);
       for (const key of rows) {
@@ -161,8 +164,9 @@ const commands: Command[] = [
     options: ['org'],
     async run({ db, args, opts, io }) {
       const id = args[0]!;
-      const org = opts.org ? await requireOrg(db, opts.org) : undefined;
-      const row = await revokeApiKey(db, org?.id, id);
+      const orgId = opts.org ? (await requireOrg(db, opts.org)).id : await findApiKeyOrgId(db, id);
+      if (!orgId) throw new NotFoundError('ApiKey', id);
+      const row = await revokeApiKey(systemTenant({ db, clock: systemClock }, orgId), id);
       io.err(`Revoked API key ${row.id} (${row.prefix}…, ${row.name}) at ${row.revokedAt}.`);
     },
   },

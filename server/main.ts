@@ -103,9 +103,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     // Seeded once listening: the demo site allows the server's own origins, which need the port
     // (PORT=0 picks one).
     const origins = demoOrigins(port, displayHost(env.HOST));
-    const seeded = await seedDemo(database.db, { origins });
+    const seeded = await seedDemo(database.db, { origins, clock: app.clock });
     if (seeded) logger.info({ org: seeded.organization.slug }, 'seeded the demo organization on an empty database');
-    else await ensureDemoOrigins(database.db, origins);
+    else await ensureDemoOrigins(database.db, origins, app.clock);
     await app.start();
     logger.info({ url: `${url}/graphql`, port }, `careloop is listening: GraphiQL at ${url}/graphql`);
     if (seeded) print(describeDemoSeed(seeded, `${url}/graphql`));

@@ -1,5 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
+import type { Clock } from '../clock/clock.ts';
 import type { Database } from '../db/client.ts';
 import { apiKeys, type SiteRow } from '../db/tables/index.ts';
 import { isPromiseLike } from '../shared/maybe-promise.ts';
@@ -116,7 +117,6 @@ async function resolveApiKeyCaller(db: Database, authorization: string | null): 
     .limit(1);
   if (!key) throw unauthenticated('Unknown API key');
   if (key.revokedAt) throw unauthenticated('This API key has been revoked');
-  touchLastUsed(db, key.id);
   return {
     kind: 'apiKey',
     orgId: key.orgId,
@@ -125,13 +125,18 @@ async function resolveApiKeyCaller(db: Database, authorization: string | null): 
   };
 }
 
-function touchLastUsed(db: Database, keyId: string): void {
-  const now = Date.now();
+/**
+ * Records that an API key was used, by the request's clock. Called by the context factory (which
+ * has the clock) once the caller is known, rather than while the caller is resolved.
+ */
+export function touchLastUsed(db: Database, keyId: string, clock: Clock): void {
+  const at = clock.now();
+  const now = at.getTime();
   if (now - (lastUsedWritten.get(keyId) ?? 0) < LAST_USED_WRITE_INTERVAL_MS) return;
   lastUsedWritten.set(keyId, now);
   // Fire and forget: a failed bookkeeping write must not fail the caller's request.
   db.update(apiKeys)
-    .set({ lastUsedAt: sql`now()` })
+    .set({ lastUsedAt: at.toISOString() })
     .where(eq(apiKeys.id, keyId))
     .catch(() => lastUsedWritten.delete(keyId));
 }

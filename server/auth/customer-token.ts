@@ -16,8 +16,9 @@ export class InvalidCustomerToken extends Error {}
  * Verifies a customer token: a JWT signed HS256 by the company's backend with the site's
  * identity secret, `sub` = the customer's externalId, `exp` required and at most 24 h ahead.
  * Any failure is an InvalidCustomerToken with a reason; it never degrades to anonymous.
+ * Expiry is judged against `now`, the request's clock, like every other business time.
  */
-export async function verifyCustomerToken(token: string, secret: string): Promise<CustomerClaims> {
+export async function verifyCustomerToken(token: string, secret: string, now: Date): Promise<CustomerClaims> {
   if (token.length > 4096) throw new InvalidCustomerToken('customer token is too long');
   let payload;
   try {
@@ -25,12 +26,13 @@ export async function verifyCustomerToken(token: string, secret: string): Promis
       algorithms: ['HS256'],
       requiredClaims: ['exp', 'sub'],
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      currentDate: now,
     }));
   } catch (error) {
     throw new InvalidCustomerToken(describe(error));
   }
-  const now = Math.floor(Date.now() / 1000);
-  if (payload.exp! > now + MAX_TOKEN_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) {
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  if (payload.exp! > nowSeconds + MAX_TOKEN_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) {
     throw new InvalidCustomerToken('customer token expires more than 24 hours ahead');
   }
   const sub = payload.sub!.trim();

@@ -1,5 +1,5 @@
 import { builder } from '../builder.ts';
-import { orgIdOf, siteOf } from '../context.ts';
+import { orgIdOf, siteTenantOf } from '../context.ts';
 import { complaintCategories, complaintStatuses, type ComplaintContact } from '../db/tables/index.ts';
 import { SubmissionContextInput, SubmissionContextType } from '../intake/submission.schema.ts';
 import { mutationErrorOptions, resultData } from '../shared/common.schema.ts';
@@ -173,7 +173,7 @@ builder.queryFields((t) => ({
       reference: t.arg.string({ required: true, description: 'The reference, e.g. C-7K2M-9QXD (case and dashes are forgiven).' }),
       trackingToken: t.arg.string({ required: true, description: 'The tracking token from the receipt of fileComplaint.' }),
     },
-    resolve: (_root, args, ctx) => complaintStatus(ctx.db, siteOf(ctx), args.reference, args.trackingToken),
+    resolve: (_root, args, ctx) => complaintStatus(siteTenantOf(ctx), args.reference, args.trackingToken),
   }),
   complaint: t.drizzleField({
     type: 'complaints',
@@ -195,6 +195,6 @@ builder.mutationFields((t) => ({
     authScopes: { site: true },
     errors: mutationErrorOptions,
     args: { input: t.arg({ type: FileComplaintInput, required: true, description: 'The complaint.' }) },
-    resolve: (_root, args, ctx) => fileComplaint(ctx.db, siteOf(ctx), args.input),
+    resolve: (_root, args, ctx) => fileComplaint(siteTenantOf(ctx), args.input),
   }),
 }));

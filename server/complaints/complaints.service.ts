@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
 import { perDatabase } from '../db/per-database.ts';
 import { complaintEvents, complaints, complaintStatuses, type SubmissionContext } from '../db/tables/index.ts';
 import type { Executor } from '../db/transaction.ts';
@@ -9,6 +8,7 @@ import { customerForToken } from '../intake/submission.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { parseInput } from '../shared/validate.ts';
 import type { SiteRow } from '../sites/sites.service.ts';
+import type { SiteTenant } from '../tenant/tenant.ts';
 import {
   decoyCodes,
   hashTrackingToken,
@@ -38,24 +38,26 @@ const REFERENCE_ATTEMPTS = 5;
  * are written by one statement; with a customer token, the customer lookup (or stub) shares a
  * transaction with it, so a bad token or a failed insert leaves nothing behind.
  */
-export async function fileComplaint(db: Database, site: SiteRow, raw: unknown): Promise<FiledComplaint> {
+export async function fileComplaint(tenant: SiteTenant, raw: unknown): Promise<FiledComplaint> {
   const input = parseInput(fileComplaintInput, raw, ['input']);
+  const { db, site } = tenant;
+  const at = tenant.clock.now().toISOString();
   // Honeypot: people never see the `website` field, so a value means a bot. It gets a receipt
   // that looks real (status NEW, a well-formed reference and token) and nothing is stored:
   // a bot told "refused" would learn to leave the field empty. Checked after validation, so a
   // bot sees exactly what a person sending the same fields would see, and before the time
   // check and the customer token, so the honeypot alone decides.
-  if (input.website) return { ...decoyCodes(site.identitySecret, input.idempotencyKey), status: 'new', createdAt: new Date().toISOString() };
+  if (input.website) return { ...decoyCodes(site.identitySecret, input.idempotencyKey), status: 'new', createdAt: at };
   if (input.elapsedMs < MIN_ELAPSED_MS) {
     throw ValidationError.single(
       ['input', 'elapsedMs'],
       'the form was sent too quickly: please take a moment to describe what happened, then send it again',
     );
   }
-  if (!input.customerToken) return insertOrReplay(db, site, input, null, preparedInsert(db));
+  if (!input.customerToken) return insertOrReplay(db, site, input, null, preparedInsert(db), at);
   return db.transaction(async (tx) => {
-    const customerId = await customerForToken(tx, site, input.customerToken);
-    return insertOrReplay(tx, site, input, customerId, insertStatement(tx));
+    const customerId = await customerForToken(tx, tenant, input.customerToken);
+    return insertOrReplay(tx, site, input, customerId, insertStatement(tx), at);
   });
 }
 
@@ -84,6 +86,8 @@ function insertStatement(db: Executor) {
         locale: p('locale'),
         idempotencyKey: p('idempotencyKey'),
         payloadHash: p('payloadHash'),
+        createdAt: p('createdAt'),
+        updatedAt: p('createdAt'),
       })
       .onConflictDoNothing()
       .returning({ id: complaints.id, orgId: complaints.orgId, category: complaints.category, createdAt: complaints.createdAt }),
@@ -118,6 +122,7 @@ async function insertOrReplay(
   input: FileComplaintInput,
   customerId: string | null,
   insert: InsertStatement,
+  createdAt: string,
 ): Promise<FiledComplaint> {
   const context: SubmissionContext | null = input.context && Object.keys(input.context).length ? input.context : null;
   // What the complaint says, nulls spelled out so "absent" and "null" hash alike. Not the
@@ -146,6 +151,7 @@ async function insertOrReplay(
       trackingTokenHash: hashTrackingToken(trackingToken),
       idempotencyKey: input.idempotencyKey,
       payloadHash: hash,
+      createdAt,
     });
     if (created) return { reference, trackingToken, status: 'new', createdAt: created.createdAt };
     // ON CONFLICT waited for a concurrent first writer to commit, so its row is visible here.
@@ -211,8 +217,7 @@ const TOKEN_INPUT_MAX = 256;
  * same NotFoundError, and cost the same hash comparison, so a guess learns nothing.
  */
 export async function complaintStatus(
-  db: Database,
-  site: SiteRow,
+  { db, site }: SiteTenant,
   reference: string,
   trackingToken: string,
 ): Promise<ComplaintStatusView> {

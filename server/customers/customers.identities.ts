@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
+import type { Tenant } from '../tenant/tenant.ts';
 import { customerIdentities, customers } from '../db/tables/index.ts';
 import type { Executor } from '../db/transaction.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
@@ -15,8 +15,7 @@ export const isMirrored = (channel: IdentityChannel): channel is MirroredChannel
   channel === 'email' || channel === 'phone';
 
 export async function findCustomerIdByIdentity(
-  db: Database,
-  orgId: string,
+  { db, orgId }: Tenant,
   channel: IdentityChannel,
   rawValue: string,
 ): Promise<string | undefined> {
@@ -44,14 +43,14 @@ export async function findCustomerIdByIdentity(
  */
 export async function claimIdentity(
   tx: Executor,
-  orgId: string,
+  tenant: Tenant,
   customerId: string,
   identity: IdentityInput,
   field: string,
 ): Promise<void> {
   const [row] = await tx
     .insert(customerIdentities)
-    .values({ ...identity, orgId, customerId })
+    .values({ ...identity, orgId: tenant.orgId, customerId, createdAt: tenant.clock.now().toISOString() })
     .onConflictDoUpdate({
       target: [customerIdentities.orgId, customerIdentities.channel, customerIdentities.value],
       set: { verified: sql`${customerIdentities.verified} or excluded.verified` },
@@ -64,6 +63,7 @@ export async function claimIdentity(
 /** Keeps the email or phone identity in step with the profile field it mirrors. */
 export async function syncProfileIdentity(
   tx: Executor,
+  tenant: Tenant,
   customer: CustomerRow,
   channel: MirroredChannel,
   next: string | null | undefined,
@@ -82,34 +82,35 @@ export async function syncProfileIdentity(
         ),
       );
   }
-  if (next) await claimIdentity(tx, customer.orgId, customer.id, { channel, value: next, verified: false }, channel);
+  if (next) await claimIdentity(tx, tenant, customer.id, { channel, value: next, verified: false }, channel);
 }
 
 export async function addCustomerIdentity(
-  db: Database,
-  orgId: string,
+  tenant: Tenant,
   customerId: string,
   rawInput: unknown,
 ): Promise<CustomerRow> {
   const identity = parseInput(identityInput, rawInput);
+  const { db, orgId } = tenant;
   return db.transaction(async (tx) => {
     const customer = await requireCustomer(tx, orgId, customerId, true);
     requireNotErased(customer, ['customerId']);
-    await claimIdentity(tx, orgId, customerId, identity, 'value');
+    await claimIdentity(tx, tenant, customerId, identity, 'value');
     // The first email (phone) handle of a customer without one becomes the profile's email (phone),
     // the mirror image of removeCustomerIdentity clearing it.
     const channel = identity.channel;
     if (!isMirrored(channel) || customer[channel]) return customer;
     const [updated] = await tx
       .update(customers)
-      .set({ [channel]: identity.value, updatedAt: sql`now()` })
+      .set({ [channel]: identity.value, updatedAt: tenant.clock.now().toISOString() })
       .where(and(eq(customers.orgId, orgId), eq(customers.id, customerId)))
       .returning();
     return updated!;
   });
 }
 
-export async function removeCustomerIdentity(db: Database, orgId: string, identityId: string): Promise<CustomerRow> {
+export async function removeCustomerIdentity(tenant: Tenant, identityId: string): Promise<CustomerRow> {
+  const { db, orgId } = tenant;
   return db.transaction(async (tx) => {
     const [identity] = await tx
       .delete(customerIdentities)
@@ -122,7 +123,7 @@ export async function removeCustomerIdentity(db: Database, orgId: string, identi
     if (!isMirrored(channel) || customer[channel] !== identity.value) return customer;
     const [updated] = await tx
       .update(customers)
-      .set({ [channel]: null, updatedAt: sql`now()` })
+      .set({ [channel]: null, updatedAt: tenant.clock.now().toISOString() })
       .where(and(eq(customers.orgId, orgId), eq(customers.id, customer.id)))
       .returning();
     return updated!;

@@ -6,7 +6,10 @@ import {
   specialNeeds,
 } from '../db/tables/index.ts';
 import { boundedList, limits, longText, shortText } from '../shared/limits.ts';
-import { calendarDate, instant } from '../shared/temporal.ts';
+import type { Clock } from '../clock/clock.ts';
+import { ValidationError, type FieldIssue } from '../shared/errors.ts';
+import { calendarDate, instant, isCalendarDate } from '../shared/temporal.ts';
+import { parseInput } from '../shared/validate.ts';
 import { normalizeIdentity, type IdentityChannel } from './identity-values.ts';
 
 /** Customer limits beyond the shared ones (limits.ts): one place for validation and the schema's descriptions. */
@@ -31,12 +34,12 @@ function identityValue(channel: IdentityChannel) {
   });
 }
 
-// Compared as text, which for YYYY-MM-DD is date order. "The future" starts after tomorrow in
-// UTC: where the clock is ahead of UTC (up to 14 hours), today is already tomorrow there.
-const latestBirthday = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-const birthday = calendarDate()
-  .refine((d) => d <= latestBirthday(), 'must not be in the future')
-  .refine((d) => d >= customerLimits.earliestBirthday, `must not be before ${customerLimits.earliestBirthday}`);
+// "Not in the future" needs the request's clock, which a static schema cannot see: checked by
+// parseProfile below, with the schema's issues, so every bad field is still reported at once.
+const birthday = calendarDate().refine(
+  (d) => d >= customerLimits.earliestBirthday,
+  `must not be before ${customerLimits.earliestBirthday}`,
+);
 
 const attributes = z
   .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
@@ -101,3 +104,32 @@ export type CreateCustomerInput = z.output<typeof createCustomerInput>;
 export type UpdateCustomerInput = z.output<typeof updateCustomerInput>;
 export type IdentityInput = z.output<typeof identityInput>;
 export type PurchaseInput = z.output<typeof purchaseInput>;
+
+/**
+ * The latest birthday accepted, as the clock tells. Compared as text, which for YYYY-MM-DD is
+ * date order. "The future" starts after tomorrow in UTC: where the clock is ahead of UTC (up to
+ * 14 hours), today is already tomorrow there.
+ */
+const latestBirthday = (clock: Clock) => new Date(clock.now().getTime() + 86_400_000).toISOString().slice(0, 10);
+
+/** Parses a create or update input, refusing a birthday after the clock's today with the schema's own issues. */
+export function parseProfile<S extends typeof createCustomerInput | typeof updateCustomerInput>(
+  schema: S,
+  raw: unknown,
+  clock: Clock,
+): z.output<S> {
+  const given = (raw as { birthday?: unknown } | null)?.birthday;
+  const future: FieldIssue[] =
+    typeof given === 'string' && isCalendarDate(given) && given > latestBirthday(clock)
+      ? [{ path: ['input', 'birthday'], message: 'must not be in the future' }]
+      : [];
+  let parsed: z.output<S>;
+  try {
+    parsed = parseInput(schema, raw) as z.output<S>;
+  } catch (error) {
+    if (error instanceof ValidationError && future.length) throw new ValidationError([...error.issues, ...future]);
+    throw error;
+  }
+  if (future.length) throw new ValidationError(future);
+  return parsed;
+}

@@ -1,5 +1,5 @@
-import { and, eq, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
+import { and, eq } from 'drizzle-orm';
+import type { Tenant } from '../tenant/tenant.ts';
 import { customers } from '../db/tables/index.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { limits } from '../shared/limits.ts';
@@ -11,7 +11,8 @@ import { requireCustomer, withConflicts, type CustomerRow } from './customers.ro
  * moves to the target, the target's blank profile fields are filled from the source, and the
  * source is deleted. One transaction.
  */
-export async function mergeCustomers(db: Database, orgId: string, sourceId: string, targetId: string): Promise<CustomerRow> {
+export async function mergeCustomers(tenant: Tenant, sourceId: string, targetId: string): Promise<CustomerRow> {
+  const { db, orgId } = tenant;
   if (sourceId === targetId) throw ValidationError.single(['sourceId'], 'cannot merge a customer into itself');
   return withConflicts(() =>
     db.transaction(async (tx) => {
@@ -53,7 +54,7 @@ export async function mergeCustomers(db: Database, orgId: string, sourceId: stri
           tags,
           attributes,
           createdAt: Date.parse(source.createdAt) < Date.parse(target.createdAt) ? source.createdAt : target.createdAt,
-          updatedAt: sql`now()`,
+          updatedAt: tenant.clock.now().toISOString(),
         })
         .where(eq(customers.id, targetId))
         .returning();
@@ -103,7 +104,8 @@ function columnKey(table: object, column: object): string {
  * linked feedback keep statistics true). Purchases keep product, date and value, lose the
  * free text that may describe the person.
  */
-export async function eraseCustomer(db: Database, orgId: string, id: string): Promise<CustomerRow> {
+export async function eraseCustomer(tenant: Tenant, id: string): Promise<CustomerRow> {
+  const { db, orgId } = tenant;
   return db.transaction(async (tx) => {
     const customer = await requireCustomer(tx, orgId, id, true);
     if (customer.erasedAt) return customer;
@@ -125,8 +127,8 @@ export async function eraseCustomer(db: Database, orgId: string, id: string): Pr
         specialNeeds: [],
         tags: [],
         attributes: {},
-        erasedAt: sql`now()`,
-        updatedAt: sql`now()`,
+        erasedAt: tenant.clock.now().toISOString(),
+        updatedAt: tenant.clock.now().toISOString(),
       })
       .where(and(eq(customers.orgId, orgId), eq(customers.id, id)))
       .returning();
@@ -139,12 +141,13 @@ export async function eraseCustomer(db: Database, orgId: string, id: string): Pr
  * one repeatable-read transaction, so a merge or erasure running meanwhile cannot leave the
  * document half before and half after it.
  */
-export async function exportCustomer(db: Database, orgId: string, id: string): Promise<Record<string, unknown>> {
+export async function exportCustomer(tenant: Tenant, id: string): Promise<Record<string, unknown>> {
+  const { db, orgId } = tenant;
   return db.transaction(
     async (tx) => {
       const customer = await requireCustomer(tx, orgId, id);
       const document: Record<string, unknown> = {
-        exportedAt: new Date().toISOString(),
+        exportedAt: tenant.clock.now().toISOString(),
         customer: withoutOrg(customer),
       };
       for (const link of customerLinks) {

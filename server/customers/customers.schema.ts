@@ -1,5 +1,5 @@
 import { builder } from '../builder.ts';
-import { orgIdOf } from '../context.ts';
+import { orgIdOf, tenantOf } from '../context.ts';
 import {
   customerTiers,
   identityChannels,
@@ -238,7 +238,7 @@ builder.queryFields((t) => ({
     authScopes: { read: true },
     maxSize: maxPageSize,
     args: { filter: t.arg({ type: CustomerFilter, description: 'Only customers matching it; all without it.' }) },
-    totalCount: (_root, args, ctx) => countCustomers(ctx.db, orgIdOf(ctx), args.filter ?? {}),
+    totalCount: (_root, args, ctx) => countCustomers(tenantOf(ctx), args.filter ?? {}),
     resolve: (query, _root, args, ctx) =>
       ctx.db.query.customers.findMany(
         query({
@@ -257,7 +257,7 @@ builder.queryFields((t) => ({
       value: t.arg.string({ required: true, description: 'The handle as typed; it is normalized before the lookup.' }),
     },
     resolve: async (query, _root, args, ctx) => {
-      const id = await findCustomerIdByIdentity(ctx.db, orgIdOf(ctx), args.channel, args.value);
+      const id = await findCustomerIdByIdentity(tenantOf(ctx), args.channel, args.value);
       if (!id) return undefined;
       return ctx.db.query.customers.findFirst(query({ where: { id, orgId: orgIdOf(ctx) } }));
     },
@@ -272,7 +272,7 @@ builder.mutationFields((t) => ({
     type: Customer,
     description: 'Adds a customer to the archive.',
     args: { input: t.arg({ type: CreateCustomerInput, required: true, description: 'The new customer.' }) },
-    resolve: (_root, args, ctx) => createCustomer(ctx.db, orgIdOf(ctx), args.input),
+    resolve: (_root, args, ctx) => createCustomer(tenantOf(ctx), args.input),
   }),
   updateCustomer: t.field({
     ...mutation,
@@ -282,7 +282,7 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'A Customer id.' }),
       input: t.arg({ type: UpdateCustomerInput, required: true, description: 'What to change.' }),
     },
-    resolve: (_root, args, ctx) => updateCustomer(ctx.db, orgIdOf(ctx), customerId(String(args.id)), args.input),
+    resolve: (_root, args, ctx) => updateCustomer(tenantOf(ctx), customerId(String(args.id)), args.input),
   }),
   addCustomerIdentity: t.field({
     ...mutation,
@@ -293,7 +293,7 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: IdentityInput, required: true, description: 'The handle.' }),
     },
     resolve: (_root, args, ctx) =>
-      addCustomerIdentity(ctx.db, orgIdOf(ctx), customerId(String(args.customerId), 'customerId'), args.input),
+      addCustomerIdentity(tenantOf(ctx), customerId(String(args.customerId), 'customerId'), args.input),
   }),
   removeCustomerIdentity: t.field({
     ...mutation,
@@ -301,7 +301,7 @@ builder.mutationFields((t) => ({
     description: 'Removes a channel handle; returns the customer it belonged to.',
     args: { identityId: t.arg.id({ required: true, description: 'A CustomerIdentity id.' }) },
     resolve: (_root, args, ctx) =>
-      removeCustomerIdentity(ctx.db, orgIdOf(ctx), uuidArg(String(args.identityId), 'identityId', 'CustomerIdentity')),
+      removeCustomerIdentity(tenantOf(ctx), uuidArg(String(args.identityId), 'identityId', 'CustomerIdentity')),
   }),
   recordPurchase: t.field({
     ...mutation,
@@ -312,7 +312,7 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: PurchaseInput, required: true, description: 'The purchase.' }),
     },
     resolve: (_root, args, ctx) =>
-      recordPurchase(ctx.db, orgIdOf(ctx), customerId(String(args.customerId), 'customerId'), args.input),
+      recordPurchase(tenantOf(ctx), customerId(String(args.customerId), 'customerId'), args.input),
   }),
   mergeCustomers: t.field({
     ...mutation,
@@ -324,8 +324,7 @@ builder.mutationFields((t) => ({
     },
     resolve: (_root, args, ctx) =>
       mergeCustomers(
-        ctx.db,
-        orgIdOf(ctx),
+        tenantOf(ctx),
         customerId(String(args.sourceId), 'sourceId'),
         customerId(String(args.targetId), 'targetId'),
       ),
@@ -335,7 +334,7 @@ builder.mutationFields((t) => ({
     type: Customer,
     description: 'Right to erasure: removes personal data, keeps an anonymous stub for statistics.',
     args: { id: t.arg.id({ required: true, description: 'A Customer id.' }) },
-    resolve: (_root, args, ctx) => eraseCustomer(ctx.db, orgIdOf(ctx), customerId(String(args.id))),
+    resolve: (_root, args, ctx) => eraseCustomer(tenantOf(ctx), customerId(String(args.id))),
   }),
   exportCustomer: t.field({
     ...mutation,
@@ -343,12 +342,12 @@ builder.mutationFields((t) => ({
     type: 'JSON',
     description: 'All data held on one customer, as one JSON document.',
     args: { id: t.arg.id({ required: true, description: 'A Customer id.' }) },
-    resolve: (_root, args, ctx) => exportCustomer(ctx.db, orgIdOf(ctx), customerId(String(args.id))),
+    resolve: (_root, args, ctx) => exportCustomer(tenantOf(ctx), customerId(String(args.id))),
   }),
   recomputeTiers: t.field({
     ...mutation,
     type: TierCounts,
     description: 'Recomputes A/B/C tiers from purchase value; manual tiers are left alone.',
-    resolve: (_root, _args, ctx) => recomputeTiers(ctx.db, orgIdOf(ctx)),
+    resolve: (_root, _args, ctx) => recomputeTiers(tenantOf(ctx)),
   }),
 }));

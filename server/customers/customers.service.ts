@@ -1,10 +1,10 @@
-import { and, arrayContains, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
+import { and, arrayContains, eq, ilike, inArray, isNull, or, type SQL } from 'drizzle-orm';
+import type { Tenant } from '../tenant/tenant.ts';
 import { customers, purchases } from '../db/tables/index.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { parseInput } from '../shared/validate.ts';
 import { claimIdentity, syncProfileIdentity } from './customers.identities.ts';
-import { createCustomerInput, purchaseInput, updateCustomerInput, type IdentityInput } from './customers.input.ts';
+import { createCustomerInput, parseProfile, purchaseInput, updateCustomerInput, type IdentityInput } from './customers.input.ts';
 import {
   assertExternalIdFree,
   requireCustomer,
@@ -48,7 +48,7 @@ export function customerFilterSql(table: typeof customers, orgId: string, filter
 /** A LIKE pattern matching `text` anywhere, with % and _ in it taken literally. */
 const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-export function countCustomers(db: Database, orgId: string, filter?: CustomerFilter): Promise<number> {
+export function countCustomers({ db, orgId }: Tenant, filter?: CustomerFilter): Promise<number> {
   return db.$count(customers, customerFilterSql(customers, orgId, filter));
 }
 
@@ -76,14 +76,16 @@ function wantedIdentities(
   return [...seen.values()];
 }
 
-export async function createCustomer(db: Database, orgId: string, rawInput: unknown): Promise<CustomerRow> {
-  const { identities = [], tier, ...profile } = parseInput(createCustomerInput, rawInput);
+export async function createCustomer(tenant: Tenant, rawInput: unknown): Promise<CustomerRow> {
+  const { identities = [], tier, ...profile } = parseProfile(createCustomerInput, rawInput, tenant.clock);
+  const { db, orgId } = tenant;
   const wanted = wantedIdentities(profile, identities);
   // Without an email (phone) field, the first email (phone) handle given becomes it.
   const firstOn = (channel: 'email' | 'phone') => wanted.find((w) => w.identity.channel === channel)?.identity.value;
   return withConflicts(() =>
     db.transaction(async (tx) => {
       await assertExternalIdFree(tx, orgId, profile.externalId);
+      const now = tenant.clock.now().toISOString();
       const [customer] = await tx
         .insert(customers)
         .values({
@@ -93,28 +95,31 @@ export async function createCustomer(db: Database, orgId: string, rawInput: unkn
           orgId,
           tier,
           tierSource: tier ? 'manual' : null,
+          createdAt: now,
+          updatedAt: now,
         })
         .returning();
-      for (const { identity, field } of wanted) await claimIdentity(tx, orgId, customer!.id, identity, field);
+      for (const { identity, field } of wanted) await claimIdentity(tx, tenant, customer!.id, identity, field);
       return customer!;
     }),
   );
 }
 
-export async function updateCustomer(db: Database, orgId: string, id: string, rawInput: unknown): Promise<CustomerRow> {
-  const input = parseInput(updateCustomerInput, rawInput);
+export async function updateCustomer(tenant: Tenant, id: string, rawInput: unknown): Promise<CustomerRow> {
+  const input = parseProfile(updateCustomerInput, rawInput, tenant.clock);
+  const { db, orgId } = tenant;
   return withConflicts(() =>
     db.transaction(async (tx) => {
       const customer = await requireCustomer(tx, orgId, id, true);
       requireNotErased(customer, ['id']);
       await assertExternalIdFree(tx, orgId, input.externalId, id);
-      await syncProfileIdentity(tx, customer, 'email', input.email);
-      await syncProfileIdentity(tx, customer, 'phone', input.phone);
+      await syncProfileIdentity(tx, tenant, customer, 'email', input.email);
+      await syncProfileIdentity(tx, tenant, customer, 'phone', input.phone);
       const { tier, ...profile } = input;
       const tierChange = tier === undefined ? {} : { tier, tierSource: tier ? ('manual' as const) : null };
       const [updated] = await tx
         .update(customers)
-        .set({ ...profile, ...tierChange, updatedAt: sql`now()` })
+        .set({ ...profile, ...tierChange, updatedAt: tenant.clock.now().toISOString() })
         .where(and(eq(customers.orgId, orgId), eq(customers.id, id)))
         .returning();
       return updated!;
@@ -123,25 +128,31 @@ export async function updateCustomer(db: Database, orgId: string, id: string, ra
 }
 
 export async function recordPurchase(
-  db: Database,
-  orgId: string,
+  tenant: Tenant,
   customerId: string,
   rawInput: unknown,
 ): Promise<typeof purchases.$inferSelect> {
   const input = parseInput(purchaseInput, rawInput);
+  const { db, orgId } = tenant;
   return db.transaction(async (tx) => {
     // Locked, so a concurrent merge or erasure is waited for instead of racing this insert.
     const customer = await requireCustomer(tx, orgId, customerId, true);
     requireNotErased(customer, ['customerId']);
     const [purchase] = await tx
       .insert(purchases)
-      .values({ ...input, purchasedAt: new Date(input.purchasedAt).toISOString(), orgId, customerId })
+      .values({
+        ...input,
+        purchasedAt: new Date(input.purchasedAt).toISOString(),
+        orgId,
+        customerId,
+        createdAt: tenant.clock.now().toISOString(),
+      })
       .returning();
     return purchase!;
   });
 }
 
-export async function customersByIds(db: Database, orgId: string, ids: string[]): Promise<CustomerRow[]> {
+export async function customersByIds({ db, orgId }: Tenant, ids: string[]): Promise<CustomerRow[]> {
   if (ids.length === 0) return [];
   return db
     .select()

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
+import type { Tenant } from '../tenant/tenant.ts';
 
 export interface TierCounts {
   a: number;
@@ -12,7 +12,8 @@ export interface TierCounts {
  * rest. Manual tiers and erased stubs are left alone. Ties at a boundary go by earliest
  * customer, so the result is stable. One statement, so it is atomic.
  */
-export async function recomputeTiers(db: Database, orgId: string): Promise<TierCounts> {
+export async function recomputeTiers({ db, orgId, clock }: Tenant): Promise<TierCounts> {
+  const now = clock.now().toISOString();
   const rows = await db.execute<{ tier: 'A' | 'B' | 'C'; count: number }>(sql`
     with value_per_customer as (
       select c.id, c.created_at, coalesce(sum(p.value), 0) as total
@@ -36,7 +37,7 @@ export async function recomputeTiers(db: Database, orgId: string): Promise<TierC
             when r.position <= ceil(r.population * 0.5) then 'B'
             else 'C' end)::customer_tier,
           tier_source = 'computed',
-          updated_at = now()
+          updated_at = ${now}::timestamptz
       from ranked r
       where c.org_id = ${orgId} and c.id = r.id
         -- Checked again on the row as it is now: a tier set by hand or an erasure committed

@@ -1,10 +1,12 @@
 import { and, eq } from 'drizzle-orm';
+import { systemClock, type Clock } from '../clock/clock.ts';
 import type { Database } from '../db/client.ts';
 import { organizations, sites } from '../db/tables/index.ts';
 import { createApiKey, createOrganization, type ApiKeyRow, type OrganizationRow } from '../organizations/organizations.service.ts';
 import { ConflictError } from '../shared/errors.ts';
 import { createSite, updateSite, type SiteRow } from '../sites/sites.service.ts';
 import { createSurvey, type SurveyRow } from '../surveys/surveys.service.ts';
+import { systemTenant } from '../tenant/tenant.ts';
 
 export const DEMO_ORG = { name: 'Demo', slug: 'demo' } as const;
 /** The demo page (/) shows the widgets of this site, with this survey and agent. */
@@ -28,6 +30,8 @@ export interface DemoSeed {
 export interface SeedOptions {
   /** The demo site's allowed origins: the server's own (http://localhost:<PORT>). */
   origins?: string[];
+  /** Business time of the rows made (the app's clock). */
+  clock?: Clock;
 }
 
 const both = (en: string, zh: string) => [
@@ -81,7 +85,7 @@ export function demoOrigins(port: number, host?: string): string[] {
  * grows past its limit however often the port changes. Origins added by hand on other hosts stay.
  * Touches only the seeded demo site of the demo organization.
  */
-export async function ensureDemoOrigins(db: Database, origins: string[]): Promise<void> {
+export async function ensureDemoOrigins(db: Database, origins: string[], clock: Clock = systemClock): Promise<void> {
   const site = await demoSite(db);
   if (!site || origins.every((origin) => site.allowedOrigins.includes(origin))) return;
   const serverHosts = new Set(origins.map((origin) => new URL(origin).hostname));
@@ -90,7 +94,7 @@ export async function ensureDemoOrigins(db: Database, origins: string[]): Promis
     return url?.protocol === 'http:' && serverHosts.has(url.hostname);
   };
   const kept = site.allowedOrigins.filter((origin) => !earlierServerOrigin(origin));
-  await updateSite(db, site.orgId, site.id, { allowedOrigins: [...kept, ...origins] });
+  await updateSite(systemTenant({ db, clock }, site.orgId, 'seed'), site.id, { allowedOrigins: [...kept, ...origins] });
 }
 
 /**
@@ -99,19 +103,20 @@ export async function ensureDemoOrigins(db: Database, origins: string[]): Promis
  * creates a second demo organization; two instances starting together on one empty PostgreSQL
  * collide on the slug and the loser creates nothing.
  */
-export async function seedDemo(db: Database, { origins = demoOrigins(4000) }: SeedOptions = {}): Promise<DemoSeed | undefined> {
+export async function seedDemo(
+  db: Database,
+  { origins = demoOrigins(4000), clock = systemClock }: SeedOptions = {},
+): Promise<DemoSeed | undefined> {
   if ((await db.$count(organizations)) > 0) return undefined;
   try {
     return await db.transaction(async (tx) => {
       const executor = tx as unknown as Database;
       if ((await executor.$count(organizations)) > 0) return undefined;
-      const organization = await createOrganization(executor, DEMO_ORG);
-      const apiKey = await createApiKey(executor, organization.id, {
-        name: 'demo',
-        scopes: ['read', 'write', 'admin'],
-      });
-      const site = await createSite(executor, organization.id, { name: DEMO_SITE_NAME, allowedOrigins: origins });
-      const survey = await createSurvey(executor, organization.id, demoSurvey);
+      const organization = await createOrganization({ db: executor, clock }, DEMO_ORG);
+      const tenant = systemTenant({ db: executor, clock }, organization.id, 'seed');
+      const apiKey = await createApiKey(tenant, { name: 'demo', scopes: ['read', 'write', 'admin'] });
+      const site = await createSite(tenant, { name: DEMO_SITE_NAME, allowedOrigins: origins });
+      const survey = await createSurvey(tenant, demoSurvey);
       return { organization, apiKey, site, survey, agentId: DEMO_AGENT_ID };
     });
   } catch (error) {

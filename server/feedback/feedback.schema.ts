@@ -1,6 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
-import { orgIdOf, siteOf } from '../context.ts';
+import { orgIdOf, siteTenantOf, tenantOf } from '../context.ts';
 import { feedbackKinds, unsolvedReasons } from '../db/tables/index.ts';
 import { SubmissionContextInput, SubmissionContextType } from '../intake/submission.schema.ts';
 import { mutationErrorOptions } from '../shared/common.schema.ts';
@@ -109,7 +109,7 @@ builder.queryFields((t) => ({
       description: 'Feedback received, newest first.',
       authScopes: { read: true },
       args: { filter: t.arg({ type: FeedbackFilter, description: 'Only feedback matching it; all without it.' }) },
-      totalCount: (_root, args, ctx) => countFeedback(ctx.db, orgIdOf(ctx), args.filter ?? {}),
+      totalCount: (_root, args, ctx) => countFeedback(tenantOf(ctx), args.filter ?? {}),
       resolve: (query, _root, args, ctx) =>
         ctx.db.query.feedback.findMany(
           query({
@@ -168,6 +168,6 @@ builder.mutationFields((t) => ({
     authScopes: { site: true },
     errors: mutationErrorOptions,
     args: { input: t.arg({ type: SubmitResolutionCheckInput, required: true, description: 'The answer.' }) },
-    resolve: (_root, args, ctx) => submitResolutionCheck(ctx.db, siteOf(ctx), args.input),
+    resolve: (_root, args, ctx) => submitResolutionCheck(siteTenantOf(ctx), args.input),
   }),
 }));

@@ -1,6 +1,6 @@
 import { and, eq, gte, lt, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Database } from '../db/client.ts';
+import type { Tenant } from '../tenant/tenant.ts';
 import { feedback, feedbackKinds } from '../db/tables/index.ts';
 import { decodeId } from '../shared/ids.ts';
 import { publicLimits } from '../intake/submission.ts';
@@ -60,6 +60,6 @@ export function feedbackFilterSql(table: typeof feedback, orgId: string, raw: Fe
   )!;
 }
 
-export function countFeedback(db: Database, orgId: string, filter?: FeedbackFilterInput): Promise<number> {
+export function countFeedback({ db, orgId }: Tenant, filter?: FeedbackFilterInput): Promise<number> {
   return db.$count(feedback, feedbackFilterSql(feedback, orgId, filter));
 }

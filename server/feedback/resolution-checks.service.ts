@@ -8,6 +8,7 @@ import { payloadHash, replayOrConflict } from '../intake/idempotency.ts';
 import { customerForToken, publicLimits, submissionEnvelope } from '../intake/submission.ts';
 import type { SiteRow } from '../sites/sites.service.ts';
 import { agentRatingScale } from '../shared/scales.ts';
+import type { SiteTenant } from '../tenant/tenant.ts';
 import { parseInput } from '../shared/validate.ts';
 
 /** A comment on a resolution check is a sentence or two, not a complaint: complaints have their own form. */
@@ -70,6 +71,7 @@ function insertStatement(db: Executor) {
       locale: p('locale'),
       idempotencyKey: p('idempotencyKey'),
       payloadHash: p('payloadHash'),
+      createdAt: p('createdAt'),
     })
     .onConflictDoNothing({ target: [feedback.orgId, feedback.siteId, feedback.idempotencyKey] })
     .returning({ id: feedback.id, createdAt: feedback.createdAt })
@@ -99,15 +101,17 @@ function preparedInsert(db: Database): InsertStatement {
  * (atomic on its own); with one, the customer lookup (or stub) and the insert share one
  * transaction, so a failed insert leaves no stub behind and a bad token stores nothing.
  */
-export async function submitResolutionCheck(db: Database, site: SiteRow, raw: unknown): Promise<FeedbackReceiptRow> {
+export async function submitResolutionCheck(tenant: SiteTenant, raw: unknown): Promise<FeedbackReceiptRow> {
   const input = parseInput(resolutionCheckInput, raw, ['input']);
   const token = input.customerToken;
-  if (!token) return insertOrReplay(db, site, input, { id: null, externalId: null }, preparedInsert(db));
+  const { db, site } = tenant;
+  const at = tenant.clock.now().toISOString();
+  if (!token) return insertOrReplay(db, site, input, { id: null, externalId: null }, preparedInsert(db), at);
   return db.transaction(async (tx) => {
-    const id = await customerForToken(tx, site, token);
+    const id = await customerForToken(tx, tenant, token);
     // Verified just above; read again only for the externalId the idempotency hash names.
     const externalId = decodeJwt(token).sub?.trim() ?? null;
-    return insertOrReplay(tx, site, input, { id, externalId }, insertStatement(tx));
+    return insertOrReplay(tx, site, input, { id, externalId }, insertStatement(tx), at);
   });
 }
 
@@ -119,6 +123,7 @@ async function insertOrReplay(
   input: ResolutionCheckInput,
   customer: { id: string | null; externalId: string | null },
   insert: InsertStatement,
+  createdAt: string,
 ): Promise<FeedbackReceiptRow> {
   const context: SubmissionContext | null = input.context && Object.keys(input.context).length ? input.context : null;
   const fields = {
@@ -149,6 +154,7 @@ async function insertOrReplay(
     siteId: site.id,
     idempotencyKey: input.idempotencyKey,
     payloadHash: hash,
+    createdAt,
   });
   if (created) return created;
   const [existing] = await db

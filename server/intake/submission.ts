@@ -4,7 +4,7 @@ import { InvalidCustomerToken, verifyCustomerToken } from '../auth/customer-toke
 import { customerIdentities, customers } from '../db/tables/index.ts';
 import type { Executor } from '../db/transaction.ts';
 import { ValidationError } from '../shared/errors.ts';
-import type { SiteRow } from '../sites/sites.service.ts';
+import type { SiteTenant } from '../tenant/tenant.ts';
 
 /** Limits on public (internet-facing) text. */
 export const publicLimits = { subject: 500, url: 2048, id: 200, reference: 40, comment: 5000, description: 10_000 } as const;
@@ -44,14 +44,16 @@ export const submissionEnvelope = {
  */
 export async function customerForToken(
   tx: Executor,
-  site: SiteRow,
+  tenant: SiteTenant,
   token: string | null | undefined,
   path: (string | number)[] = ['input', 'customerToken'],
 ): Promise<string | null> {
   if (!token) return null;
+  const { site } = tenant;
+  const now = tenant.clock.now();
   let claims;
   try {
-    claims = await verifyCustomerToken(token, site.identitySecret);
+    claims = await verifyCustomerToken(token, site.identitySecret, now);
   } catch (error) {
     if (error instanceof InvalidCustomerToken) throw ValidationError.single(path, error.message);
     throw error;
@@ -61,7 +63,7 @@ export async function customerForToken(
   if (existing) return existing;
   const [created] = await tx
     .insert(customers)
-    .values({ orgId, externalId: claims.externalId, name: claims.name ?? null })
+    .values({ orgId, externalId: claims.externalId, name: claims.name ?? null, createdAt: now.toISOString(), updatedAt: now.toISOString() })
     .onConflictDoNothing()
     .returning({ id: customers.id });
   if (!created) return (await findByExternalId(tx, orgId, claims.externalId))!;
@@ -70,7 +72,7 @@ export async function customerForToken(
     // Signed by the company, so the email is verified; skipped if another customer holds it.
     await tx
       .insert(customerIdentities)
-      .values({ orgId, customerId: created.id, channel: 'email', value: email, verified: true })
+      .values({ orgId, customerId: created.id, channel: 'email', value: email, verified: true, createdAt: now.toISOString() })
       .onConflictDoNothing();
   }
   return created.id;

@@ -1,6 +1,6 @@
 import { LAST_USED_WRITE_INTERVAL_MS } from '../auth/caller.ts';
 import { builder } from '../builder.ts';
-import { orgIdOf } from '../context.ts';
+import { tenantOf } from '../context.ts';
 import { apiKeyScopes, isApiKeyScope } from '../auth/scopes.ts';
 import { mutationErrorOptions } from '../shared/common.schema.ts';
 import { enumOf } from '../shared/enums.ts';
@@ -84,13 +84,13 @@ builder.queryFields((t) => ({
     type: Organization,
     description: "The API key's organization.",
     authScopes: { read: true },
-    resolve: (_root, _args, ctx) => requireOrganization(ctx.db, orgIdOf(ctx)),
+    resolve: (_root, _args, ctx) => requireOrganization(tenantOf(ctx)),
   }),
   apiKeys: t.field({
     type: [ApiKey],
     description: "The organization's API keys, revoked ones included, newest first. Needs the admin scope.",
     authScopes: { admin: true },
-    resolve: (_root, _args, ctx) => listApiKeys(ctx.db, orgIdOf(ctx)),
+    resolve: (_root, _args, ctx) => listApiKeys(tenantOf(ctx)),
   }),
 }));
 
@@ -101,7 +101,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     errors: mutationErrorOptions,
     args: { input: t.arg({ type: CreateApiKeyInput, required: true, description: 'The key.' }) },
-    resolve: (_root, args, ctx) => createApiKey(ctx.db, orgIdOf(ctx), args.input, ['input']),
+    resolve: (_root, args, ctx) => createApiKey(tenantOf(ctx), args.input, ['input']),
   }),
   revokeApiKey: t.field({
     type: ApiKey,
@@ -109,6 +109,6 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     errors: mutationErrorOptions,
     args: { id: t.arg.id({ required: true, description: 'An ApiKey id.' }) },
-    resolve: (_root, args, ctx) => revokeApiKey(ctx.db, orgIdOf(ctx), decodeId(String(args.id), 'ApiKey')),
+    resolve: (_root, args, ctx) => revokeApiKey(tenantOf(ctx), decodeId(String(args.id), 'ApiKey')),
   }),
 }));

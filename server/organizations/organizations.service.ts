@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { generateApiKey } from '../auth/api-keys.ts';
 import { apiKeyScopes } from '../auth/scopes.ts';
 import type { Database } from '../db/client.ts';
+import type { Platform, Tenant } from '../tenant/tenant.ts';
 import { apiKeys, organizations } from '../db/tables/index.ts';
 import { ConflictError, NotFoundError } from '../shared/errors.ts';
 import { boundedList, shortText } from '../shared/limits.ts';
@@ -35,13 +36,17 @@ const organizationInput = z.object({
  * Creates an organization. Without an explicit slug one is derived from the name (with a random
  * suffix if taken, or if the name has no latin letters, e.g. 客户关怀).
  */
-export async function createOrganization(db: Database, raw: { name: string; slug?: string }): Promise<OrganizationRow> {
+export async function createOrganization(
+  { db, clock }: Platform,
+  raw: { name: string; slug?: string },
+): Promise<OrganizationRow> {
   const input = parseInput(organizationInput, raw, []);
+  const createdAt = clock.now().toISOString();
   const base = input.slug ?? (slugify(input.name) || 'org');
   for (let attempt = 0; attempt < 5; attempt++) {
     const slug = attempt === 0 && (input.slug || slugify(input.name)) ? base : `${base}-${randomBytes(3).toString('hex')}`;
     try {
-      const [org] = await db.insert(organizations).values({ name: input.name, slug }).returning();
+      const [org] = await db.insert(organizations).values({ name: input.name, slug, createdAt }).returning();
       return org!;
     } catch (error) {
       if (!uniqueViolation(error)) throw error;
@@ -56,7 +61,7 @@ export async function findOrganizationBySlug(db: Database, slug: string): Promis
   return org;
 }
 
-export async function requireOrganization(db: Database, id: string): Promise<OrganizationRow> {
+export async function requireOrganization({ db, orgId: id }: Tenant): Promise<OrganizationRow> {
   const [org] = await db.select().from(organizations).where(eq(organizations.id, id)).limit(1);
   if (!org) throw new NotFoundError('Organization', id);
   return org;
@@ -71,36 +76,43 @@ const apiKeyInput = z.object({
 
 /** Creates a key and returns it once in clear; only its SHA-256 hash is stored. */
 export async function createApiKey(
-  db: Database,
-  orgId: string,
+  tenant: Tenant,
   raw: { name: string; scopes: string[] },
   path: string[] = [],
 ): Promise<{ key: string; row: ApiKeyRow }> {
   const input = parseInput(apiKeyInput, raw, path);
   const { key, prefix, hash } = generateApiKey();
+  const { db, orgId } = tenant;
   const [row] = await db
     .insert(apiKeys)
-    .values({ orgId, name: input.name, scopes: input.scopes, prefix, keyHash: hash })
+    .values({ orgId, name: input.name, scopes: input.scopes, prefix, keyHash: hash, createdAt: tenant.clock.now().toISOString() })
     .returning();
   return { key, row: row! };
 }
 
-export function listApiKeys(db: Database, orgId: string): Promise<ApiKeyRow[]> {
+export function listApiKeys({ db, orgId }: Tenant): Promise<ApiKeyRow[]> {
   return db.select().from(apiKeys).where(eq(apiKeys.orgId, orgId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
 }
 
 /** Revokes a key of the org. Revoking twice keeps the first revocation time. */
-export async function revokeApiKey(db: Database, orgId: string | undefined, id: string): Promise<ApiKeyRow> {
-  const scope = orgId ? and(eq(apiKeys.id, id), eq(apiKeys.orgId, orgId)) : eq(apiKeys.id, id);
+export async function revokeApiKey(tenant: Tenant, id: string): Promise<ApiKeyRow> {
+  const { db, orgId } = tenant;
+  const scope = and(eq(apiKeys.id, id), eq(apiKeys.orgId, orgId));
   const [revoked] = await db
     .update(apiKeys)
-    .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
+    .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, ${tenant.clock.now().toISOString()}::timestamptz)` })
     .where(scope)
     .returning();
   if (!revoked) throw new NotFoundError('ApiKey', id);
   return revoked;
 }
 
-export async function countActiveKeys(db: Database, orgId: string): Promise<number> {
+/** The organization a key belongs to (the CLI revokes by key id alone). */
+export async function findApiKeyOrgId(db: Database, id: string): Promise<string | undefined> {
+  const [row] = await db.select({ orgId: apiKeys.orgId }).from(apiKeys).where(eq(apiKeys.id, id)).limit(1);
+  return row?.orgId;
+}
+
+export async function countActiveKeys({ db, orgId }: Tenant): Promise<number> {
   return db.$count(apiKeys, and(eq(apiKeys.orgId, orgId), isNull(apiKeys.revokedAt)));
 }

@@ -1,5 +1,5 @@
 import { builder } from '../builder.ts';
-import { orgIdOf } from '../context.ts';
+import { tenantOf } from '../context.ts';
 import { mutationErrorOptions } from '../shared/common.schema.ts';
 import { decodeId } from '../shared/ids.ts';
 import { limits } from '../shared/limits.ts';
@@ -62,7 +62,7 @@ builder.queryFields((t) => ({
     type: [Site],
     description: "The organization's sites, newest first. Needs the admin scope.",
     authScopes: { admin: true },
-    resolve: (_root, _args, ctx) => listSites(ctx.db, orgIdOf(ctx)),
+    resolve: (_root, _args, ctx) => listSites(tenantOf(ctx)),
   }),
 }));
 
@@ -72,7 +72,7 @@ builder.mutationFields((t) => ({
     description: 'Creates a site with a new publishable key and identity secret.',
     type: SiteWithSecret,
     args: { input: t.arg({ type: CreateSiteInput, required: true, description: 'The site.' }) },
-    resolve: (_root, args, ctx) => createSite(ctx.db, orgIdOf(ctx), args.input),
+    resolve: (_root, args, ctx) => createSite(tenantOf(ctx), args.input),
   }),
   updateSite: t.field({
     ...adminMutation,
@@ -82,13 +82,13 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'A Site id.' }),
       input: t.arg({ type: UpdateSiteInput, required: true, description: 'What to change.' }),
     },
-    resolve: (_root, args, ctx) => updateSite(ctx.db, orgIdOf(ctx), decodeId(String(args.id), 'Site'), args.input),
+    resolve: (_root, args, ctx) => updateSite(tenantOf(ctx), decodeId(String(args.id), 'Site'), args.input),
   }),
   rotateSiteKeys: t.field({
     ...adminMutation,
     type: SiteWithSecret,
     description: 'Issues a new publishable key and identity secret; the old ones stop working at once.',
     args: { id: t.arg.id({ required: true, description: 'A Site id.' }) },
-    resolve: (_root, args, ctx) => rotateSiteKeys(ctx.db, orgIdOf(ctx), decodeId(String(args.id), 'Site')),
+    resolve: (_root, args, ctx) => rotateSiteKeys(tenantOf(ctx), decodeId(String(args.id), 'Site')),
   }),
 }));

@@ -1,12 +1,12 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { isValidOriginRule, normalizeOriginRule } from '../auth/origins.ts';
 import { forgetSite } from '../auth/site-lookup.ts';
 import { generateIdentitySecret, generatePublishableKey } from '../auth/site-keys.ts';
-import type { Database } from '../db/client.ts';
 import { sites, type SiteRow } from '../db/tables/index.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { boundedList, limits, shortText } from '../shared/limits.ts';
+import type { Tenant } from '../tenant/tenant.ts';
 import { parseInput } from '../shared/validate.ts';
 
 export type { SiteRow };
@@ -24,13 +24,17 @@ const originList = boundedList(
 const createSiteInput = z.object({ name: shortText(), allowedOrigins: originList });
 const updateSiteInput = z.object({ name: shortText().optional(), allowedOrigins: originList.optional() });
 
-export async function createSite(db: Database, orgId: string, raw: unknown): Promise<SiteRow> {
+export async function createSite(tenant: Tenant, raw: unknown): Promise<SiteRow> {
   const input = parseInput(createSiteInput, raw, ['input']);
+  const { db, orgId } = tenant;
+  const now = tenant.clock.now().toISOString();
   const [site] = await db
     .insert(sites)
     .values({
       ...input,
       orgId,
+      createdAt: now,
+      updatedAt: now,
       publishableKey: generatePublishableKey(),
       identitySecret: generateIdentitySecret(),
     })
@@ -38,11 +42,12 @@ export async function createSite(db: Database, orgId: string, raw: unknown): Pro
   return site!;
 }
 
-export async function updateSite(db: Database, orgId: string, id: string, raw: unknown): Promise<SiteRow> {
+export async function updateSite(tenant: Tenant, id: string, raw: unknown): Promise<SiteRow> {
   const input = parseInput(updateSiteInput, raw, ['input']);
+  const { db, orgId } = tenant;
   const [site] = await db
     .update(sites)
-    .set({ ...input, updatedAt: sql`now()` })
+    .set({ ...input, updatedAt: tenant.clock.now().toISOString() })
     .where(and(eq(sites.orgId, orgId), eq(sites.id, id)))
     .returning();
   if (!site) throw new NotFoundError('Site', id);
@@ -51,14 +56,16 @@ export async function updateSite(db: Database, orgId: string, id: string, raw: u
 }
 
 /** New publishable key and identity secret; the old ones stop working at once. */
-export async function rotateSiteKeys(db: Database, orgId: string, id: string): Promise<SiteRow> {
+export async function rotateSiteKeys(tenant: Tenant, id: string): Promise<SiteRow> {
+  const { db, orgId } = tenant;
+  const now = tenant.clock.now().toISOString();
   const [site] = await db
     .update(sites)
     .set({
       publishableKey: generatePublishableKey(),
       identitySecret: generateIdentitySecret(),
-      keysRotatedAt: sql`now()`,
-      updatedAt: sql`now()`,
+      keysRotatedAt: now,
+      updatedAt: now,
     })
     .where(and(eq(sites.orgId, orgId), eq(sites.id, id)))
     .returning();
@@ -67,6 +74,6 @@ export async function rotateSiteKeys(db: Database, orgId: string, id: string): P
   return site;
 }
 
-export function listSites(db: Database, orgId: string): Promise<SiteRow[]> {
+export function listSites({ db, orgId }: Tenant): Promise<SiteRow[]> {
   return db.select().from(sites).where(eq(sites.orgId, orgId)).orderBy(desc(sites.createdAt), desc(sites.id));
 }

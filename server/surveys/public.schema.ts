@@ -1,5 +1,5 @@
 import { builder } from '../builder.ts';
-import { orgIdOf, siteOf } from '../context.ts';
+import { siteTenantOf, tenantOf } from '../context.ts';
 import { FeedbackReceipt } from '../feedback/receipt.ts';
 import { SubmissionContextInput } from '../intake/submission.schema.ts';
 import { mutationErrorOptions } from '../shared/common.schema.ts';
@@ -87,7 +87,7 @@ builder.queryFields((t) => ({
       locale: t.arg.string({ description: "The locale wanted; falls back to its language, then to the survey's default." }),
     },
     resolve: async (_root, args, ctx) => {
-      const survey = await findActiveSurvey(ctx.db, orgIdOf(ctx), args.key);
+      const survey = await findActiveSurvey(tenantOf(ctx), args.key);
       return survey ? localizeSurvey(survey, args.locale) : null;
     },
   }),
@@ -100,6 +100,6 @@ builder.mutationFields((t) => ({
     authScopes: { site: true },
     errors: mutationErrorOptions,
     args: { input: t.arg({ type: SubmitSurveyResponseInput, required: true, description: 'The response.' }) },
-    resolve: (_root, args, ctx) => submitSurveyResponse(ctx.db, siteOf(ctx), args.input),
+    resolve: (_root, args, ctx) => submitSurveyResponse(siteTenantOf(ctx), args.input),
   }),
 }));

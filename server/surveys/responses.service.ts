@@ -9,6 +9,7 @@ import { customerForToken, submissionEnvelope } from '../intake/submission.ts';
 import { CareloopError, NotFoundError } from '../shared/errors.ts';
 import { parseInput } from '../shared/validate.ts';
 import type { SiteRow } from '../sites/sites.service.ts';
+import type { SiteTenant, Tenant } from '../tenant/tenant.ts';
 import { canonicalLocale } from './locales.ts';
 import { checkAnswers } from './surveys.answers.ts';
 import { surveyLimits } from './surveys.input.ts';
@@ -32,7 +33,7 @@ const publicSurveyQuery = (db: Database) =>
 const preparedSurveyQuery = perDatabase(publicSurveyQuery);
 
 /** The active survey with this key in the org, for widgets; undefined for any other. */
-export async function findActiveSurvey(db: Database, orgId: string, key: string): Promise<SurveyRow | undefined> {
+export async function findActiveSurvey({ db, orgId }: Tenant, key: string): Promise<SurveyRow | undefined> {
   if (key.length > surveyLimits.keyLength) return undefined;
   const [row] = await preparedSurveyQuery(db).execute({ orgId, key });
   return row;
@@ -83,13 +84,13 @@ async function findByIdempotencyKey(tx: Transaction, site: SiteRow, idempotencyK
  * the same customer is the same payload), and not the survey's current questions: a retry of a
  * stored response still gets its receipt after the survey changed or was archived.
  */
-export async function submitSurveyResponse(db: Database, site: SiteRow, raw: unknown): Promise<Receipt> {
+export async function submitSurveyResponse(tenant: SiteTenant, raw: unknown): Promise<Receipt> {
   const input = parseInput(submitInput, raw);
-  const orgId = site.orgId;
+  const { db, orgId, site } = tenant;
   const context = input.context && Object.keys(input.context).length > 0 ? input.context : null;
   const locale = input.locale ? (canonicalLocale(input.locale) ?? input.locale) : null;
   return db.transaction(async (tx) => {
-    const customerId = await customerForToken(tx, site, input.customerToken);
+    const customerId = await customerForToken(tx, tenant, input.customerToken);
     const hash = payloadHash({ surveyKey: input.surveyKey, answers: input.answers, context, locale, customerId });
     const replay = async (failure: CareloopError) => {
       const existing = await findByIdempotencyKey(tx, site, input.idempotencyKey);
@@ -119,6 +120,7 @@ export async function submitSurveyResponse(db: Database, site: SiteRow, raw: unk
         locale,
         idempotencyKey: input.idempotencyKey,
         payloadHash: hash,
+        createdAt: tenant.clock.now().toISOString(),
       })
       .onConflictDoNothing({ target: [feedback.orgId, feedback.siteId, feedback.idempotencyKey] })
       .returning({ id: feedback.id, createdAt: feedback.createdAt })

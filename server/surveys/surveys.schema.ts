@@ -1,5 +1,5 @@
 import { builder } from '../builder.ts';
-import { orgIdOf } from '../context.ts';
+import { orgIdOf, tenantOf } from '../context.ts';
 import type { LocalizedText } from '../db/tables/index.ts';
 import { mutationErrorOptions } from '../shared/common.schema.ts';
 import { decodeId } from '../shared/ids.ts';
@@ -194,7 +194,7 @@ builder.queryFields((t) => ({
       authScopes: { read: true },
       description: 'Newest first.',
       args: { filter: t.arg({ type: SurveyFilter, description: 'Only surveys matching it; all without it.' }) },
-      totalCount: (_root, args, ctx) => countSurveys(ctx.db, orgIdOf(ctx), args.filter ?? {}),
+      totalCount: (_root, args, ctx) => countSurveys(tenantOf(ctx), args.filter ?? {}),
       resolve: (query, _root, args, ctx) =>
         ctx.db.query.surveys.findMany(
           query({
@@ -216,7 +216,7 @@ builder.mutationFields((t) => ({
     type: Survey,
     description: 'Creates a survey.',
     args: { input: t.arg({ type: CreateSurveyInput, required: true, description: 'The survey.' }) },
-    resolve: (_root, args, ctx) => createSurvey(ctx.db, orgIdOf(ctx), args.input),
+    resolve: (_root, args, ctx) => createSurvey(tenantOf(ctx), args.input),
   }),
   updateSurvey: t.field({
     ...mutation,
@@ -226,13 +226,13 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'A Survey id.' }),
       input: t.arg({ type: UpdateSurveyInput, required: true, description: 'What to change.' }),
     },
-    resolve: (_root, args, ctx) => updateSurvey(ctx.db, orgIdOf(ctx), surveyId(String(args.id)), args.input),
+    resolve: (_root, args, ctx) => updateSurvey(tenantOf(ctx), surveyId(String(args.id)), args.input),
   }),
   archiveSurvey: t.field({
     ...mutation,
     type: Survey,
     description: 'Hides the survey from widgets and stops responses; the responses stay.',
     args: { id: t.arg.id({ required: true, description: 'A Survey id.' }) },
-    resolve: (_root, args, ctx) => archiveSurvey(ctx.db, orgIdOf(ctx), surveyId(String(args.id))),
+    resolve: (_root, args, ctx) => archiveSurvey(tenantOf(ctx), surveyId(String(args.id))),
   }),
 }));

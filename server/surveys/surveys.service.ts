@@ -1,10 +1,10 @@
-import { and, eq, ne, sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
+import { and, eq, ne, type SQL } from 'drizzle-orm';
 import { feedback, surveys, type SurveyQuestion } from '../db/tables/index.ts';
 import type { Executor } from '../db/transaction.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../shared/errors.ts';
 import { uniqueViolation } from '../shared/unique-violation.ts';
 import { parseInput } from '../shared/validate.ts';
+import type { Tenant } from '../tenant/tenant.ts';
 import { createSurveyInput, updateSurveyInput } from './surveys.input.ts';
 import { buildQuestions, shapeIssues, type StoredQuestion } from './surveys.questions.ts';
 
@@ -20,7 +20,7 @@ export function surveyFilterSql(table: typeof surveys, orgId: string, filter: Su
   return and(eq(table.orgId, orgId), filter.status ? eq(table.status, filter.status) : undefined)!;
 }
 
-export function countSurveys(db: Database, orgId: string, filter?: SurveyFilter): Promise<number> {
+export function countSurveys({ db, orgId }: Tenant, filter?: SurveyFilter): Promise<number> {
   return db.$count(surveys, surveyFilterSql(surveys, orgId, filter));
 }
 
@@ -49,7 +49,8 @@ async function assertKeyFree(tx: Executor, orgId: string, key: string, ownerId?:
   if (holder) throw keyTaken();
 }
 
-export async function createSurvey(db: Database, orgId: string, raw: unknown): Promise<SurveyRow> {
+export async function createSurvey(tenant: Tenant, raw: unknown): Promise<SurveyRow> {
+  const { db, orgId } = tenant;
   const input = parseInput(createSurveyInput, raw);
   const issues: FieldIssue[] = [];
   const questions = buildQuestions(input.questions, input.defaultLocale, [], false, issues);
@@ -57,10 +58,11 @@ export async function createSurvey(db: Database, orgId: string, raw: unknown): P
   throwIfAny(shapeIssues({ ...input, questions }, { title: true, thankYou: true, questions: true }));
   return withKeyConflict(() =>
     db.transaction(async (tx) => {
+      const now = tenant.clock.now().toISOString();
       await assertKeyFree(tx, orgId, input.key);
       const [row] = await tx
         .insert(surveys)
-        .values({ ...input, orgId, questions: questions as SurveyQuestion[] })
+        .values({ ...input, orgId, questions: questions as SurveyQuestion[], createdAt: now, updatedAt: now })
         .returning();
       return row!;
     }),
@@ -82,7 +84,8 @@ async function hasResponses(tx: Executor, orgId: string, surveyId: string): Prom
  * lock on it (see responses.service.ts), so either that response is visible to hasResponses or
  * it waits and is checked against the new questions.
  */
-export async function updateSurvey(db: Database, orgId: string, id: string, raw: unknown): Promise<SurveyRow> {
+export async function updateSurvey(tenant: Tenant, id: string, raw: unknown): Promise<SurveyRow> {
+  const { db, orgId } = tenant;
   const input = parseInput(updateSurveyInput, raw);
   return withKeyConflict(() =>
     db.transaction(async (tx) => {
@@ -116,7 +119,7 @@ export async function updateSurvey(db: Database, orgId: string, id: string, raw:
           questions: questions as SurveyQuestion[],
           key: input.key ?? current.key,
           status: input.status ?? current.status,
-          updatedAt: sql`now()`,
+          updatedAt: tenant.clock.now().toISOString(),
         })
         .where(and(eq(surveys.orgId, orgId), eq(surveys.id, id)))
         .returning();
@@ -126,11 +129,12 @@ export async function updateSurvey(db: Database, orgId: string, id: string, raw:
 }
 
 /** Archived surveys are hidden from widgets and refuse responses; their responses remain. */
-export async function archiveSurvey(db: Database, orgId: string, id: string): Promise<SurveyRow> {
+export async function archiveSurvey(tenant: Tenant, id: string): Promise<SurveyRow> {
+  const { db, orgId } = tenant;
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(surveys)
-      .set({ status: 'archived', updatedAt: sql`now()` })
+      .set({ status: 'archived', updatedAt: tenant.clock.now().toISOString() })
       .where(and(eq(surveys.orgId, orgId), eq(surveys.id, id)))
       .returning();
     if (!row) throw new NotFoundError('Survey', id);

@@ -47,14 +47,14 @@ describe('API keys', () => {
   });
 
   it('refuses a revoked key at once', async () => {
-    const { key, row } = await createApiKey(api.db.db, api.orgA.id, { name: 'soon revoked', scopes: ['read'] });
+    const { key, row } = await createApiKey(api.tenant(api.orgA.id), { name: 'soon revoked', scopes: ['read'] });
     dataOf(await api.withKey(key).gql(LIST));
-    await revokeApiKey(api.db.db, api.orgA.id, row.id);
+    await revokeApiKey(api.tenant(api.orgA.id), row.id);
     expectError(await api.withKey(key).gql(LIST), 'UNAUTHENTICATED', /revoked/);
   });
 
   it('stores only the hash of a key', async () => {
-    const { key, row } = await createApiKey(api.db.db, api.orgA.id, { name: 'hashed', scopes: ['read'] });
+    const { key, row } = await createApiKey(api.tenant(api.orgA.id), { name: 'hashed', scopes: ['read'] });
     expect(JSON.stringify(row)).not.toContain(key);
     expect(row.keyHash).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -62,7 +62,7 @@ describe('API keys', () => {
 
 describe('scopes', () => {
   const keyWith = async (scopes: string[]) =>
-    api.withKey((await createApiKey(api.db.db, api.orgA.id, { name: scopes.join('+'), scopes })).key);
+    api.withKey((await createApiKey(api.tenant(api.orgA.id), { name: scopes.join('+'), scopes })).key);
 
   it('a read key reads but may not write or manage keys', async () => {
     const reader = await keyWith(['read']);

@@ -87,6 +87,8 @@ it('erasure drops every string answer of a response whose survey is gone (it can
   const widget = api.withSite(site.publishableKey, site.origin);
   const customerToken = await token('erin-2');
   const survey = await createdSurvey(api.asA, surveyInput('erase-deleted-survey'));
+  // The newest response below is this test's: the clock stands still until moved.
+  api.clock.advance(1000);
   const answers = [
     { questionId: 'rating', value: 2 },
     { questionId: 'single', value: 'a' },

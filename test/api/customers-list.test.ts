@@ -21,6 +21,8 @@ beforeAll(async () => {
       }),
     );
     ids.push(c.id);
+    // Newest first is by the clock, which stands still until moved.
+    api.clock.advance(1000);
   }
   for (const name of ['100% Cotton Ltd', '100x Cotton Ltd', 'snake_case', 'snakeXcase', 'Back\\slash']) {
     ok(await a.create({ name, tags: ['special'] }));

@@ -41,7 +41,16 @@ beforeAll(async () => {
   const db = api.db.db;
   const [survey] = await db
     .insert(surveys)
-    .values({ orgId: api.orgA.id, key: 'csat', title: { en: 'How did we do?' }, kind: 'csat', status: 'active', questions: [] })
+    .values({
+      orgId: api.orgA.id,
+      key: 'csat',
+      title: { en: 'How did we do?' },
+      kind: 'csat',
+      status: 'active',
+      questions: [],
+      createdAt: api.clock.now().toISOString(),
+      updatedAt: api.clock.now().toISOString(),
+    })
     .returning();
   surveyId = encodeGlobalID('Survey', survey!.id);
   mei = await customerOf(ids.f2);
@@ -57,6 +66,7 @@ beforeAll(async () => {
       answers: [{ questionId: 'q1', value: 5 }, { questionId: 'q2', value: ['fast', 'kind'] }],
       score: 5,
       locale: 'en',
+      createdAt: api.clock.now().toISOString(),
     })
     .returning();
   ids.f4 = encodeGlobalID('Feedback', response!.id);

@@ -49,8 +49,8 @@ describe('enqueue', () => {
   });
 
   it('a unique key is one job per organization, and one among system jobs', async () => {
-    const orgA = await createOrganization(database.db, { name: 'Jobs A' });
-    const orgB = await createOrganization(database.db, { name: 'Jobs B' });
+    const orgA = await createOrganization({ db: database.db, clock }, { name: 'Jobs A' });
+    const orgB = await createOrganization({ db: database.db, clock }, { name: 'Jobs B' });
     const results = [
       await kinds.enqueue(database.db, 'test.count', { n: 1 }, { clock, uniqueKey: 'k' }),
       await kinds.enqueue(database.db, 'test.count', { n: 2 }, { clock, uniqueKey: 'k' }),

@@ -60,7 +60,7 @@ describe('sites', () => {
     expect(decodeGlobalID(site.id)).toEqual({ typename: 'Site', id: site.rowId });
     const read = dataOf(await api.asA.gql(`query($id: ID!) { node(id: $id) { id ... on Site { name } } }`, { id: site.id }));
     expect(read.node).toEqual({ id: site.id, name: 'Shop' });
-    const { key } = await createApiKey(api.db.db, api.orgA.id, { name: 'reader', scopes: ['read'] });
+    const { key } = await createApiKey(api.tenant(api.orgA.id), { name: 'reader', scopes: ['read'] });
     const denied = await api.withKey(key).gql(`query($id: ID!) { node(id: $id) { id ... on Site { name } } }`, { id: site.id });
     expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(denied.data?.node ?? null).toBeNull();
@@ -80,7 +80,7 @@ describe('sites', () => {
 
   it('needs the admin scope', async () => {
     const { key } = await import('../../server/organizations/organizations.service.ts').then((m) =>
-      m.createApiKey(api.db.db, api.orgA.id, { name: 'rw', scopes: ['read', 'write'] }),
+      m.createApiKey(api.tenant(api.orgA.id), { name: 'rw', scopes: ['read', 'write'] }),
     );
     const result = await api.withKey(key).gql('{ sites { id } }');
     expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

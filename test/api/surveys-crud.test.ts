@@ -140,7 +140,7 @@ describe('createSurvey', () => {
 
   it('needs the write scope', async () => {
     const { createApiKey } = await import('../../server/organizations/organizations.service.ts');
-    const { key } = await createApiKey(api.db.db, api.orgA.id, { name: 'ro', scopes: ['read'] });
+    const { key } = await createApiKey(api.tenant(api.orgA.id), { name: 'ro', scopes: ['read'] });
     const result = await api.withKey(key).gql(`mutation($input: CreateSurveyInput!) { createSurvey(input: $input) { __typename } }`, {
       input: surveyInput(uniqueKey()),
     });
@@ -275,6 +275,8 @@ describe('survey and surveys', () => {
     const made: Json[] = [];
     for (const status of ['DRAFT', 'ACTIVE', 'ACTIVE', 'ARCHIVED', 'DRAFT']) {
       made.push(await createdSurvey(newOrg.as, surveyInput(uniqueKey(), { status })));
+      // Newest first is by the clock, which stands still until moved.
+      api.clock.advance(1000);
     }
     // Another organization's survey is not listed.
     await createdSurvey(api.asB, surveyInput(uniqueKey()));
@@ -295,6 +297,7 @@ describe('survey and surveys', () => {
 describe('updateSurvey', () => {
   it('keeps absent fields, changes given ones and moves updatedAt', async () => {
     const survey = await createdSurvey(api.asA, surveyInput(uniqueKey()));
+    api.clock.advance(1000);
     const updated = ok(await a.update(survey.id, { title: texts({ en: 'New title' }), status: 'DRAFT', thankYou: null }));
     expect(updated).toMatchObject({ id: survey.id, key: survey.key, title: 'New title', status: 'DRAFT', thankYou: null, kind: 'CUSTOM' });
     expect(updated.titles).toEqual({ en: 'New title' });

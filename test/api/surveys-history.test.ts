@@ -180,6 +180,7 @@ describe.skipIf(testEngine === 'pglite')('updateSurvey racing a response', () =>
         kind: 'survey_response',
         surveyId: rawId(survey.id),
         answers: [{ questionId: 'a', value: 'x' }],
+        createdAt: api.clock.now().toISOString(),
       });
     });
     expect(shape(ok(await update.promise)).map((q: Json[]) => [q[0], q[2]])).toEqual([
@@ -193,7 +194,11 @@ describe('Survey.responses', () => {
   it('pages the responses newest first, with their answers, and counts them', async () => {
     const survey = await createdSurvey(api.asA, surveyInput(uniqueKey(), { kind: 'NPS', questions: [question('NPS', 'N', { id: 'n' })] }));
     const receipts = [];
-    for (const value of [3, 9, 10]) receipts.push(ok(await widget.submit(survey.key, [{ questionId: 'n', value }])));
+    for (const value of [3, 9, 10]) {
+      receipts.push(ok(await widget.submit(survey.key, [{ questionId: 'n', value }])));
+      // Newest first is by the clock, which stands still until moved.
+      api.clock.advance(1000);
+    }
     const responses = await a.responses(survey.id);
     expect(responses.totalCount).toBe(3);
     expect(responses.nodes.map((n) => [n.id, n.kind, n.score])).toEqual(

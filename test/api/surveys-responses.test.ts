@@ -215,6 +215,8 @@ describe('score', () => {
     );
     ok(await widget.submit(survey.key, [{ questionId: 'old', value: 1 }]));
     ok(await surveysOf(api.asA).update(survey.id, { questions: [question('RATING', 'new', { id: 'new' })] }));
+    // Newest first is by the clock, which stands still until moved.
+    api.clock.advance(1000);
     const receipt = ok(await widget.submit(survey.key, [{ questionId: 'new', value: 5 }]));
     const responses = await surveysOf(api.asA).responses(survey.id);
     expect(responses.nodes.map((n) => [n.id === receipt.id, n.score])).toEqual([[true, 5], [false, 1]]);

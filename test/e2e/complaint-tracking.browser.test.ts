@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../server/clock/clock.ts';
 import { fileComplaint, type FiledComplaint } from '../../server/complaints/complaints.service.ts';
+import { siteTenant } from '../../server/tenant/tenant.ts';
 import { complaintEvents, complaints, complaintStatuses } from '../../server/db/tables/index.ts';
 import { skipBrowserTests, startBrowserHarness, type BrowserHarness } from './browser.ts';
 import { nextEvent, openTestPage, recordedEvents, recordEvents, routeTestPage } from './pages.ts';
@@ -11,7 +13,7 @@ let h: BrowserHarness;
 
 /** Files a complaint as the widget would (through the service, as the server does for it). */
 async function file(description: string): Promise<FiledComplaint> {
-  const receipt = await fileComplaint(h.server.database.db, h.seeded.site, {
+  const receipt = await fileComplaint(siteTenant({ db: h.server.database.db, clock: systemClock }, h.seeded.site), {
     category: 'billing',
     description,
     elapsedMs: 5000,

@@ -2,6 +2,7 @@ import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { ExecutionResult } from 'graphql';
 import { TestClock } from '../../server/clock/clock.ts';
 import { createApiKey, createOrganization } from '../../server/organizations/organizations.service.ts';
+import { systemTenant, type Tenant } from '../../server/tenant/tenant.ts';
 import { createCareloopYoga, type CareloopYoga } from '../../server/yoga.ts';
 import { createTestDatabase, StatementCounter, type TestDatabase } from './database.ts';
 
@@ -32,6 +33,8 @@ export interface TestApi {
   clock: TestClock;
   orgA: { id: string; slug: string; key: string };
   orgB: { id: string; slug: string; key: string };
+  /** Services called directly act for an org through a tenant (the system actor `test`, this API's clock). */
+  tenant(orgId: string): Tenant;
   /** Full-scope key of org A. */
   asA: Caller;
   /** Full-scope key of org B. */
@@ -60,9 +63,10 @@ export async function createTestApi(): Promise<TestApi> {
   const db = await createTestDatabase(statements);
   const clock = new TestClock();
   const yoga = createCareloopYoga({ database: db, clock, logging: false, graphiql: false });
+  const tenant = (orgId: string) => systemTenant({ db: db.db, clock }, orgId, 'test');
   const makeOrg = async (name: string) => {
-    const org = await createOrganization(db.db, { name });
-    const { key } = await createApiKey(db.db, org.id, { name: 'test', scopes: ['read', 'write', 'admin'] });
+    const org = await createOrganization({ db: db.db, clock }, { name });
+    const { key } = await createApiKey(tenant(org.id), { name: 'test', scopes: ['read', 'write', 'admin'] });
     return { id: org.id, slug: org.slug, key };
   };
   const orgA = await makeOrg('Org A');
@@ -102,6 +106,7 @@ export async function createTestApi(): Promise<TestApi> {
     clock,
     orgA,
     orgB,
+    tenant,
     asA: withKey(orgA.key),
     asB: withKey(orgB.key),
     anonymous: withHeaders({}),

@@ -3,6 +3,8 @@ import { countActiveKeys, listApiKeys } from '../../server/organizations/organiz
 import { organizations } from '../../server/db/tables/index.ts';
 import { eq } from 'drizzle-orm';
 import { sites } from '../../server/db/tables/index.ts';
+import { systemClock } from '../../server/clock/clock.ts';
+import { systemTenant } from '../../server/tenant/tenant.ts';
 import { demoOrigins, ensureDemoOrigins, seedDemo } from '../../server/demo/seed.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
@@ -21,12 +23,12 @@ it('seeds the demo organization and a full-scope key once, on an empty database 
   expect(seeded?.site).toMatchObject({ name: 'Demo site', allowedOrigins: ['http://localhost:4000', 'http://127.0.0.1:4000'] });
   expect(seeded?.survey).toMatchObject({ key: 'demo-csat', status: 'active', kind: 'csat' });
   expect(seeded?.agentId).toBe('agent-demo');
-  const [stored] = await listApiKeys(database.db, seeded!.organization.id);
+  const [stored] = await listApiKeys(systemTenant({ db: database.db, clock: systemClock }, seeded!.organization.id));
   expect(stored!.keyHash).not.toContain(seeded!.apiKey.key.slice(3));
 
   expect(await seedDemo(database.db)).toBeUndefined();
   expect(await database.db.$count(organizations)).toBe(1);
-  expect(await countActiveKeys(database.db, seeded!.organization.id)).toBe(1);
+  expect(await countActiveKeys(systemTenant({ db: database.db, clock: systemClock }, seeded!.organization.id))).toBe(1);
 });
 
 it('two instances seeding one empty database at once create one demo organization', async () => {

@@ -49,8 +49,8 @@ export const complaints = pgTable(
     locale: text('locale'),
     idempotencyKey: uuid('idempotency_key'),
     payloadHash: text('payload_hash'),
-    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull(),
   },
   (t) => [
     uniqueIndex('complaints_org_reference_key').on(t.orgId, t.reference),
@@ -76,7 +76,7 @@ export const complaintEvents = pgTable(
     public: boolean('public').notNull().default(false),
     /** Event details (status from/to, assignee…); never free HTML. */
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
-    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull(),
   },
   (t) => [index('complaint_events_org_complaint_idx').on(t.orgId, t.complaintId, t.createdAt)],
 );

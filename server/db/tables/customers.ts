@@ -33,8 +33,8 @@ export const lifecycleStage = pgEnum('lifecycle_stage', lifecycleStages);
 export const identityChannel = pgEnum('identity_channel', identityChannels);
 
 const timestamps = {
-  createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull(),
 };
 
 export const customers = pgTable(
@@ -84,7 +84,7 @@ export const customerIdentities = pgTable(
     /** Normalized (emails lower-cased, phones without spaces or punctuation) so look-ups match. */
     value: text('value').notNull(),
     verified: boolean('verified').notNull().default(false),
-    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull(),
   },
   (t) => [
     uniqueIndex('customer_identities_org_channel_value_key').on(t.orgId, t.channel, t.value),
@@ -108,7 +108,7 @@ export const purchases = pgTable(
     reason: text('reason'),
     promises: text('promises').array().notNull().default(sql`'{}'::text[]`),
     value: numeric('value', { precision: 14, scale: 2, mode: 'number' }).notNull().default(0),
-    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull(),
   },
   (t) => [index('purchases_org_customer_idx').on(t.orgId, t.customerId, t.purchasedAt)],
 );

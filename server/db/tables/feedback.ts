@@ -62,7 +62,7 @@ export const feedback = pgTable(
     idempotencyKey: uuid('idempotency_key'),
     /** Hash of the submitted payload: a replayed key with another payload is a conflict. */
     payloadHash: text('payload_hash'),
-    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull(),
   },
   (t) => [
     uniqueIndex('feedback_org_site_idempotency_key').on(t.orgId, t.siteId, t.idempotencyKey),

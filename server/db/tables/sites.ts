@@ -19,8 +19,8 @@ export const sites = pgTable(
     identitySecret: text('identity_secret').notNull(),
     /** Exact origins (`https://shop.example.com`) or one-label wildcards (`https://*.example.com`). */
     allowedOrigins: text('allowed_origins').array().notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull(),
     keysRotatedAt: timestamp('keys_rotated_at', { withTimezone: true, mode: 'string' }),
   },
   (t) => [

@@ -36,8 +36,8 @@ export const surveys = pgTable(
     defaultLocale: text('default_locale').notNull().default('en'),
     questions: jsonb('questions').$type<SurveyQuestion[]>().notNull(),
     thankYou: jsonb('thank_you').$type<LocalizedText>(),
-    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull(),
   },
   (t) => [
     uniqueIndex('surveys_org_key_key').on(t.orgId, t.key),
