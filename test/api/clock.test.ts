@@ -74,7 +74,7 @@ it('a complaint carries the clock time', async () => {
 
 it('an API key created and revoked carries the clock time', async () => {
   const created = dataOf(
-    await api.asA.gql(`mutation { createApiKey(name: "clocked", scopes: [READ]) { ... on MutationCreateApiKeySuccess { data { apiKey { id createdAt } } } } }`),
+    await api.asA.gql(`mutation { createApiKey(input: { name: "clocked", scopes: [READ] }) { ... on MutationCreateApiKeySuccess { data { apiKey { id createdAt } } } } }`),
   ).createApiKey.data.apiKey;
   same(created.createdAt);
   const revoked = dataOf(
