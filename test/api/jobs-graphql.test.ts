@@ -43,7 +43,7 @@ describe('Query.jobs', () => {
   });
 
   it('needs the admin scope', async ({ api }) => {
-    const { key } = await createApiKey(api.db.db, api.orgA.id, { name: 'reader', scopes: ['read', 'write'] });
+    const { key } = await createApiKey(api.tenant(api.orgA.id), { name: 'reader', scopes: ['read', 'write'] });
     const result = await api.withKey(key).gql(JOBS, {});
     expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(result.data).toBeNull();

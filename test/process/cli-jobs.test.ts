@@ -30,7 +30,7 @@ beforeAll(async () => {
   const handle = await openConfiguredDatabase(readEnv(source));
   try {
     const clock = new TestClock('2031-02-28T23:59:00Z');
-    const org = await createOrganization(handle.db, { name: 'Acme', slug: 'acme' });
+    const org = await createOrganization({ db: handle.db, clock }, { name: 'Acme', slug: 'acme' });
     await enqueueJob(handle.db, 'care.schedule', { n: 1 }, { clock, orgId: org.id });
     await enqueueJob(handle.db, 'jobs.prune-finished', {}, { clock });
     deadId = (await enqueueJob(handle.db, 'complaints.sla-check', {}, { clock, orgId: org.id })).id!;
