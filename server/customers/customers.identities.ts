@@ -4,6 +4,7 @@ import { customerIdentities, customers } from '../db/tables/index.ts';
 import type { Executor } from '../db/transaction.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { parseInput } from '../shared/validate.ts';
+import { emit } from '../events/emit.ts';
 import { identityInput, type IdentityInput } from './customers.input.ts';
 import { requireCustomer, requireNotErased, type CustomerRow } from './customers.rows.ts';
 import { normalizeIdentity, type IdentityChannel } from './identity-values.ts';
@@ -47,7 +48,7 @@ export async function claimIdentity(
   customerId: string,
   identity: IdentityInput,
   field: string,
-): Promise<void> {
+): Promise<string> {
   const [row] = await tx
     .insert(customerIdentities)
     .values({ ...identity, orgId: tenant.orgId, customerId, createdAt: tenant.clock.now().toISOString() })
@@ -58,6 +59,7 @@ export async function claimIdentity(
     })
     .returning({ id: customerIdentities.id });
   if (!row) throw new ConflictError(`${identity.channel} ${identity.value} already belongs to another customer`, field);
+  return row.id;
 }
 
 /** Keeps the email or phone identity in step with the profile field it mirrors. */
@@ -95,7 +97,12 @@ export async function addCustomerIdentity(
   return db.transaction(async (tx) => {
     const customer = await requireCustomer(tx, orgId, customerId, true);
     requireNotErased(customer, ['customerId']);
-    await claimIdentity(tx, tenant, customerId, identity, 'value');
+    const identityId = await claimIdentity(tx, tenant, customerId, identity, 'value');
+    await emit(tx, tenant, {
+      type: 'customer.identity_added',
+      aggregateId: customerId,
+      payload: { identityId, channel: identity.channel },
+    });
     // The first email (phone) handle of a customer without one becomes the profile's email (phone),
     // the mirror image of removeCustomerIdentity clearing it.
     const channel = identity.channel;
@@ -118,6 +125,11 @@ export async function removeCustomerIdentity(tenant: Tenant, identityId: string)
       .returning();
     if (!identity) throw new NotFoundError('CustomerIdentity', identityId);
     const customer = await requireCustomer(tx, orgId, identity.customerId, true);
+    await emit(tx, tenant, {
+      type: 'customer.identity_removed',
+      aggregateId: customer.id,
+      payload: { identityId: identity.id, channel: identity.channel },
+    });
     // The profile's email and phone mirror identities: removing the identity clears the field.
     const channel = identity.channel;
     if (!isMirrored(channel) || customer[channel] !== identity.value) return customer;

@@ -3,6 +3,7 @@ import type { Tenant } from '../tenant/tenant.ts';
 import { customers } from '../db/tables/index.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { limits } from '../shared/limits.ts';
+import { emit } from '../events/emit.ts';
 import { customerLinks } from './customer-links.ts';
 import { requireCustomer, withConflicts, type CustomerRow } from './customers.rows.ts';
 
@@ -58,6 +59,7 @@ export async function mergeCustomers(tenant: Tenant, sourceId: string, targetId:
         })
         .where(eq(customers.id, targetId))
         .returning();
+      await emit(tx, tenant, { type: 'customer.merged', aggregateId: targetId, payload: { sourceId } });
       return merged!;
     }),
   );
@@ -132,6 +134,7 @@ export async function eraseCustomer(tenant: Tenant, id: string): Promise<Custome
       })
       .where(and(eq(customers.orgId, orgId), eq(customers.id, id)))
       .returning();
+    await emit(tx, tenant, { type: 'customer.erased', aggregateId: id, payload: {} });
     return erased!;
   });
 }

@@ -3,6 +3,7 @@ import type { Tenant } from '../tenant/tenant.ts';
 import { customers, purchases } from '../db/tables/index.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { parseInput } from '../shared/validate.ts';
+import { changedFields, emit } from '../events/emit.ts';
 import { claimIdentity, syncProfileIdentity } from './customers.identities.ts';
 import { createCustomerInput, parseProfile, purchaseInput, updateCustomerInput, type IdentityInput } from './customers.input.ts';
 import {
@@ -100,6 +101,8 @@ export async function createCustomer(tenant: Tenant, rawInput: unknown): Promise
         })
         .returning();
       for (const { identity, field } of wanted) await claimIdentity(tx, tenant, customer!.id, identity, field);
+      const fields = changedFields({ ...profile, tier, identities: identities.length ? identities : undefined });
+      await emit(tx, tenant, { type: 'customer.created', aggregateId: customer!.id, payload: { fields } });
       return customer!;
     }),
   );
@@ -122,6 +125,7 @@ export async function updateCustomer(tenant: Tenant, id: string, rawInput: unkno
         .set({ ...profile, ...tierChange, updatedAt: tenant.clock.now().toISOString() })
         .where(and(eq(customers.orgId, orgId), eq(customers.id, id)))
         .returning();
+      await emit(tx, tenant, { type: 'customer.updated', aggregateId: id, payload: { fields: changedFields(input) } });
       return updated!;
     }),
   );
@@ -148,6 +152,7 @@ export async function recordPurchase(
         createdAt: tenant.clock.now().toISOString(),
       })
       .returning();
+    await emit(tx, tenant, { type: 'customer.purchase_recorded', aggregateId: customerId, payload: { purchaseId: purchase!.id } });
     return purchase!;
   });
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { generateApiKey } from '../auth/api-keys.ts';
 import { apiKeyScopes } from '../auth/scopes.ts';
@@ -10,6 +10,7 @@ import { ConflictError, NotFoundError } from '../shared/errors.ts';
 import { boundedList, shortText } from '../shared/limits.ts';
 import { uniqueViolation } from '../shared/unique-violation.ts';
 import { parseInput } from '../shared/validate.ts';
+import { emit } from '../events/emit.ts';
 
 export type OrganizationRow = typeof organizations.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
@@ -83,11 +84,14 @@ export async function createApiKey(
   const input = parseInput(apiKeyInput, raw, path);
   const { key, prefix, hash } = generateApiKey();
   const { db, orgId } = tenant;
-  const [row] = await db
-    .insert(apiKeys)
-    .values({ orgId, name: input.name, scopes: input.scopes, prefix, keyHash: hash, createdAt: tenant.clock.now().toISOString() })
-    .returning();
-  return { key, row: row! };
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(apiKeys)
+      .values({ orgId, name: input.name, scopes: input.scopes, prefix, keyHash: hash, createdAt: tenant.clock.now().toISOString() })
+      .returning();
+    await emit(tx, tenant, { type: 'api_key.created', aggregateId: row!.id, payload: { scopes: row!.scopes } });
+    return { key, row: row! };
+  });
 }
 
 export function listApiKeys({ db, orgId }: Tenant): Promise<ApiKeyRow[]> {
@@ -98,13 +102,21 @@ export function listApiKeys({ db, orgId }: Tenant): Promise<ApiKeyRow[]> {
 export async function revokeApiKey(tenant: Tenant, id: string): Promise<ApiKeyRow> {
   const { db, orgId } = tenant;
   const scope = and(eq(apiKeys.id, id), eq(apiKeys.orgId, orgId));
-  const [revoked] = await db
-    .update(apiKeys)
-    .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, ${tenant.clock.now().toISOString()}::timestamptz)` })
-    .where(scope)
-    .returning();
-  if (!revoked) throw new NotFoundError('ApiKey', id);
-  return revoked;
+  return db.transaction(async (tx) => {
+    // Only a key not yet revoked is updated (and records an event); a second revocation reads it.
+    const [revoked] = await tx
+      .update(apiKeys)
+      .set({ revokedAt: tenant.clock.now().toISOString() })
+      .where(and(scope, isNull(apiKeys.revokedAt)))
+      .returning();
+    if (revoked) {
+      await emit(tx, tenant, { type: 'api_key.revoked', aggregateId: id, payload: {} });
+      return revoked;
+    }
+    const [already] = await tx.select().from(apiKeys).where(scope).limit(1);
+    if (!already) throw new NotFoundError('ApiKey', id);
+    return already;
+  });
 }
 
 /** The organization a key belongs to (the CLI revokes by key id alone). */

@@ -8,6 +8,7 @@ import { NotFoundError } from '../shared/errors.ts';
 import { boundedList, limits, shortText } from '../shared/limits.ts';
 import type { Tenant } from '../tenant/tenant.ts';
 import { parseInput } from '../shared/validate.ts';
+import { changedFields, emit } from '../events/emit.ts';
 
 export type { SiteRow };
 
@@ -28,29 +29,36 @@ export async function createSite(tenant: Tenant, raw: unknown): Promise<SiteRow>
   const input = parseInput(createSiteInput, raw, ['input']);
   const { db, orgId } = tenant;
   const now = tenant.clock.now().toISOString();
-  const [site] = await db
-    .insert(sites)
-    .values({
-      ...input,
-      orgId,
-      createdAt: now,
-      updatedAt: now,
-      publishableKey: generatePublishableKey(),
-      identitySecret: generateIdentitySecret(),
-    })
-    .returning();
-  return site!;
+  return db.transaction(async (tx) => {
+    const [site] = await tx
+      .insert(sites)
+      .values({
+        ...input,
+        orgId,
+        createdAt: now,
+        updatedAt: now,
+        publishableKey: generatePublishableKey(),
+        identitySecret: generateIdentitySecret(),
+      })
+      .returning();
+    await emit(tx, tenant, { type: 'site.created', aggregateId: site!.id, payload: { fields: changedFields(input) } });
+    return site!;
+  });
 }
 
 export async function updateSite(tenant: Tenant, id: string, raw: unknown): Promise<SiteRow> {
   const input = parseInput(updateSiteInput, raw, ['input']);
   const { db, orgId } = tenant;
-  const [site] = await db
-    .update(sites)
-    .set({ ...input, updatedAt: tenant.clock.now().toISOString() })
-    .where(and(eq(sites.orgId, orgId), eq(sites.id, id)))
-    .returning();
-  if (!site) throw new NotFoundError('Site', id);
+  const site = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(sites)
+      .set({ ...input, updatedAt: tenant.clock.now().toISOString() })
+      .where(and(eq(sites.orgId, orgId), eq(sites.id, id)))
+      .returning();
+    if (!row) throw new NotFoundError('Site', id);
+    await emit(tx, tenant, { type: 'site.updated', aggregateId: id, payload: { fields: changedFields(input) } });
+    return row;
+  });
   forgetSite(db, site.id);
   return site;
 }
@@ -59,17 +67,21 @@ export async function updateSite(tenant: Tenant, id: string, raw: unknown): Prom
 export async function rotateSiteKeys(tenant: Tenant, id: string): Promise<SiteRow> {
   const { db, orgId } = tenant;
   const now = tenant.clock.now().toISOString();
-  const [site] = await db
-    .update(sites)
-    .set({
-      publishableKey: generatePublishableKey(),
-      identitySecret: generateIdentitySecret(),
-      keysRotatedAt: now,
-      updatedAt: now,
-    })
-    .where(and(eq(sites.orgId, orgId), eq(sites.id, id)))
-    .returning();
-  if (!site) throw new NotFoundError('Site', id);
+  const site = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(sites)
+      .set({
+        publishableKey: generatePublishableKey(),
+        identitySecret: generateIdentitySecret(),
+        keysRotatedAt: now,
+        updatedAt: now,
+      })
+      .where(and(eq(sites.orgId, orgId), eq(sites.id, id)))
+      .returning();
+    if (!row) throw new NotFoundError('Site', id);
+    await emit(tx, tenant, { type: 'site.keys_rotated', aggregateId: id, payload: {} });
+    return row;
+  });
   forgetSite(db, site.id);
   return site;
 }

@@ -1,6 +1,7 @@
 import { and, eq, ne, type SQL } from 'drizzle-orm';
 import { feedback, surveys, type SurveyQuestion } from '../db/tables/index.ts';
 import type { Executor } from '../db/transaction.ts';
+import { changedFields, emit } from '../events/emit.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../shared/errors.ts';
 import { uniqueViolation } from '../shared/unique-violation.ts';
 import { parseInput } from '../shared/validate.ts';
@@ -64,6 +65,11 @@ export async function createSurvey(tenant: Tenant, raw: unknown): Promise<Survey
         .insert(surveys)
         .values({ ...input, orgId, questions: questions as SurveyQuestion[], createdAt: now, updatedAt: now })
         .returning();
+      await emit(tx, tenant, {
+        type: 'survey.created',
+        aggregateId: row!.id,
+        payload: { key: row!.key, kind: row!.kind, status: row!.status },
+      });
       return row!;
     }),
   );
@@ -123,6 +129,7 @@ export async function updateSurvey(tenant: Tenant, id: string, raw: unknown): Pr
         })
         .where(and(eq(surveys.orgId, orgId), eq(surveys.id, id)))
         .returning();
+      await emit(tx, tenant, { type: 'survey.updated', aggregateId: id, payload: { fields: changedFields(input) } });
       return row!;
     }),
   );
@@ -132,12 +139,21 @@ export async function updateSurvey(tenant: Tenant, id: string, raw: unknown): Pr
 export async function archiveSurvey(tenant: Tenant, id: string): Promise<SurveyRow> {
   const { db, orgId } = tenant;
   return db.transaction(async (tx) => {
+    const [current] = await tx
+      .select()
+      .from(surveys)
+      .where(and(eq(surveys.orgId, orgId), eq(surveys.id, id)))
+      .limit(1)
+      .for('update');
+    if (!current) throw new NotFoundError('Survey', id);
+    // Archiving an archived survey changes nothing, so it records nothing (and keeps updatedAt).
+    if (current.status === 'archived') return current;
     const [row] = await tx
       .update(surveys)
       .set({ status: 'archived', updatedAt: tenant.clock.now().toISOString() })
       .where(and(eq(surveys.orgId, orgId), eq(surveys.id, id)))
       .returning();
-    if (!row) throw new NotFoundError('Survey', id);
-    return row;
+    await emit(tx, tenant, { type: 'survey.archived', aggregateId: id, payload: {} });
+    return row!;
   });
 }

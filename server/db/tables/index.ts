@@ -5,3 +5,4 @@ export * from './surveys.ts';
 export * from './feedback.ts';
 export * from './complaints.ts';
 export * from './jobs.ts';
+export * from './events.ts';

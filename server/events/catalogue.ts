@@ -1,0 +1,110 @@
+import type { eventVisibilities } from '../db/tables/index.ts';
+
+/** What an event is about: its sequence runs per (aggregate type, aggregate id). */
+export type AggregateType = 'customer' | 'organization' | 'site' | 'survey' | 'feedback' | 'complaint' | 'api_key';
+export type Visibility = (typeof eventVisibilities)[number];
+
+interface Entry<A extends AggregateType, P> {
+  aggregate: A;
+  visibility: Visibility;
+  /** What the type records, for the README table. */
+  description: string;
+  /** Phantom: the payload's type (never set at run time). */
+  payload?: P;
+}
+
+const entry =
+  <P>() =>
+  <A extends AggregateType>(e: Omit<Entry<A, P>, 'payload'>): Entry<A, P> =>
+    e;
+
+/**
+ * The names of changed fields, never their values: a history needs what changed, not the data,
+ * and an erased customer's events then hold nothing about the person.
+ */
+type Changed = { fields: string[] };
+type None = Record<string, never>;
+
+/**
+ * Every event type, one typed list: type name → aggregate, visibility, payload. Type names are
+ * `<aggregate>.<what happened>`; the README's table is this list. Payloads hold ids, field
+ * names, enum values and numbers only: no personal data.
+ */
+export const catalogue = {
+  'customer.created': entry<Changed>()({
+    aggregate: 'customer',
+    visibility: 'internal',
+    description: 'A customer was created by the API (the names of the fields given).',
+  }),
+  'customer.updated': entry<Changed>()({
+    aggregate: 'customer',
+    visibility: 'internal',
+    description: 'Profile fields changed (their names only).',
+  }),
+  'customer.merged': entry<{ sourceId: string }>()({
+    aggregate: 'customer',
+    visibility: 'internal',
+    description: 'Another customer (sourceId) was merged into this one and deleted.',
+  }),
+  'customer.erased': entry<None>()({
+    aggregate: 'customer',
+    visibility: 'internal',
+    description: 'Personal data was erased; an anonymous stub remains.',
+  }),
+  'customer.identity_added': entry<{ identityId: string; channel: string }>()({
+    aggregate: 'customer',
+    visibility: 'internal',
+    description: 'A channel handle was linked (its id and channel, not its value).',
+  }),
+  'customer.identity_removed': entry<{ identityId: string; channel: string }>()({
+    aggregate: 'customer',
+    visibility: 'internal',
+    description: 'A channel handle was unlinked (its id and channel).',
+  }),
+  'customer.purchase_recorded': entry<{ purchaseId: string }>()({
+    aggregate: 'customer',
+    visibility: 'internal',
+    description: 'A purchase was recorded (its id; product, reason and value stay on the purchase).',
+  }),
+  'organization.tiers_recomputed': entry<{ a: number; b: number; c: number }>()({
+    aggregate: 'organization',
+    visibility: 'internal',
+    description: 'Computed tiers were recomputed: how many customers got A, B and C.',
+  }),
+  'site.created': entry<Changed>()({ aggregate: 'site', visibility: 'internal', description: 'A site was created.' }),
+  'site.updated': entry<Changed>()({
+    aggregate: 'site',
+    visibility: 'internal',
+    description: 'Name or allowed origins changed (field names).',
+  }),
+  'site.keys_rotated': entry<None>()({
+    aggregate: 'site',
+    visibility: 'internal',
+    description: 'New publishable key and identity secret (neither is in the event).',
+  }),
+  'survey.created': entry<{ key: string; kind: string; status: string }>()({
+    aggregate: 'survey',
+    visibility: 'internal',
+    description: 'A survey was created (its key, kind and status).',
+  }),
+  'survey.updated': entry<Changed>()({ aggregate: 'survey', visibility: 'internal', description: 'Survey fields changed (names).' }),
+  'survey.archived': entry<None>()({
+    aggregate: 'survey',
+    visibility: 'internal',
+    description: 'A survey was archived: hidden from widgets, responses kept. Archiving again records nothing.',
+  }),
+  'api_key.created': entry<{ scopes: string[] }>()({
+    aggregate: 'api_key',
+    visibility: 'internal',
+    description: 'An API key was created (its scopes; never the key or its hash).',
+  }),
+  'api_key.revoked': entry<None>()({
+    aggregate: 'api_key',
+    visibility: 'internal',
+    description: 'An API key was revoked. Revoking again records nothing.',
+  }),
+} as const;
+
+export type Catalogue = typeof catalogue;
+export type EventType = keyof Catalogue;
+export type EventPayload<T extends EventType> = NonNullable<Catalogue[T]['payload']>;
