@@ -9,6 +9,7 @@ import type { ApiKeyScope } from './auth/scopes.ts';
 import type { Context } from './context.ts';
 import { relations, type Relations } from './db/relations.ts';
 import { ValidationError } from './shared/errors.ts';
+import GlobalIdPathsPlugin from './shared/global-id-plugin.ts';
 import { UUID } from './shared/ids.ts';
 import { limits } from './shared/limits.ts';
 
@@ -26,7 +27,8 @@ export interface BuilderTypes {
 }
 
 export const builder = new SchemaBuilder<BuilderTypes>({
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, DrizzlePlugin],
+  // GlobalIdPaths sits inside Errors and outside Relay: a bad global id becomes a ValidationError with its path.
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, GlobalIdPathsPlugin, RelayPlugin, DrizzlePlugin],
   defaultFieldNullability: false,
   drizzle: {
     client: (ctx) => ctx.db,
@@ -77,6 +79,8 @@ export const builder = new SchemaBuilder<BuilderTypes>({
     },
   },
   errors: {
+    // Lets the ValidationError thrown while reading global-id arguments become the result union's member.
+    unsafelyHandleInputErrors: true,
     defaultTypes: [],
     defaultUnionOptions: { description: 'Either the Success result of the field of the same name or one of its expected errors.' },
     defaultResultOptions: { description: 'The field succeeded: data holds its result.' },

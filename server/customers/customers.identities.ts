@@ -96,7 +96,7 @@ export async function addCustomerIdentity(
   const { db, orgId } = tenant;
   return db.transaction(async (tx) => {
     const customer = await requireCustomer(tx, orgId, customerId, true);
-    requireNotErased(customer, ['customerId']);
+    requireNotErased(customer, ['input', 'customerId']);
     const identityId = await claimIdentity(tx, tenant, customerId, identity, 'value');
     await emit(tx, tenant, {
       type: 'customer.identity_added',

@@ -14,7 +14,7 @@ import { requireCustomer, withConflicts, type CustomerRow } from './customers.ro
  */
 export async function mergeCustomers(tenant: Tenant, sourceId: string, targetId: string): Promise<CustomerRow> {
   const { db, orgId } = tenant;
-  if (sourceId === targetId) throw ValidationError.single(['sourceId'], 'cannot merge a customer into itself');
+  if (sourceId === targetId) throw ValidationError.single(['input', 'sourceId'], 'cannot merge a customer into itself');
   return withConflicts(() =>
     db.transaction(async (tx) => {
       // Lock in id order so two opposite merges cannot deadlock.
@@ -23,8 +23,8 @@ export async function mergeCustomers(tenant: Tenant, sourceId: string, targetId:
       for (const id of [first!, second!]) locked.set(id, await requireCustomer(tx, orgId, id, true));
       const source = locked.get(sourceId)!;
       const target = locked.get(targetId)!;
-      if (source.erasedAt) throw ValidationError.single(['sourceId'], 'an erased customer cannot be merged');
-      if (target.erasedAt) throw ValidationError.single(['targetId'], 'an erased customer cannot be merged');
+      if (source.erasedAt) throw ValidationError.single(['input', 'sourceId'], 'an erased customer cannot be merged');
+      if (target.erasedAt) throw ValidationError.single(['input', 'targetId'], 'an erased customer cannot be merged');
       const tags = [...new Set([...target.tags, ...source.tags])];
       const attributes = { ...source.attributes, ...target.attributes };
       refuseOverLimits(tags, attributes);
@@ -72,12 +72,12 @@ export async function mergeCustomers(tenant: Tenant, sourceId: string, targetId:
 function refuseOverLimits(tags: string[], attributes: Record<string, unknown>): void {
   const issues: { path: string[]; message: string }[] = [];
   if (tags.length > limits.listItems) {
-    issues.push({ path: ['sourceId'], message: `the merged customer would have ${tags.length} tags, more than ${limits.listItems}: remove some first` });
+    issues.push({ path: ['input', 'sourceId'], message: `the merged customer would have ${tags.length} tags, more than ${limits.listItems}: remove some first` });
   }
   const bytes = Buffer.byteLength(JSON.stringify(attributes));
   if (bytes > limits.attributesBytes) {
     issues.push({
-      path: ['sourceId'],
+      path: ['input', 'sourceId'],
       message: `the merged attributes would be ${bytes} bytes of JSON, more than ${limits.attributesBytes}: remove some first`,
     });
   }

@@ -151,16 +151,33 @@ const CustomerFilter = builder.inputType('CustomerFilter', {
   }),
 });
 
+type InputFields = PothosSchemaTypes.InputFieldBuilder<typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never, 'InputObject'>;
+
+const identityInputFields = (t: InputFields) => ({
+  channel: t.field({ type: IdentityChannel, required: true, description: 'The channel.' }),
+  value: t.string({ required: true, description: 'The handle; normalized as the channel says (IdentityChannel).' }),
+  verified: t.boolean({ description: 'Whether the company confirmed it; defaults to false.' }),
+});
+
 const IdentityInput = builder.inputType('IdentityInput', {
   description: 'A channel handle to link to a customer.',
+  fields: identityInputFields,
+});
+
+const AddCustomerIdentityInput = builder.inputType('AddCustomerIdentityInput', {
+  description: 'A channel handle and the customer to link it to.',
   fields: (t) => ({
-    channel: t.field({ type: IdentityChannel, required: true, description: 'The channel.' }),
-    value: t.string({ required: true, description: 'The handle; normalized as the channel says (IdentityChannel).' }),
-    verified: t.boolean({ description: 'Whether the company confirmed it; defaults to false.' }),
+    customerId: t.globalID({ for: Customer, required: true, description: 'A Customer id.' }),
+    ...identityInputFields(t),
   }),
 });
 
-const profileInputFields = (t: PothosSchemaTypes.InputFieldBuilder<typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never, 'InputObject'>) => ({
+const RemoveCustomerIdentityInput = builder.inputType('RemoveCustomerIdentityInput', {
+  description: 'The channel handle to remove.',
+  fields: (t) => ({ identityId: t.id({ required: true, description: 'A CustomerIdentity id (CustomerIdentity.id).' }) }),
+});
+
+const profileInputFields = (t: InputFields) => ({
   externalId: t.string({ description: `The company's own id, unique in the organization; 1 to ${limits.shortText} characters.` }),
   name: t.string({ description: `1 to ${limits.shortText} characters.` }),
   email: t.string({ description: 'An email address; kept lower-case and linked as an EMAIL identity.' }),
@@ -192,13 +209,17 @@ const CreateCustomerInput = builder.inputType('CreateCustomerInput', {
 });
 
 const UpdateCustomerInput = builder.inputType('UpdateCustomerInput', {
-  description: 'Absent fields are kept; null clears a field.',
-  fields: (t) => profileInputFields(t),
+  description: 'Which customer, and what to change: absent fields are kept; null clears a field.',
+  fields: (t) => ({
+    id: t.globalID({ for: Customer, required: true, description: 'The Customer to change.' }),
+    ...profileInputFields(t),
+  }),
 });
 
-const PurchaseInput = builder.inputType('PurchaseInput', {
+const RecordPurchaseInput = builder.inputType('RecordPurchaseInput', {
   description: 'A product a customer bought.',
   fields: (t) => ({
+    customerId: t.globalID({ for: Customer, required: true, description: 'A Customer id: who bought it.' }),
     product: t.string({ required: true, description: `What was bought, 1 to ${limits.shortText} characters.` }),
     purchasedAt: t.field({ type: 'DateTime', required: true, description: 'When it was bought.' }),
     reason: t.string({ description: `Why the customer bought it, at most ${limits.longText} characters.` }),
@@ -208,6 +229,22 @@ const PurchaseInput = builder.inputType('PurchaseInput', {
     value: t.float({ description: `What it was worth, 0 to ${customerLimits.maxPurchaseValue}; defaults to 0.` }),
   }),
 });
+
+const MergeCustomersInput = builder.inputType('MergeCustomersInput', {
+  description: 'The two customers to merge.',
+  fields: (t) => ({
+    sourceId: t.globalID({ for: Customer, required: true, description: 'The Customer id that goes away.' }),
+    targetId: t.globalID({ for: Customer, required: true, description: 'The Customer id that stays.' }),
+  }),
+});
+
+const CustomerIdInput = (name: string, description: string) =>
+  builder.inputType(name, {
+    description,
+    fields: (t) => ({ id: t.globalID({ for: Customer, required: true, description: 'A Customer id.' }) }),
+  });
+const EraseCustomerInput = CustomerIdInput('EraseCustomerInput', 'The customer to erase.');
+const ExportCustomerInput = CustomerIdInput('ExportCustomerInput', 'The customer to export.');
 
 const TierCounts = builder.objectRef<{ a: number; b: number; c: number }>('TierCounts').implement({
   description: 'How many customers recomputeTiers put in each tier.',
@@ -278,71 +315,53 @@ builder.mutationFields((t) => ({
     ...mutation,
     type: Customer,
     description: "Changes a customer's profile.",
-    args: {
-      id: t.arg.id({ required: true, description: 'A Customer id.' }),
-      input: t.arg({ type: UpdateCustomerInput, required: true, description: 'What to change.' }),
-    },
-    resolve: (_root, args, ctx) => updateCustomer(tenantOf(ctx), customerId(String(args.id)), args.input),
+    args: { input: t.arg({ type: UpdateCustomerInput, required: true, description: 'The customer and what to change.' }) },
+    resolve: (_root, { input: { id, ...patch } }, ctx) => updateCustomer(tenantOf(ctx), id.id, patch),
   }),
   addCustomerIdentity: t.field({
     ...mutation,
     type: Customer,
     description: 'Links a channel handle to a customer; a handle another customer holds is a ConflictError.',
-    args: {
-      customerId: t.arg.id({ required: true, description: 'A Customer id.' }),
-      input: t.arg({ type: IdentityInput, required: true, description: 'The handle.' }),
-    },
-    resolve: (_root, args, ctx) =>
-      addCustomerIdentity(tenantOf(ctx), customerId(String(args.customerId), 'customerId'), args.input),
+    args: { input: t.arg({ type: AddCustomerIdentityInput, required: true, description: 'The customer and the handle.' }) },
+    resolve: (_root, { input: { customerId, ...identity } }, ctx) =>
+      addCustomerIdentity(tenantOf(ctx), customerId.id, identity),
   }),
   removeCustomerIdentity: t.field({
     ...mutation,
     type: Customer,
     description: 'Removes a channel handle; returns the customer it belonged to.',
-    args: { identityId: t.arg.id({ required: true, description: 'A CustomerIdentity id.' }) },
+    args: { input: t.arg({ type: RemoveCustomerIdentityInput, required: true, description: 'The handle.' }) },
     resolve: (_root, args, ctx) =>
-      removeCustomerIdentity(tenantOf(ctx), uuidArg(String(args.identityId), 'identityId', 'CustomerIdentity')),
+      removeCustomerIdentity(tenantOf(ctx), uuidArg(String(args.input.identityId), ['input', 'identityId'], 'CustomerIdentity')),
   }),
   recordPurchase: t.field({
     ...mutation,
     type: Purchase,
     description: 'Records a product a customer bought.',
-    args: {
-      customerId: t.arg.id({ required: true, description: 'A Customer id: who bought it.' }),
-      input: t.arg({ type: PurchaseInput, required: true, description: 'The purchase.' }),
-    },
-    resolve: (_root, args, ctx) =>
-      recordPurchase(tenantOf(ctx), customerId(String(args.customerId), 'customerId'), args.input),
+    args: { input: t.arg({ type: RecordPurchaseInput, required: true, description: 'The customer and the purchase.' }) },
+    resolve: (_root, { input: { customerId, ...purchase } }, ctx) => recordPurchase(tenantOf(ctx), customerId.id, purchase),
   }),
   mergeCustomers: t.field({
     ...mutation,
     type: Customer,
     description: 'Moves everything linked to the source onto the target and deletes the source.',
-    args: {
-      sourceId: t.arg.id({ required: true, description: 'The Customer id that goes away.' }),
-      targetId: t.arg.id({ required: true, description: 'The Customer id that stays.' }),
-    },
-    resolve: (_root, args, ctx) =>
-      mergeCustomers(
-        tenantOf(ctx),
-        customerId(String(args.sourceId), 'sourceId'),
-        customerId(String(args.targetId), 'targetId'),
-      ),
+    args: { input: t.arg({ type: MergeCustomersInput, required: true, description: 'The source and the target.' }) },
+    resolve: (_root, args, ctx) => mergeCustomers(tenantOf(ctx), args.input.sourceId.id, args.input.targetId.id),
   }),
   eraseCustomer: t.field({
     ...mutation,
     type: Customer,
     description: 'Right to erasure: removes personal data, keeps an anonymous stub for statistics.',
-    args: { id: t.arg.id({ required: true, description: 'A Customer id.' }) },
-    resolve: (_root, args, ctx) => eraseCustomer(tenantOf(ctx), customerId(String(args.id))),
+    args: { input: t.arg({ type: EraseCustomerInput, required: true, description: 'The customer.' }) },
+    resolve: (_root, args, ctx) => eraseCustomer(tenantOf(ctx), args.input.id.id),
   }),
   exportCustomer: t.field({
     ...mutation,
     authScopes: { read: true },
     type: 'JSON',
     description: 'All data held on one customer, as one JSON document.',
-    args: { id: t.arg.id({ required: true, description: 'A Customer id.' }) },
-    resolve: (_root, args, ctx) => exportCustomer(tenantOf(ctx), customerId(String(args.id))),
+    args: { input: t.arg({ type: ExportCustomerInput, required: true, description: 'The customer.' }) },
+    resolve: (_root, args, ctx) => exportCustomer(tenantOf(ctx), args.input.id.id),
   }),
   recomputeTiers: t.field({
     ...mutation,

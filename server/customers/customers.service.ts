@@ -114,7 +114,7 @@ export async function updateCustomer(tenant: Tenant, id: string, rawInput: unkno
   return withConflicts(() =>
     db.transaction(async (tx) => {
       const customer = await requireCustomer(tx, orgId, id, true);
-      requireNotErased(customer, ['id']);
+      requireNotErased(customer, ['input', 'id']);
       await assertExternalIdFree(tx, orgId, input.externalId, id);
       await syncProfileIdentity(tx, tenant, customer, 'email', input.email);
       await syncProfileIdentity(tx, tenant, customer, 'phone', input.phone);
@@ -141,7 +141,7 @@ export async function recordPurchase(
   return db.transaction(async (tx) => {
     // Locked, so a concurrent merge or erasure is waited for instead of racing this insert.
     const customer = await requireCustomer(tx, orgId, customerId, true);
-    requireNotErased(customer, ['customerId']);
+    requireNotErased(customer, ['input', 'customerId']);
     const [purchase] = await tx
       .insert(purchases)
       .values({

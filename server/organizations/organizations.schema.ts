@@ -4,7 +4,6 @@ import { tenantOf } from '../context.ts';
 import { apiKeyScopes, isApiKeyScope } from '../auth/scopes.ts';
 import { mutationErrorOptions } from '../shared/common.schema.ts';
 import { enumOf } from '../shared/enums.ts';
-import { decodeId } from '../shared/ids.ts';
 import { limits } from '../shared/limits.ts';
 import {
   createApiKey,
@@ -94,6 +93,11 @@ builder.queryFields((t) => ({
   }),
 }));
 
+const RevokeApiKeyInput = builder.inputType('RevokeApiKeyInput', {
+  description: 'The key to revoke.',
+  fields: (t) => ({ id: t.globalID({ for: ApiKey, required: true, description: 'An ApiKey id.' }) }),
+});
+
 builder.mutationFields((t) => ({
   createApiKey: t.field({
     type: CreatedApiKey,
@@ -108,7 +112,7 @@ builder.mutationFields((t) => ({
     description: 'Revokes an API key at once. Revoking it again keeps the first revocation time.',
     authScopes: { admin: true },
     errors: mutationErrorOptions,
-    args: { id: t.arg.id({ required: true, description: 'An ApiKey id.' }) },
-    resolve: (_root, args, ctx) => revokeApiKey(tenantOf(ctx), decodeId(String(args.id), 'ApiKey')),
+    args: { input: t.arg({ type: RevokeApiKeyInput, required: true, description: 'The key.' }) },
+    resolve: (_root, args, ctx) => revokeApiKey(tenantOf(ctx), args.input.id.id),
   }),
 }));

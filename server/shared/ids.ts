@@ -4,8 +4,8 @@ import { ValidationError } from './errors.ts';
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A plain UUID argument (ids of rows that are not Relay nodes). */
-export function uuidArg(value: string, path: string, entity: string): string {
-  if (!UUID.test(value)) throw ValidationError.single([path], `is not a ${entity} id`);
+export function uuidArg(value: string, path: string | (string | number)[], entity: string): string {
+  if (!UUID.test(value)) throw ValidationError.single(typeof path === 'string' ? [path] : path, `is not a ${entity} id`);
   return value.toLowerCase();
 }
 

@@ -1,7 +1,6 @@
 import { builder } from '../builder.ts';
 import { tenantOf } from '../context.ts';
 import { mutationErrorOptions } from '../shared/common.schema.ts';
-import { decodeId } from '../shared/ids.ts';
 import { limits } from '../shared/limits.ts';
 import { createSite, listSites, rotateSiteKeys, updateSite, type SiteRow } from './sites.service.ts';
 
@@ -48,11 +47,17 @@ const CreateSiteInput = builder.inputType('CreateSiteInput', {
 });
 
 const UpdateSiteInput = builder.inputType('UpdateSiteInput', {
-  description: 'Absent fields are kept.',
+  description: 'Which site, and what to change; absent fields are kept.',
   fields: (t) => ({
+    id: t.globalID({ for: Site, required: true, description: 'The Site to change.' }),
     name: t.string({ description: `A name for people, 1 to ${limits.shortText} characters.` }),
     allowedOrigins: t.stringList({ description: `Replaces the list. ${originsText}` }),
   }),
+});
+
+const RotateSiteKeysInput = builder.inputType('RotateSiteKeysInput', {
+  description: 'The site whose keys are replaced.',
+  fields: (t) => ({ id: t.globalID({ for: Site, required: true, description: 'A Site id.' }) }),
 });
 
 const adminMutation = { authScopes: { admin: true }, errors: mutationErrorOptions } as const;
@@ -78,17 +83,14 @@ builder.mutationFields((t) => ({
     ...adminMutation,
     description: 'Renames a site or replaces its allowed origins.',
     type: Site,
-    args: {
-      id: t.arg.id({ required: true, description: 'A Site id.' }),
-      input: t.arg({ type: UpdateSiteInput, required: true, description: 'What to change.' }),
-    },
-    resolve: (_root, args, ctx) => updateSite(tenantOf(ctx), decodeId(String(args.id), 'Site'), args.input),
+    args: { input: t.arg({ type: UpdateSiteInput, required: true, description: 'The site and what to change.' }) },
+    resolve: (_root, { input: { id, ...patch } }, ctx) => updateSite(tenantOf(ctx), id.id, patch),
   }),
   rotateSiteKeys: t.field({
     ...adminMutation,
     type: SiteWithSecret,
     description: 'Issues a new publishable key and identity secret; the old ones stop working at once.',
-    args: { id: t.arg.id({ required: true, description: 'A Site id.' }) },
-    resolve: (_root, args, ctx) => rotateSiteKeys(tenantOf(ctx), decodeId(String(args.id), 'Site')),
+    args: { input: t.arg({ type: RotateSiteKeysInput, required: true, description: 'The site.' }) },
+    resolve: (_root, args, ctx) => rotateSiteKeys(tenantOf(ctx), args.input.id.id),
   }),
 }));

@@ -156,8 +156,9 @@ const CreateSurveyInput = builder.inputType('CreateSurveyInput', {
 
 const UpdateSurveyInput = builder.inputType('UpdateSurveyInput', {
   description:
-    'Absent (or null) fields are kept; null clears thankYou. questions replaces the list: once responses exist, questions and options left out are kept as retired and a kept question cannot change its type.',
+    'Which survey, and what to change. Absent (or null) fields are kept; null clears thankYou. questions replaces the list: once responses exist, questions and options left out are kept as retired and a kept question cannot change its type.',
   fields: (t) => ({
+    id: t.globalID({ for: Survey, required: true, description: 'The Survey to change.' }),
     key: t.string({ description: keyRule }),
     title: t.field({ type: [LocalizedTextInput], description: localesRule('The title') }),
     kind: t.field({ type: SurveyKindEnum, description: 'What it measures.' }),
@@ -169,6 +170,11 @@ const UpdateSurveyInput = builder.inputType('UpdateSurveyInput', {
       description: `${localesRule('The text shown after a response')} Null clears it.`,
     }),
   }),
+});
+
+const ArchiveSurveyInput = builder.inputType('ArchiveSurveyInput', {
+  description: 'The survey to archive.',
+  fields: (t) => ({ id: t.globalID({ for: Survey, required: true, description: 'A Survey id.' }) }),
 });
 
 const SurveyFilter = builder.inputType('SurveyFilter', {
@@ -222,17 +228,14 @@ builder.mutationFields((t) => ({
     ...mutation,
     type: Survey,
     description: 'Changes a survey; see UpdateSurveyInput for what happens to answered questions.',
-    args: {
-      id: t.arg.id({ required: true, description: 'A Survey id.' }),
-      input: t.arg({ type: UpdateSurveyInput, required: true, description: 'What to change.' }),
-    },
-    resolve: (_root, args, ctx) => updateSurvey(tenantOf(ctx), surveyId(String(args.id)), args.input),
+    args: { input: t.arg({ type: UpdateSurveyInput, required: true, description: 'The survey and what to change.' }) },
+    resolve: (_root, { input: { id, ...patch } }, ctx) => updateSurvey(tenantOf(ctx), id.id, patch),
   }),
   archiveSurvey: t.field({
     ...mutation,
     type: Survey,
     description: 'Hides the survey from widgets and stops responses; the responses stay.',
-    args: { id: t.arg.id({ required: true, description: 'A Survey id.' }) },
-    resolve: (_root, args, ctx) => archiveSurvey(tenantOf(ctx), surveyId(String(args.id))),
+    args: { input: t.arg({ type: ArchiveSurveyInput, required: true, description: 'The survey.' }) },
+    resolve: (_root, args, ctx) => archiveSurvey(tenantOf(ctx), args.input.id.id),
   }),
 }));

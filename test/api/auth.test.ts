@@ -91,7 +91,7 @@ describe('scopes', () => {
     expect(listed.map((k: { id: string }) => k.id)).toContain(created.apiKey.id);
     expect(JSON.stringify(listed)).not.toContain(created.key);
     const revoked = dataOf(
-      await admin.gql(`mutation($id: ID!) { revokeApiKey(id: $id) { ... on MutationRevokeApiKeySuccess { data { revokedAt } } } }`, {
+      await admin.gql(`mutation($id: ID!) { revokeApiKey(input: { id: $id }) { ... on MutationRevokeApiKeySuccess { data { revokedAt } } } }`, {
         id: created.apiKey.id,
       }),
     ).revokeApiKey.data;

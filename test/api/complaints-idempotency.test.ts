@@ -71,7 +71,7 @@ describe('idempotency', () => {
     const input = complaintInput();
     const first = await fileComplaint(api.withSite(rotating.publishableKey, rotating.origin), input);
     const rotated = dataOf(
-      await api.asA.gql(`mutation($id: ID!) { rotateSiteKeys(id: $id) { ... on MutationRotateSiteKeysSuccess { data { site { publishableKey } } } } }`, {
+      await api.asA.gql(`mutation($id: ID!) { rotateSiteKeys(input: { id: $id }) { ... on MutationRotateSiteKeysSuccess { data { site { publishableKey } } } } }`, {
         id: rotating.id,
       }),
     ).rotateSiteKeys.data.site.publishableKey;

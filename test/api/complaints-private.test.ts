@@ -114,7 +114,7 @@ describe('Customer.complaints', () => {
     const sourceId = await customerIdOf('ext-source');
     const targetId = await customerIdOf('ext-target');
     const merged = dataOf(
-      await api.asA.gql(`mutation($s: ID!, $t: ID!) { mergeCustomers(sourceId: $s, targetId: $t) { __typename } }`, { s: sourceId, t: targetId }),
+      await api.asA.gql(`mutation($s: ID!, $t: ID!) { mergeCustomers(input: { sourceId: $s, targetId: $t }) { __typename } }`, { s: sourceId, t: targetId }),
     );
     expect(merged.mergeCustomers.__typename).toBe('MutationMergeCustomersSuccess');
     const data = dataOf(await api.asA.gql(CUSTOMER_COMPLAINTS, { id: targetId }));
@@ -122,7 +122,7 @@ describe('Customer.complaints', () => {
     expect(data.customer.complaints.edges.map((e: { node: { reference: string } }) => e.node.reference)).toContain(source.reference);
 
     const exported = dataOf(
-      await api.asA.gql(`mutation($id: ID!) { exportCustomer(id: $id) { ... on MutationExportCustomerSuccess { data } } }`, { id: targetId }),
+      await api.asA.gql(`mutation($id: ID!) { exportCustomer(input: { id: $id }) { ... on MutationExportCustomerSuccess { data } } }`, { id: targetId }),
     ).exportCustomer.data;
     expect(exported.complaints.map((c: { reference: string }) => c.reference)).toContain(source.reference);
   });

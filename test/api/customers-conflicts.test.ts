@@ -154,7 +154,7 @@ describe('mergeCustomers within the input limits', () => {
     const [sourceBefore, targetBefore] = [await a.get(source.id), await a.get(target.id)];
     const result = await a.merge(source.id, target.id);
     expect(result.__typename, JSON.stringify(result)).toBe('ValidationError');
-    expect(result.issues).toEqual([{ path: ['sourceId'], message: expect.stringMatching(message) }]);
+    expect(result.issues).toEqual([{ path: ['input', 'sourceId'], message: expect.stringMatching(message) }]);
     expect(await rowCounts(api)).toEqual(before);
     expect(await a.get(source.id)).toEqual(sourceBefore);
     expect(await a.get(target.id)).toEqual(targetBefore);

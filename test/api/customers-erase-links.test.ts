@@ -60,7 +60,7 @@ it('erases complaint contact and text and feedback comments, keeping what statis
   const customer = dataOf(await api.asA.gql(`{ customers(first: 5, filter: { search: "Erin" }) { edges { node { id } } } }`)).customers
     .edges[0].node;
   const exported = dataOf(
-    await api.asA.gql(`mutation($id: ID!) { exportCustomer(id: $id) { ... on MutationExportCustomerSuccess { data } } }`, { id: customer.id }),
+    await api.asA.gql(`mutation($id: ID!) { exportCustomer(input: { id: $id }) { ... on MutationExportCustomerSuccess { data } } }`, { id: customer.id }),
   ).exportCustomer.data;
   expect(exported.complaints).toHaveLength(1);
   expect(exported.complaints[0].description).toContain('Rose Street');
@@ -68,9 +68,9 @@ it('erases complaint contact and text and feedback comments, keeping what statis
   expect(exported.complaints[0]).not.toHaveProperty('idempotencyKey');
   expect(exported.feedback[0]).not.toHaveProperty('payloadHash');
 
-  dataOf(await api.asA.gql(`mutation($id: ID!) { eraseCustomer(id: $id) { __typename } }`, { id: customer.id }));
+  dataOf(await api.asA.gql(`mutation($id: ID!) { eraseCustomer(input: { id: $id }) { __typename } }`, { id: customer.id }));
   const after = dataOf(
-    await api.asA.gql(`mutation($id: ID!) { exportCustomer(id: $id) { ... on MutationExportCustomerSuccess { data } } }`, { id: customer.id }),
+    await api.asA.gql(`mutation($id: ID!) { exportCustomer(input: { id: $id }) { ... on MutationExportCustomerSuccess { data } } }`, { id: customer.id }),
   ).exportCustomer.data;
   const text = JSON.stringify(after);
   for (const personal of ['Rose Street', 'Erin', 'erin@example.com', '555-0100']) expect(text).not.toContain(personal);
@@ -101,7 +101,7 @@ it('erasure drops every string answer of a response whose survey is gone (it can
   expect(survey.key).toBe('erase-deleted-survey');
   const [customer] = await api.db.db.select({ id: customers.id }).from(customers).where(eq(customers.externalId, 'erin-2'));
   const erased = dataOf(
-    await api.asA.gql(`mutation($id: ID!) { eraseCustomer(id: $id) { __typename } }`, { id: encodeGlobalID('Customer', customer!.id) }),
+    await api.asA.gql(`mutation($id: ID!) { eraseCustomer(input: { id: $id }) { __typename } }`, { id: encodeGlobalID('Customer', customer!.id) }),
   );
   expect(erased.eraseCustomer.__typename).toBe('MutationEraseCustomerSuccess');
   const [row] = await api.db.db.select().from(feedback).where(eq(feedback.kind, 'survey_response')).orderBy(desc(feedback.createdAt)).limit(1);

@@ -35,19 +35,19 @@ export function customersOf(caller: Caller) {
     create: (input: Json) =>
       mutate('createCustomer', '($input: CreateCustomerInput!)', '(input: $input)', 'MutationCreateCustomerSuccess', `{ ${CUSTOMER} }`, { input }),
     update: (id: string, input: Json) =>
-      mutate('updateCustomer', '($id: ID!, $input: UpdateCustomerInput!)', '(id: $id, input: $input)', 'MutationUpdateCustomerSuccess', `{ ${CUSTOMER} }`, { id, input }),
+      mutate('updateCustomer', '($input: UpdateCustomerInput!)', '(input: $input)', 'MutationUpdateCustomerSuccess', `{ ${CUSTOMER} }`, { input: { id, ...input } }),
     addIdentity: (customerId: string, input: Json) =>
-      mutate('addCustomerIdentity', '($customerId: ID!, $input: IdentityInput!)', '(customerId: $customerId, input: $input)', 'MutationAddCustomerIdentitySuccess', `{ ${CUSTOMER} }`, { customerId, input }),
+      mutate('addCustomerIdentity', '($input: AddCustomerIdentityInput!)', '(input: $input)', 'MutationAddCustomerIdentitySuccess', `{ ${CUSTOMER} }`, { input: { customerId, ...input } }),
     removeIdentity: (identityId: string) =>
-      mutate('removeCustomerIdentity', '($identityId: ID!)', '(identityId: $identityId)', 'MutationRemoveCustomerIdentitySuccess', `{ ${CUSTOMER} }`, { identityId }),
+      mutate('removeCustomerIdentity', '($input: RemoveCustomerIdentityInput!)', '(input: $input)', 'MutationRemoveCustomerIdentitySuccess', `{ ${CUSTOMER} }`, { input: { identityId } }),
     recordPurchase: (customerId: string, input: Json) =>
-      mutate('recordPurchase', '($customerId: ID!, $input: PurchaseInput!)', '(customerId: $customerId, input: $input)', 'MutationRecordPurchaseSuccess', PURCHASE, { customerId, input }),
+      mutate('recordPurchase', '($input: RecordPurchaseInput!)', '(input: $input)', 'MutationRecordPurchaseSuccess', PURCHASE, { input: { customerId, ...input } }),
     merge: (sourceId: string, targetId: string) =>
-      mutate('mergeCustomers', '($sourceId: ID!, $targetId: ID!)', '(sourceId: $sourceId, targetId: $targetId)', 'MutationMergeCustomersSuccess', `{ ${CUSTOMER} }`, { sourceId, targetId }),
+      mutate('mergeCustomers', '($input: MergeCustomersInput!)', '(input: $input)', 'MutationMergeCustomersSuccess', `{ ${CUSTOMER} }`, { input: { sourceId, targetId } }),
     erase: (id: string) =>
-      mutate('eraseCustomer', '($id: ID!)', '(id: $id)', 'MutationEraseCustomerSuccess', `{ ${CUSTOMER} }`, { id }),
+      mutate('eraseCustomer', '($input: EraseCustomerInput!)', '(input: $input)', 'MutationEraseCustomerSuccess', `{ ${CUSTOMER} }`, { input: { id } }),
     exportOne: (id: string) =>
-      mutate('exportCustomer', '($id: ID!)', '(id: $id)', 'MutationExportCustomerSuccess', '', { id }),
+      mutate('exportCustomer', '($input: ExportCustomerInput!)', '(input: $input)', 'MutationExportCustomerSuccess', '', { input: { id } }),
     recomputeTiers: () =>
       mutate('recomputeTiers', '', '', 'MutationRecomputeTiersSuccess', '{ a b c }', {}),
     async get(id: string): Promise<Json | null> {

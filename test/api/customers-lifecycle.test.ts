@@ -117,7 +117,7 @@ describe('mergeCustomers', () => {
 
   it('merging a customer into itself is a ValidationError', async () => {
     const before = await a.get(target.id);
-    expect(issuePaths(await a.merge(target.id, target.id))).toEqual(['sourceId']);
+    expect(issuePaths(await a.merge(target.id, target.id))).toEqual(['input.sourceId']);
     expect(await a.get(target.id)).toEqual(before);
   });
 
@@ -219,17 +219,17 @@ describe('eraseCustomer', () => {
 
   it('refuses to change an erased customer', async () => {
     const snapshot = await rowCounts(api);
-    expect(issuePaths(await a.update(customer.id, { name: 'Back again' }))).toEqual(['id']);
-    expect(issuePaths(await a.addIdentity(customer.id, { channel: 'QQ', value: '1' }))).toEqual(['customerId']);
-    expect(issuePaths(await a.recordPurchase(customer.id, { product: 'x', purchasedAt: '2026-01-01T00:00:00Z' }))).toEqual(['customerId']);
+    expect(issuePaths(await a.update(customer.id, { name: 'Back again' }))).toEqual(['input.id']);
+    expect(issuePaths(await a.addIdentity(customer.id, { channel: 'QQ', value: '1' }))).toEqual(['input.customerId']);
+    expect(issuePaths(await a.recordPurchase(customer.id, { product: 'x', purchasedAt: '2026-01-01T00:00:00Z' }))).toEqual(['input.customerId']);
     expect(await rowCounts(api)).toEqual(snapshot);
     expect(await a.get(customer.id)).toEqual(erased);
   });
 
   it('refuses to merge an erased customer either way', async () => {
     const other = ok(await a.create({ name: 'Live' }));
-    expect(issuePaths(await a.merge(customer.id, other.id))).toEqual(['sourceId']);
-    expect(issuePaths(await a.merge(other.id, customer.id))).toEqual(['targetId']);
+    expect(issuePaths(await a.merge(customer.id, other.id))).toEqual(['input.sourceId']);
+    expect(issuePaths(await a.merge(other.id, customer.id))).toEqual(['input.targetId']);
     expect(await a.get(other.id)).not.toBeNull();
   });
 

@@ -135,16 +135,16 @@ describe('bad global IDs', () => {
 
   it('are a ValidationError naming the argument in every customer mutation', async () => {
     for (const bad of [garbage, otherType, notUuid]) {
-      expect(issuePaths(await a.update(bad, { name: 'x' }))).toEqual(['id']);
-      expect(issuePaths(await a.addIdentity(bad, { channel: 'QQ', value: '1' }))).toEqual(['customerId']);
-      expect(issuePaths(await a.recordPurchase(bad, { product: 'x', purchasedAt: '2026-01-01T00:00:00Z' }))).toEqual(['customerId']);
-      expect(issuePaths(await a.merge(bad, customerId))).toEqual(['sourceId']);
-      expect(issuePaths(await a.merge(customerId, bad))).toEqual(['targetId']);
-      expect(issuePaths(await a.erase(bad))).toEqual(['id']);
-      expect(issuePaths(await a.exportOne(bad))).toEqual(['id']);
+      expect(issuePaths(await a.update(bad, { name: 'x' }))).toEqual(['input.id']);
+      expect(issuePaths(await a.addIdentity(bad, { channel: 'QQ', value: '1' }))).toEqual(['input.customerId']);
+      expect(issuePaths(await a.recordPurchase(bad, { product: 'x', purchasedAt: '2026-01-01T00:00:00Z' }))).toEqual(['input.customerId']);
+      expect(issuePaths(await a.merge(bad, customerId))).toEqual(['input.sourceId']);
+      expect(issuePaths(await a.merge(customerId, bad))).toEqual(['input.targetId']);
+      expect(issuePaths(await a.erase(bad))).toEqual(['input.id']);
+      expect(issuePaths(await a.exportOne(bad))).toEqual(['input.id']);
     }
-    expect(issuePaths(await a.removeIdentity(garbage))).toEqual(['identityId']);
-    expect(issuePaths(await a.removeIdentity(customerId))).toEqual(['identityId']);
+    expect(issuePaths(await a.removeIdentity(garbage))).toEqual(['input.identityId']);
+    expect(issuePaths(await a.removeIdentity(customerId))).toEqual(['input.identityId']);
   });
 
   it('are BAD_USER_INPUT in customer(id), never an unexpected error', async () => {

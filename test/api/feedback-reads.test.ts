@@ -207,7 +207,7 @@ describe('Customer.feedback', () => {
 
   it('includes feedback in the customer export', async () => {
     const exported = dataOf(
-      await api.asA.gql(`mutation($id: ID!) { exportCustomer(id: $id) { ... on MutationExportCustomerSuccess { data } } }`, { id: ken }),
+      await api.asA.gql(`mutation($id: ID!) { exportCustomer(input: { id: $id }) { ... on MutationExportCustomerSuccess { data } } }`, { id: ken }),
     ).exportCustomer.data;
     expect(exported.feedback).toHaveLength(1);
     expect(exported.feedback[0]).toMatchObject({ subject: 'https://help.example.com/returns', reason: 'too_slow' });
@@ -216,7 +216,7 @@ describe('Customer.feedback', () => {
 
   it('moves to the target when customers are merged', async () => {
     const merged = dataOf(
-      await api.asA.gql(`mutation($s: ID!, $t: ID!) { mergeCustomers(sourceId: $s, targetId: $t) { __typename ... on MutationMergeCustomersSuccess { data { id } } } }`, {
+      await api.asA.gql(`mutation($s: ID!, $t: ID!) { mergeCustomers(input: { sourceId: $s, targetId: $t }) { __typename ... on MutationMergeCustomersSuccess { data { id } } } }`, {
         s: ken,
         t: mei,
       }),

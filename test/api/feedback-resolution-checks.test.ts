@@ -253,7 +253,7 @@ describe('idempotency', () => {
       await api.asA.gql(`mutation { createCustomer(input: { name: "Survivor" }) { ... on MutationCreateCustomerSuccess { data { id } } } }`),
     ).createCustomer.data.id;
     const merged = dataOf(
-      await api.asA.gql(`mutation($s: ID!, $t: ID!) { mergeCustomers(sourceId: $s, targetId: $t) { __typename } }`, { s: stubId, t: target }),
+      await api.asA.gql(`mutation($s: ID!, $t: ID!) { mergeCustomers(input: { sourceId: $s, targetId: $t }) { __typename } }`, { s: stubId, t: target }),
     );
     expect(merged.mergeCustomers.__typename).toBe('MutationMergeCustomersSuccess');
     expect(ok(await submit(widget, input))).toEqual(first);

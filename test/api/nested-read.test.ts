@@ -13,7 +13,7 @@ beforeAll(async () => {
       ),
     );
     await api.asA.gql(
-      `mutation($id: ID!) { recordPurchase(customerId: $id, input: { product: "Kettle", purchasedAt: "2026-01-02T03:04:05Z", value: 10 }) { __typename } }`,
+      `mutation($id: ID!) { recordPurchase(input: { customerId: $id, product: "Kettle", purchasedAt: "2026-01-02T03:04:05Z", value: 10 }) { __typename } }`,
       { id: result.createCustomer.data.id },
     );
   }

@@ -71,11 +71,11 @@ describe('sites', () => {
       await api.asA.gql('mutation { createCustomer(input: { name: "x" }) { ... on MutationCreateCustomerSuccess { data { id } } } }'),
     ).createCustomer.data;
     const result = dataOf(
-      await api.asA.gql(`mutation($id: ID!) { rotateSiteKeys(id: $id) { __typename ... on ValidationError { issues { path } } } }`, {
+      await api.asA.gql(`mutation($id: ID!) { rotateSiteKeys(input: { id: $id }) { __typename ... on ValidationError { issues { path } } } }`, {
         id: customer.id,
       }),
     ).rotateSiteKeys;
-    expect(result).toEqual({ __typename: 'ValidationError', issues: [{ path: ['id'] }] });
+    expect(result).toEqual({ __typename: 'ValidationError', issues: [{ path: ['input', 'id'] }] });
   });
 
   it('needs the admin scope', async () => {
@@ -151,7 +151,7 @@ describe('widget requests', () => {
     expect((await probe(api, site.publishableKey, site.origin)).errors).toBeUndefined();
     expect((await probe(api, site.publishableKey, 'https://new.example.com')).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     dataOf(
-      await api.asA.gql(`mutation($id: ID!) { updateSite(id: $id, input: { allowedOrigins: ["https://new.example.com"] }) { __typename } }`, {
+      await api.asA.gql(`mutation($id: ID!) { updateSite(input: { id: $id, allowedOrigins: ["https://new.example.com"] }) { __typename } }`, {
         id: site.id,
       }),
     );
@@ -160,7 +160,7 @@ describe('widget requests', () => {
 
     const rotated = dataOf(
       await api.asA.gql(
-        `mutation($id: ID!) { rotateSiteKeys(id: $id) { ... on MutationRotateSiteKeysSuccess { data { identitySecret site { publishableKey keysRotatedAt } } } } }`,
+        `mutation($id: ID!) { rotateSiteKeys(input: { id: $id }) { ... on MutationRotateSiteKeysSuccess { data { identitySecret site { publishableKey keysRotatedAt } } } } }`,
         { id: site.id },
       ),
     ).rotateSiteKeys.data;

@@ -60,8 +60,8 @@ export function surveysOf(caller: Caller) {
   return {
     create: (input: Json) => mutate('createSurvey', '($input: CreateSurveyInput!)', '(input: $input)', { input }),
     update: (id: string, input: Json) =>
-      mutate('updateSurvey', '($id: ID!, $input: UpdateSurveyInput!)', '(id: $id, input: $input)', { id, input }),
-    archive: (id: string) => mutate('archiveSurvey', '($id: ID!)', '(id: $id)', { id }),
+      mutate('updateSurvey', '($input: UpdateSurveyInput!)', '(input: $input)', { input: { id, ...input } }),
+    archive: (id: string) => mutate('archiveSurvey', '($input: ArchiveSurveyInput!)', '(input: $input)', { input: { id } }),
     async get(id: string, fields = SURVEY): Promise<Json | null> {
       return dataOf(await caller.gql(`query($id: ID!) { survey(id: $id) { ${fields} } }`, { id })).survey;
     },

@@ -48,7 +48,7 @@ export const domain: IsolationDomain = {
       keyId: keys[0].id,
     };
     await api.asA.gql(
-      `mutation($id: ID!) { recordPurchase(customerId: $id, input: { product: "Sofa", purchasedAt: "2026-05-01T10:00:00Z", value: 900, reason: "moving" }) { __typename } }`,
+      `mutation($id: ID!) { recordPurchase(input: { customerId: $id, product: "Sofa", purchasedAt: "2026-05-01T10:00:00Z", value: 900, reason: "moving" }) { __typename } }`,
       { id: a.customerId },
     );
     await api.asA.gql('mutation { recomputeTiers { __typename } }');
@@ -107,13 +107,13 @@ export const domain: IsolationDomain = {
     },
     async updateCustomer(api, a) {
       const data = dataOf(
-        await b(api).gql(`mutation($id: ID!) { updateCustomer(id: $id, input: { name: "pwned" }) { __typename } }`, { id: a.customerId }),
+        await b(api).gql(`mutation($id: ID!) { updateCustomer(input: { id: $id, name: "pwned" }) { __typename } }`, { id: a.customerId }),
       );
       expect(typename(data, 'updateCustomer')).toBe('NotFoundError');
     },
     async addCustomerIdentity(api, a) {
       const data = dataOf(
-        await b(api).gql(`mutation($id: ID!) { addCustomerIdentity(customerId: $id, input: { channel: WECHAT, value: "x" }) { __typename } }`, {
+        await b(api).gql(`mutation($id: ID!) { addCustomerIdentity(input: { customerId: $id, channel: WECHAT, value: "x" }) { __typename } }`, {
           id: a.customerId,
         }),
       );
@@ -121,14 +121,14 @@ export const domain: IsolationDomain = {
     },
     async removeCustomerIdentity(api, a) {
       const data = dataOf(
-        await b(api).gql(`mutation($id: ID!) { removeCustomerIdentity(identityId: $id) { __typename } }`, { id: a.identityId }),
+        await b(api).gql(`mutation($id: ID!) { removeCustomerIdentity(input: { identityId: $id }) { __typename } }`, { id: a.identityId }),
       );
       expect(typename(data, 'removeCustomerIdentity')).toBe('NotFoundError');
     },
     async recordPurchase(api, a) {
       const data = dataOf(
         await b(api).gql(
-          `mutation($id: ID!) { recordPurchase(customerId: $id, input: { product: "x", purchasedAt: "2026-01-01T00:00:00Z" }) { __typename } }`,
+          `mutation($id: ID!) { recordPurchase(input: { customerId: $id, product: "x", purchasedAt: "2026-01-01T00:00:00Z" }) { __typename } }`,
           { id: a.customerId },
         ),
       );
@@ -141,7 +141,7 @@ export const domain: IsolationDomain = {
         [a.customerId, a.otherCustomerId],
       ]) {
         const data = dataOf(
-          await b(api).gql(`mutation($s: ID!, $t: ID!) { mergeCustomers(sourceId: $s, targetId: $t) { __typename } }`, {
+          await b(api).gql(`mutation($s: ID!, $t: ID!) { mergeCustomers(input: { sourceId: $s, targetId: $t }) { __typename } }`, {
             s: sourceId,
             t: targetId,
           }),
@@ -150,11 +150,11 @@ export const domain: IsolationDomain = {
       }
     },
     async eraseCustomer(api, a) {
-      const data = dataOf(await b(api).gql(`mutation($id: ID!) { eraseCustomer(id: $id) { __typename } }`, { id: a.customerId }));
+      const data = dataOf(await b(api).gql(`mutation($id: ID!) { eraseCustomer(input: { id: $id }) { __typename } }`, { id: a.customerId }));
       expect(typename(data, 'eraseCustomer')).toBe('NotFoundError');
     },
     async exportCustomer(api, a) {
-      const result = await b(api).gql(`mutation($id: ID!) { exportCustomer(id: $id) { __typename ... on MutationExportCustomerSuccess { data } } }`, {
+      const result = await b(api).gql(`mutation($id: ID!) { exportCustomer(input: { id: $id }) { __typename ... on MutationExportCustomerSuccess { data } } }`, {
         id: a.customerId,
       });
       expect(typename(dataOf(result), 'exportCustomer')).toBe('NotFoundError');
@@ -181,18 +181,18 @@ export const domain: IsolationDomain = {
     },
     async updateSite(api, a) {
       const data = dataOf(
-        await b(api).gql(`mutation($id: ID!) { updateSite(id: $id, input: { allowedOrigins: ["https://evil.example"] }) { __typename } }`, {
+        await b(api).gql(`mutation($id: ID!) { updateSite(input: { id: $id, allowedOrigins: ["https://evil.example"] }) { __typename } }`, {
           id: a.siteId,
         }),
       );
       expect(typename(data, 'updateSite')).toBe('NotFoundError');
     },
     async rotateSiteKeys(api, a) {
-      const data = dataOf(await b(api).gql(`mutation($id: ID!) { rotateSiteKeys(id: $id) { __typename } }`, { id: a.siteId }));
+      const data = dataOf(await b(api).gql(`mutation($id: ID!) { rotateSiteKeys(input: { id: $id }) { __typename } }`, { id: a.siteId }));
       expect(typename(data, 'rotateSiteKeys')).toBe('NotFoundError');
     },
     async revokeApiKey(api, a) {
-      const data = dataOf(await b(api).gql(`mutation($id: ID!) { revokeApiKey(id: $id) { __typename } }`, { id: a.keyId }));
+      const data = dataOf(await b(api).gql(`mutation($id: ID!) { revokeApiKey(input: { id: $id }) { __typename } }`, { id: a.keyId }));
       expect(typename(data, 'revokeApiKey')).toBe('NotFoundError');
     },
   
