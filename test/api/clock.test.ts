@@ -78,7 +78,7 @@ it('an API key created and revoked carries the clock time', async () => {
   ).createApiKey.data.apiKey;
   same(created.createdAt);
   const revoked = dataOf(
-    await api.asA.gql(`mutation($id: ID!) { revokeApiKey(id: $id) { ... on MutationRevokeApiKeySuccess { data { revokedAt } } } }`, { id: created.id }),
+    await api.asA.gql(`mutation($id: ID!) { revokeApiKey(input: { id: $id }) { ... on MutationRevokeApiKeySuccess { data { revokedAt } } } }`, { id: created.id }),
   ).revokeApiKey.data;
   same(revoked.revokedAt);
 });
