@@ -4,6 +4,7 @@
  * Exit codes: 0 done, 1 the command failed, 2 bad arguments.
  */
 import { parseArgs } from 'node:util';
+import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { asc } from 'drizzle-orm';
 import { apiKeyScopes, isApiKeyScope } from './auth/scopes.ts';
 import { systemClock } from './clock/clock.ts';
@@ -149,12 +150,16 @@ const commands: Command[] = [
     required: ['org'],
     async run({ db, opts, io }) {
       const org = await requireOrg(db, opts.org);
-      const rows = (await listApiKeys(systemTenant({ db, clock: systemClock }, org.id))).map(({ keyHash: _hash, ...row }) => row);
+      // globalId is what GraphQL shows (ApiKey.id); key revoke takes either.
+      const rows = (await listApiKeys(systemTenant({ db, clock: systemClock }, org.id))).map(({ keyHash: _hash, ...row }) => ({
+        ...row,
+        globalId: encodeGlobalID('ApiKey', row.id),
+      }));
       if (opts.json) return io.out(JSON.stringify(rows, null, 2));
       if (rows.length === 0) return io.err(`${org.slug} has no API keys.`);
       for (const key of rows) {
         const status = key.revokedAt ? `revoked ${key.revokedAt}` : 'active';
-        io.out(`${key.id}\t${key.prefix}…\t${key.name}\t${key.scopes.join(',')}\t${status}\tcreated ${key.createdAt}`);
+        io.out(`${key.id}\t${key.globalId}\t${key.prefix}…\t${key.name}\t${key.scopes.join(',')}\t${status}\tcreated ${key.createdAt}`);
       }
     },
   },
@@ -163,7 +168,7 @@ const commands: Command[] = [
     args: ['id'],
     options: ['org'],
     async run({ db, args, opts, io }) {
-      const id = args[0]!;
+      const id = apiKeyRowId(args[0]!)!;
       const orgId = opts.org ? (await requireOrg(db, opts.org)).id : await findApiKeyOrgId(db, id);
       if (!orgId) throw new NotFoundError('ApiKey', id);
       const row = await revokeApiKey(systemTenant({ db, clock: systemClock }, orgId), id);
@@ -237,10 +242,21 @@ export function parseCommandLine(argv: string[]): Parsed {
   }
   // Scopes are checked here too, so a typo never opens the database.
   if (opts.scopes !== undefined) parseScopes(opts.scopes);
-  if (command.words[0] === 'key' && command.words[1] === 'revoke' && !UUID.test(args[0]!)) {
+  if (command.words[0] === 'key' && command.words[1] === 'revoke' && apiKeyRowId(args[0]!) === undefined) {
     throw new UsageError(`"${args[0]}" is not an API key id (see: npm run careloop -- key list --org <slug>)`);
   }
   return { kind: 'command', command, args, opts };
+}
+
+/** The row id named by a raw UUID (as key list shows) or an ApiKey global id (as GraphQL shows); undefined otherwise. */
+function apiKeyRowId(text: string): string | undefined {
+  if (UUID.test(text)) return text.toLowerCase();
+  try {
+    const { typename, id } = decodeGlobalID(text);
+    return typename === 'ApiKey' && UUID.test(id) ? id.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs the CLI; returns the exit code. */

@@ -1,3 +1,4 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnv } from '../../server/env.ts';
@@ -47,6 +48,8 @@ describe.concurrent('bad arguments (no database is opened)', () => {
     [['key', 'create', '--org', 'acme', '--scopes', 'read', '--slug', 'x'], 'key create does not take --slug'],
     [['key', 'list', '--bogus'], "Unknown option '--bogus'"],
     [['key', 'revoke', 'not-an-id'], '"not-an-id" is not an API key id'],
+    // A global id of another type is refused before the database is opened.
+    [['key', 'revoke', encodeGlobalID('Site', '00000000-0000-4000-8000-000000000000')], 'is not an API key id'],
   ])('%j exits 2 with a message and the usage', async (args, message) => {
     const result = await runCli(args, env);
     expect(result.code).toBe(2);
@@ -109,12 +112,14 @@ describe('on embedded PGlite', { timeout: 180_000 }, () => {
 
     const listed = await runCli(['key', 'list', '--org', slug, '--json'], env);
     expect(listed.code).toBe(0);
-    const keys = JSON.parse(listed.stdout) as { id: string; prefix: string; name: string; keyHash?: string }[];
+    const keys = JSON.parse(listed.stdout) as { id: string; globalId: string; prefix: string; name: string; keyHash?: string }[];
     expect(keys).toHaveLength(2);
+    expect(keys.every((k) => k.globalId === encodeGlobalID('ApiKey', k.id))).toBe(true);
     expect(keys.every((k) => k.keyHash === undefined)).toBe(true);
     const toRevoke = keys.find((k) => revokedKey.startsWith(k.prefix))!;
 
-    const revoked = await runCli(['key', 'revoke', toRevoke.id], env);
+    // The global id GraphQL shows (ApiKey.id) works as well as the raw UUID.
+    const revoked = await runCli(['key', 'revoke', toRevoke.globalId], env);
     expect(revoked.code).toBe(0);
     expect(revoked.stderr).toContain(`Revoked API key ${toRevoke.id}`);
 
