@@ -34,7 +34,7 @@ export const catalogue = {
   'customer.created': entry<Changed>()({
     aggregate: 'customer',
     visibility: 'internal',
-    description: 'A customer was created by the API (the names of the fields given).',
+    description: "A customer was created by the API, or as a stub by a site's widget bringing a new customer token (the names of the fields given).",
   }),
   'customer.updated': entry<Changed>()({
     aggregate: 'customer',
@@ -92,6 +92,11 @@ export const catalogue = {
     aggregate: 'survey',
     visibility: 'internal',
     description: 'A survey was archived: hidden from widgets, responses kept. Archiving again records nothing.',
+  }),
+  'feedback.resolution_check_received': entry<{ siteId: string; customerId: string | null; solved: boolean }>()({
+    aggregate: 'feedback',
+    visibility: 'internal',
+    description: 'A widget answered "did this solve your problem?" (not the subject or comment). Written in the insert\'s own statement; a replay records nothing.',
   }),
   'api_key.created': entry<{ scopes: string[] }>()({
     aggregate: 'api_key',

@@ -2,7 +2,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
 import { z } from 'zod';
 import type { Database } from '../db/client.ts';
-import { feedback, unsolvedReasons, type SubmissionContext } from '../db/tables/index.ts';
+import { events, feedback, unsolvedReasons, type SubmissionContext } from '../db/tables/index.ts';
+import { catalogue, type EventType } from '../events/catalogue.ts';
 import type { Executor } from '../db/transaction.ts';
 import { payloadHash, replayOrConflict } from '../intake/idempotency.ts';
 import { customerForToken, publicLimits, submissionEnvelope } from '../intake/submission.ts';
@@ -52,29 +53,57 @@ export interface FeedbackReceiptRow {
   createdAt: string;
 }
 
-/** The one hot statement: every value a placeholder, so it is planned once per connection. */
+/**
+ * The one hot statement: every value a placeholder, so it is planned once per connection. The
+ * feedback row and its event are written by one statement (a data-modifying CTE), so the event
+ * commits with the row without a transaction; a replay inserts no row, so it records no event.
+ * A new aggregate: sequence 1, no counter row (emit() starts after the max). Returns the row's
+ * id and time through the event (aggregate id and occurredAt are exactly those).
+ */
 function insertStatement(db: Executor) {
   const p = (name: string) => sql.placeholder(name);
+  const inserted = db.$with('inserted').as(
+    db
+      .insert(feedback)
+      .values({
+        orgId: p('orgId'),
+        siteId: p('siteId'),
+        kind: 'resolution_check',
+        customerId: p('customerId'),
+        subject: p('subject'),
+        solved: p('solved'),
+        reason: p('reason'),
+        comment: p('comment'),
+        agentRating: p('agentRating'),
+        context: p('context'),
+        locale: p('locale'),
+        idempotencyKey: p('idempotencyKey'),
+        payloadHash: p('payloadHash'),
+        createdAt: p('createdAt'),
+      })
+      .onConflictDoNothing({ target: [feedback.orgId, feedback.siteId, feedback.idempotencyKey] })
+      .returning({
+        id: feedback.id,
+        orgId: feedback.orgId,
+        siteId: feedback.siteId,
+        customerId: feedback.customerId,
+        solved: feedback.solved,
+        createdAt: feedback.createdAt,
+      }),
+  );
+  const type: EventType = 'feedback.resolution_check_received';
+  const { aggregate, visibility } = catalogue[type];
   return db
-    .insert(feedback)
-    .values({
-      orgId: p('orgId'),
-      siteId: p('siteId'),
-      kind: 'resolution_check',
-      customerId: p('customerId'),
-      subject: p('subject'),
-      solved: p('solved'),
-      reason: p('reason'),
-      comment: p('comment'),
-      agentRating: p('agentRating'),
-      context: p('context'),
-      locale: p('locale'),
-      idempotencyKey: p('idempotencyKey'),
-      payloadHash: p('payloadHash'),
-      createdAt: p('createdAt'),
-    })
-    .onConflictDoNothing({ target: [feedback.orgId, feedback.siteId, feedback.idempotencyKey] })
-    .returning({ id: feedback.id, createdAt: feedback.createdAt })
+    .with(inserted)
+    .insert(events)
+    .select(
+      sql`select gen_random_uuid(), i.org_id, ${sql.raw(`'${type}'`)}, ${sql.raw(`'${aggregate}'`)}, i.id, 1, i.created_at,
+        'site', i.site_id::text,
+        jsonb_build_object('siteId', i.site_id, 'customerId', i.customer_id, 'solved', i.solved),
+        ${sql.raw(`'${visibility}'`)}::event_visibility
+      from inserted i`,
+    )
+    .returning({ id: events.aggregateId, createdAt: events.occurredAt })
     .prepare('submit_resolution_check');
 }
 

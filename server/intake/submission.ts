@@ -5,6 +5,7 @@ import { customerIdentities, customers } from '../db/tables/index.ts';
 import type { Executor } from '../db/transaction.ts';
 import { ValidationError } from '../shared/errors.ts';
 import type { SiteTenant } from '../tenant/tenant.ts';
+import { emit } from '../events/emit.ts';
 
 /** Limits on public (internet-facing) text. */
 export const publicLimits = { subject: 500, url: 2048, id: 200, reference: 40, comment: 5000, description: 10_000 } as const;
@@ -67,6 +68,9 @@ export async function customerForToken(
     .onConflictDoNothing()
     .returning({ id: customers.id });
   if (!created) return (await findByExternalId(tx, orgId, claims.externalId))!;
+  // The stub is a new customer like any other: its event, by the site, in the submission's transaction.
+  const fields = claims.name ? ['externalId', 'name'] : ['externalId'];
+  await emit(tx, tenant, { type: 'customer.created', aggregateId: created.id, payload: { fields } });
   const email = claims.email?.toLowerCase();
   if (email && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
     // Signed by the company, so the email is verified; skipped if another customer holds it.

@@ -13,6 +13,7 @@ import { createSite, rotateSiteKeys, updateSite } from '../../server/sites/sites
 import { archiveSurvey, createSurvey, updateSurvey } from '../../server/surveys/surveys.service.ts';
 import type { Tenant } from '../../server/tenant/tenant.ts';
 import { createTestApi, type TestApi } from '../helpers/api.ts';
+import { check, customerToken, ok as received, submit } from './feedback-fixtures.ts';
 import { texts } from './surveys-fixtures.ts';
 
 let api: TestApi;
@@ -155,6 +156,49 @@ describe('one event per successful mutation', () => {
     const { list } = await recorded(() => api.asA.gql(`mutation { createCustomer(input: { name: "By key" }) { __typename } }`));
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ type: 'customer.created', orgId: api.orgA.id, actorType: 'api_key' });
+  });
+});
+
+describe('the submission hot paths', () => {
+  it('a resolution check records its event in the same statement; a replay records nothing', async () => {
+    const site = await api.createSite();
+    const widget = api.withSite(site.publishableKey, site.origin);
+    const input = check({ solved: false, comment: 'Eve Example was rude' });
+    api.clock.advance(1000);
+    const first = await recorded(() => submit(widget, input));
+    const receipt = received(first.result);
+    expect(first.list).toHaveLength(1);
+    const event = first.list[0]!;
+    expect(event).toMatchObject({
+      orgId: api.orgA.id,
+      type: 'feedback.resolution_check_received',
+      aggregateType: 'feedback',
+      sequence: 1,
+      actorType: 'site',
+      actorId: site.rowId,
+      visibility: 'internal',
+      payload: { siteId: site.rowId, customerId: null, solved: false },
+    });
+    expect(new Date(event.occurredAt).toISOString()).toBe(api.clock.now().toISOString());
+    expect(JSON.stringify(event)).not.toContain('Eve Example');
+    const replay = await recorded(() => submit(widget, input));
+    expect(received(replay.result).id).toBe(receipt.id);
+    expect(replay.list).toEqual([]);
+  });
+
+  it('with a new customer token: the stub customer is created by the site, then the check', async () => {
+    const site = await api.createSite();
+    const widget = api.withSite(site.publishableKey, site.origin);
+    const token = await customerToken(site, { sub: 'events-stub-1' });
+    const { list } = await recorded(() => submit(widget, check({ customerToken: token })));
+    // Same clock time: ordered by type here, not by the (random) ids.
+    list.sort((x, y) => x.type.localeCompare(y.type));
+    expect(list.map((e) => [e.type, e.actorType, e.sequence])).toEqual([
+      ['customer.created', 'site', 1],
+      ['feedback.resolution_check_received', 'site', 1],
+    ]);
+    expect(list[0]!.payload).toEqual({ fields: ['externalId'] });
+    expect(list[1]!.payload).toMatchObject({ customerId: list[0]!.aggregateId });
   });
 });
 

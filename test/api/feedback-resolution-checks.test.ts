@@ -321,16 +321,16 @@ describe('work per request', () => {
     return api.statements.statements.filter((s) => !/from "sites"/.test(s));
   };
 
-  it('is a single INSERT … ON CONFLICT DO NOTHING without a customer token', async () => {
+  it('is a single INSERT … ON CONFLICT DO NOTHING, with its event in the same statement, without a customer token', async () => {
     const statements = await statementsFor(check({ solved: false, reason: 'OTHER', context: { agentId: 'a' }, agentRating: 3 }));
     expect(statements).toHaveLength(1);
-    expect(statements[0]).toMatch(/^insert into "feedback".*on conflict .* do nothing returning/i);
+    expect(statements[0]).toMatch(/^with "inserted" as \(insert into "feedback".*on conflict .* do nothing returning .*\) insert into "events"/is);
   });
 
   it('adds only the customer lookup with a token (known customer)', async () => {
     const token = await customerToken(site, { sub: 'known-for-count' });
     ok(await submit(widget, check({ customerToken: token })));
     const statements = await statementsFor(check({ customerToken: token }));
-    expect(statements.map((s) => s.split(' ').slice(0, 3).join(' '))).toEqual(['select "id" from', 'insert into "feedback"']);
+    expect(statements.map((s) => s.split(' ').slice(0, 3).join(' '))).toEqual(['select "id" from', 'with "inserted" as']);
   });
 });
