@@ -5,7 +5,6 @@ import { SubmissionContextInput, SubmissionContextType } from '../intake/submiss
 import { mutationErrorOptions, resultData } from '../shared/common.schema.ts';
 import { enumOf } from '../shared/enums.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
-import { decodeId } from '../shared/ids.ts';
 import { complaintLimits } from './complaints.input.ts';
 import {
   complaintStatus,
@@ -180,10 +179,10 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'One complaint by id; null when unknown or of another organization.',
     authScopes: { read: true },
-    args: { id: t.arg.id({ required: true, description: 'A Complaint id.' }) },
+    args: { id: t.arg.globalID({ for: Complaint, required: true, description: 'A Complaint id.' }) },
     resolve: (query, _root, args, ctx) =>
       ctx.db.query.complaints.findFirst(
-        query({ where: { id: decodeId(String(args.id), 'Complaint'), orgId: orgIdOf(ctx) } }),
+        query({ where: { id: args.id.id, orgId: orgIdOf(ctx) } }),
       ),
   }),
 }));

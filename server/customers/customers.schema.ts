@@ -9,7 +9,7 @@ import {
 } from '../db/tables/index.ts';
 import { mutationErrorOptions } from '../shared/common.schema.ts';
 import { enumOf } from '../shared/enums.ts';
-import { decodeId, uuidArg } from '../shared/ids.ts';
+import { uuidArg } from '../shared/ids.ts';
 import { limits, maxPageSize } from '../shared/limits.ts';
 import { customerLimits } from './customers.input.ts';
 import {
@@ -255,7 +255,6 @@ const TierCounts = builder.objectRef<{ a: number; b: number; c: number }>('TierC
   }),
 });
 
-const customerId = (id: string, path = 'id') => decodeId(id, 'Customer', path);
 
 builder.queryFields((t) => ({
   customer: t.drizzleField({
@@ -263,10 +262,10 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'One customer by id; null when unknown or of another organization.',
     authScopes: { read: true },
-    args: { id: t.arg.id({ required: true, description: 'A Customer id.' }) },
+    args: { id: t.arg.globalID({ for: Customer, required: true, description: 'A Customer id.' }) },
     resolve: (query, _root, args, ctx) =>
       ctx.db.query.customers.findFirst(
-        query({ where: { id: customerId(String(args.id)), orgId: orgIdOf(ctx) } }),
+        query({ where: { id: args.id.id, orgId: orgIdOf(ctx) } }),
       ),
   }),
   customers: t.drizzleConnection({

@@ -5,7 +5,6 @@ import { feedbackKinds, unsolvedReasons } from '../db/tables/index.ts';
 import { SubmissionContextInput, SubmissionContextType } from '../intake/submission.schema.ts';
 import { mutationErrorOptions } from '../shared/common.schema.ts';
 import { enumOf } from '../shared/enums.ts';
-import { decodeId } from '../shared/ids.ts';
 import { countFeedback, feedbackFilterSql } from './feedback.service.ts';
 import { FeedbackReceipt } from './receipt.ts';
 import { agentRatingScale, answerScales, scaleText } from '../shared/scales.ts';
@@ -126,10 +125,10 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'One piece of feedback by id; null when unknown or of another organization.',
     authScopes: { read: true },
-    args: { id: t.arg.id({ required: true, description: 'A Feedback id.' }) },
+    args: { id: t.arg.globalID({ for: Feedback, required: true, description: 'A Feedback id.' }) },
     resolve: (query, _root, args, ctx) =>
       ctx.db.query.feedback.findFirst(
-        query({ where: { id: decodeId(String(args.id), 'Feedback'), orgId: orgIdOf(ctx) } }),
+        query({ where: { id: args.id.id, orgId: orgIdOf(ctx) } }),
       ),
   }),
 }));

@@ -2,7 +2,6 @@ import { builder } from '../builder.ts';
 import { orgIdOf, tenantOf } from '../context.ts';
 import type { LocalizedText } from '../db/tables/index.ts';
 import { mutationErrorOptions } from '../shared/common.schema.ts';
-import { decodeId } from '../shared/ids.ts';
 import { fallbackChain, pickText } from './locales.ts';
 import './public.schema.ts';
 import { QuestionTypeEnum, SurveyKindEnum, SurveyStatusEnum } from './survey-enums.ts';
@@ -182,7 +181,6 @@ const SurveyFilter = builder.inputType('SurveyFilter', {
   fields: (t) => ({ status: t.field({ type: SurveyStatusEnum, description: 'Only surveys with this status.' }) }),
 });
 
-const surveyId = (id: string, path = 'id') => decodeId(id, 'Survey', path);
 
 builder.queryFields((t) => ({
   survey: t.drizzleField({
@@ -190,9 +188,9 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'One survey by id; null when unknown or of another organization.',
     authScopes: { read: true },
-    args: { id: t.arg.id({ required: true, description: 'A Survey id.' }) },
+    args: { id: t.arg.globalID({ for: Survey, required: true, description: 'A Survey id.' }) },
     resolve: (query, _root, args, ctx) =>
-      ctx.db.query.surveys.findFirst(query({ where: { id: surveyId(String(args.id)), orgId: orgIdOf(ctx) } })),
+      ctx.db.query.surveys.findFirst(query({ where: { id: args.id.id, orgId: orgIdOf(ctx) } })),
   }),
   surveys: t.drizzleConnection(
     {
