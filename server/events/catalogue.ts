@@ -93,6 +93,11 @@ export const catalogue = {
     visibility: 'internal',
     description: 'A survey was archived: hidden from widgets, responses kept. Archiving again records nothing.',
   }),
+  'feedback.survey_response_received': entry<{ siteId: string; surveyId: string; customerId: string | null; score: number | null }>()({
+    aggregate: 'feedback',
+    visibility: 'internal',
+    description: 'A widget submitted a survey response (the score, not the answers); a replay records nothing.',
+  }),
   'feedback.resolution_check_received': entry<{ siteId: string; customerId: string | null; solved: boolean }>()({
     aggregate: 'feedback',
     visibility: 'internal',

@@ -4,6 +4,7 @@ import type { Database } from '../db/client.ts';
 import { perDatabase } from '../db/per-database.ts';
 import { feedback, surveys } from '../db/tables/index.ts';
 import type { Transaction } from '../db/transaction.ts';
+import { emit } from '../events/emit.ts';
 import { payloadHash, replayOrConflict } from '../intake/idempotency.ts';
 import { customerForToken, submissionEnvelope } from '../intake/submission.ts';
 import { CareloopError, NotFoundError } from '../shared/errors.ts';
@@ -126,7 +127,16 @@ export async function submitSurveyResponse(tenant: SiteTenant, raw: unknown): Pr
       .returning({ id: feedback.id, createdAt: feedback.createdAt })
       .prepare('insert_survey_response')
       .execute();
-    if (row) return row;
+    if (row) {
+      // In the response's transaction; a replay inserted no row and records nothing. (A second
+      // statement, not a CTE as resolution checks have: this path is already a transaction.)
+      await emit(tx, tenant, {
+        type: 'feedback.survey_response_received',
+        aggregateId: row.id,
+        payload: { siteId: site.id, surveyId: survey.id, customerId, score: checked.score ?? null },
+      });
+      return row;
+    }
     return replayOrConflict((await findByIdempotencyKey(tx, site, input.idempotencyKey))!, hash);
   });
 }

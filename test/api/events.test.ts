@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,7 +15,7 @@ import { archiveSurvey, createSurvey, updateSurvey } from '../../server/surveys/
 import type { Tenant } from '../../server/tenant/tenant.ts';
 import { createTestApi, type TestApi } from '../helpers/api.ts';
 import { check, customerToken, ok as received, submit } from './feedback-fixtures.ts';
-import { texts } from './surveys-fixtures.ts';
+import { texts, widgetOf } from './surveys-fixtures.ts';
 
 let api: TestApi;
 let a: Tenant;
@@ -183,6 +184,34 @@ describe('the submission hot paths', () => {
     expect(JSON.stringify(event)).not.toContain('Eve Example');
     const replay = await recorded(() => submit(widget, input));
     expect(received(replay.result).id).toBe(receipt.id);
+    expect(replay.list).toEqual([]);
+  });
+
+  it('a survey response records its event; a replay records nothing', async () => {
+    const site = await api.createSite();
+    const widget = widgetOf(api.withSite(site.publishableKey, site.origin));
+    const survey = await createSurvey(a, {
+      key: 'csat-hot',
+      kind: 'csat',
+      status: 'active',
+      defaultLocale: 'en',
+      title: texts({ en: 'How was it?' }),
+      questions: [{ type: 'rating', id: 'rating', labels: texts({ en: 'Rate us' }) }],
+    });
+    const answers = [{ questionId: 'rating', value: 4 }];
+    const idempotencyKey = randomUUID();
+    const first = await recorded(() => widget.submit('csat-hot', answers, { idempotencyKey }));
+    expect(first.result.__typename, JSON.stringify(first.result)).toMatch(/Success$/);
+    expect(first.list).toHaveLength(1);
+    expect(first.list[0]).toMatchObject({
+      type: 'feedback.survey_response_received',
+      aggregateType: 'feedback',
+      sequence: 1,
+      actorType: 'site',
+      payload: { siteId: site.rowId, surveyId: survey.id, customerId: null, score: 4 },
+    });
+    const replay = await recorded(() => widget.submit('csat-hot', answers, { idempotencyKey }));
+    expect(replay.result.__typename).toMatch(/Success$/);
     expect(replay.list).toEqual([]);
   });
 
