@@ -14,7 +14,8 @@ import { requireCustomer, withConflicts, type CustomerRow } from './customers.ro
  */
 export async function mergeCustomers(tenant: Tenant, sourceId: string, targetId: string): Promise<CustomerRow> {
   const { db, orgId } = tenant;
-  if (sourceId === targetId) throw ValidationError.single(['input', 'sourceId'], 'cannot merge a customer into itself');
+  // UUIDs compare case-insensitively in PostgreSQL: an upper-case copy of the same id is the same customer.
+  if (sourceId.toLowerCase() === targetId.toLowerCase()) throw ValidationError.single(['input', 'sourceId'], 'cannot merge a customer into itself');
   return withConflicts(() =>
     db.transaction(async (tx) => {
       // Lock in id order so two opposite merges cannot deadlock.

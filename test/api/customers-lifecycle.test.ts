@@ -118,6 +118,10 @@ describe('mergeCustomers', () => {
   it('merging a customer into itself is a ValidationError', async () => {
     const before = await a.get(target.id);
     expect(issuePaths(await a.merge(target.id, target.id))).toEqual(['input.sourceId']);
+    // The same id with its UUID in upper case names the same row: refused alike, nothing merged.
+    const [typename, uuid] = Buffer.from(target.id, 'base64').toString('utf8').split(':');
+    const upper = Buffer.from(`${typename}:${uuid!.toUpperCase()}`).toString('base64');
+    expect(issuePaths(await a.merge(upper, target.id))).toEqual(['input.sourceId']);
     expect(await a.get(target.id)).toEqual(before);
   });
 
