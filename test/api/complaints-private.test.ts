@@ -98,6 +98,8 @@ describe('Customer.complaints', () => {
   it('lists the customer\'s complaints, newest first, with a total', async () => {
     const token = await customerToken(site.identitySecret, 'ext-list');
     const first = await filed(widget, { customerToken: token });
+    // The TestClock stands still: without a step both rows share createdAt and tie on a random id.
+    api.clock.advance({ seconds: 1 });
     const second = await filed(widget, { customerToken: token });
     await filed(widget); // anonymous: not theirs
     const data = dataOf(await api.asA.gql(CUSTOMER_COMPLAINTS, { id: await customerIdOf('ext-list') }));
