@@ -95,13 +95,7 @@ export async function updateSurvey(tenant: Tenant, id: string, raw: unknown): Pr
   const input = parseInput(updateSurveyInput, raw);
   return withKeyConflict(() =>
     db.transaction(async (tx) => {
-      const [current] = await tx
-        .select()
-        .from(surveys)
-        .where(and(eq(surveys.orgId, orgId), eq(surveys.id, id)))
-        .limit(1)
-        .for('update');
-      if (!current) throw new NotFoundError('Survey', id);
+      const current = await lockSurvey(tx, orgId, id);
       const defaultLocale = input.defaultLocale ?? current.defaultLocale;
       const issues: FieldIssue[] = [];
       const questions = input.questions
@@ -135,17 +129,23 @@ export async function updateSurvey(tenant: Tenant, id: string, raw: unknown): Pr
   );
 }
 
+/** The survey, locked for the rest of the transaction (a concurrent update or archive waits); NotFound otherwise. */
+async function lockSurvey(tx: Executor, orgId: string, id: string): Promise<SurveyRow> {
+  const [current] = await tx
+    .select()
+    .from(surveys)
+    .where(and(eq(surveys.orgId, orgId), eq(surveys.id, id)))
+    .limit(1)
+    .for('update');
+  if (!current) throw new NotFoundError('Survey', id);
+  return current;
+}
+
 /** Archived surveys are hidden from widgets and refuse responses; their responses remain. */
 export async function archiveSurvey(tenant: Tenant, id: string): Promise<SurveyRow> {
   const { db, orgId } = tenant;
   return db.transaction(async (tx) => {
-    const [current] = await tx
-      .select()
-      .from(surveys)
-      .where(and(eq(surveys.orgId, orgId), eq(surveys.id, id)))
-      .limit(1)
-      .for('update');
-    if (!current) throw new NotFoundError('Survey', id);
+    const current = await lockSurvey(tx, orgId, id);
     // Archiving an archived survey changes nothing, so it records nothing (and keeps updatedAt).
     if (current.status === 'archived') return current;
     const [row] = await tx
