@@ -9,7 +9,6 @@ import {
 } from '../db/tables/index.ts';
 import { mutationErrorOptions } from '../shared/common.schema.ts';
 import { enumOf } from '../shared/enums.ts';
-import { uuidArg } from '../shared/ids.ts';
 import { limits, maxPageSize } from '../shared/limits.ts';
 import { customerLimits } from './customers.input.ts';
 import {
@@ -114,11 +113,11 @@ export const Customer = builder.drizzleNode('customers', {
   }),
 });
 
-builder.drizzleObject('customerIdentities', {
+const CustomerIdentity = builder.drizzleNode('customerIdentities', {
   name: 'CustomerIdentity',
   description: 'A channel handle linked to one customer.',
+  id: { column: (i) => i.id },
   fields: (t) => ({
-    id: t.exposeID('id', { description: 'The identity id (a UUID), as removeCustomerIdentity takes it.' }),
     channel: t.expose('channel', { type: IdentityChannel, description: 'The channel of the handle.' }),
     value: t.exposeString('value', { description: 'The handle, normalized: unique per channel in the organization.' }),
     verified: t.exposeBoolean('verified', { description: 'Whether the company confirmed the handle belongs to the customer.' }),
@@ -174,7 +173,9 @@ const AddCustomerIdentityInput = builder.inputType('AddCustomerIdentityInput', {
 
 const RemoveCustomerIdentityInput = builder.inputType('RemoveCustomerIdentityInput', {
   description: 'The channel handle to remove.',
-  fields: (t) => ({ identityId: t.id({ required: true, description: 'A CustomerIdentity id (CustomerIdentity.id).' }) }),
+  fields: (t) => ({
+    identityId: t.globalID({ for: CustomerIdentity, required: true, description: 'A CustomerIdentity id (CustomerIdentity.id).' }),
+  }),
 });
 
 const profileInputFields = (t: InputFields) => ({
@@ -331,7 +332,7 @@ builder.mutationFields((t) => ({
     description: 'Removes a channel handle; returns the customer it belonged to.',
     args: { input: t.arg({ type: RemoveCustomerIdentityInput, required: true, description: 'The handle.' }) },
     resolve: (_root, args, ctx) =>
-      removeCustomerIdentity(tenantOf(ctx), uuidArg(String(args.input.identityId), ['input', 'identityId'], 'CustomerIdentity')),
+      removeCustomerIdentity(tenantOf(ctx), args.input.identityId.id),
   }),
   recordPurchase: t.field({
     ...mutation,

@@ -1,5 +1,8 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
+import { Customer } from '../customers/customers.schema.ts';
+import { Site } from '../sites/sites.schema.ts';
+import { Survey } from '../surveys/surveys.schema.ts';
 import { orgIdOf, siteTenantOf, tenantOf } from '../context.ts';
 import { feedbackKinds, unsolvedReasons } from '../db/tables/index.ts';
 import { SubmissionContextInput, SubmissionContextType } from '../intake/submission.schema.ts';
@@ -91,11 +94,11 @@ const FeedbackFilter = builder.inputType('FeedbackFilter', {
   description: 'Every given condition must hold.',
   fields: (t) => ({
     kind: t.field({ type: FeedbackKind, description: 'Only this kind.' }),
-    surveyId: t.id({ description: 'Only responses to this Survey (its id).' }),
+    surveyId: t.globalID({ for: Survey, description: 'Only responses to this Survey (its id).' }),
     subject: t.string({ description: 'Exact match, e.g. a page URL or article:<id>.' }),
     solved: t.boolean({ description: 'Only resolution checks with this answer.' }),
-    customerId: t.id({ description: 'Only feedback of this Customer (its id).' }),
-    siteId: t.id({ description: 'Only feedback sent from this Site (its id).' }),
+    customerId: t.globalID({ for: Customer, description: 'Only feedback of this Customer (its id).' }),
+    siteId: t.globalID({ for: Site, description: 'Only feedback sent from this Site (its id).' }),
     from: t.field({ type: 'DateTime', description: 'Received at or after (inclusive).' }),
     to: t.field({ type: 'DateTime', description: 'Received before (exclusive).' }),
   }),

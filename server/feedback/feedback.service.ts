@@ -2,20 +2,22 @@ import { and, eq, gte, lt, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tenant } from '../tenant/tenant.ts';
 import { feedback, feedbackKinds } from '../db/tables/index.ts';
-import { decodeId } from '../shared/ids.ts';
 import { publicLimits } from '../intake/submission.ts';
 import { parseInput } from '../shared/validate.ts';
 
 export type FeedbackRow = typeof feedback.$inferSelect;
 
-/** The filter as the API receives it: ids are global ids. */
+/** A global id as the relay plugin decodes it (`t.globalID({ for })` checked its type and UUID). */
+type DecodedId = { id: string } | null | undefined;
+
+/** The filter as the API receives it: ids are decoded global ids. */
 export interface FeedbackFilterInput {
   kind?: (typeof feedbackKinds)[number] | null;
-  surveyId?: string | number | null;
+  surveyId?: DecodedId;
   subject?: string | null;
   solved?: boolean | null;
-  customerId?: string | number | null;
-  siteId?: string | number | null;
+  customerId?: DecodedId;
+  siteId?: DecodedId;
   from?: string | null;
   to?: string | null;
 }
@@ -41,11 +43,9 @@ const filterInput = z.object({
  */
 export function feedbackFilterSql(table: typeof feedback, orgId: string, raw: FeedbackFilterInput = {}): SQL {
   const checked = parseInput(filterInput, { subject: raw.subject, from: raw.from, to: raw.to }, ['filter']);
-  const id = (value: string | number | null | undefined, typename: string, field: string) =>
-    value == null ? undefined : decodeId(String(value), typename, field);
-  const surveyId = id(raw.surveyId, 'Survey', 'surveyId');
-  const customerId = id(raw.customerId, 'Customer', 'customerId');
-  const siteId = id(raw.siteId, 'Site', 'siteId');
+  const surveyId = raw.surveyId?.id;
+  const customerId = raw.customerId?.id;
+  const siteId = raw.siteId?.id;
   const subject = checked.subject?.trim();
   return and(
     eq(table.orgId, orgId),

@@ -1,3 +1,4 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, type TestApi } from '../helpers/api.ts';
 import { customersOf, ok, rowCounts, type CustomersApi } from './customers-fixtures.ts';
@@ -165,7 +166,10 @@ describe('addCustomerIdentity and removeCustomerIdentity', () => {
     const result = await customersOf(api.asB).removeIdentity(c.identities[0].id);
     expect(result.__typename).toBe('NotFoundError');
     expect(channelsOf((await a.get(c.id))!)).toEqual(['EMAIL:mine@example.com']);
-    expect((await a.removeIdentity('00000000-0000-4000-8000-000000000000')).__typename).toBe('NotFoundError');
+    const unknown = encodeGlobalID('CustomerIdentity', '00000000-0000-4000-8000-000000000000');
+    expect((await a.removeIdentity(unknown)).__typename).toBe('NotFoundError');
+    // A raw UUID is no longer an identity id: CustomerIdentity is a Relay node with a global id.
+    expect((await a.removeIdentity('00000000-0000-4000-8000-000000000000')).__typename).toBe('ValidationError');
   });
 
   it('adding to an unknown customer is NotFoundError and writes nothing', async () => {
