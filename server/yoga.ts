@@ -9,6 +9,7 @@ import { useCompiledWidgetOperations } from './http/use-compiled-widget-operatio
 import { useHealth } from './http/use-health.ts';
 import { useInFlightRequests } from './http/use-in-flight.ts';
 import { usePersistedWidgetOperations } from './http/use-persisted-operations.ts';
+import { useOutageAnswers } from './http/use-outage-answers.ts';
 import { useQueryLimits } from './http/use-query-limits.ts';
 import { useRateLimits, type RateLimitOptions } from './http/use-rate-limits.ts';
 import { useRequestSizeLimit } from './http/use-request-size-limit.ts';
@@ -50,6 +51,7 @@ export function createCareloopYoga({ database, clock = systemClock, logging = 'w
     // widget operations compiled (after the rate limiter, which may stop them); the in-flight
     // count last, so that it is disposed of first.
     plugins: [
+      useOutageAnswers(),
       useHealth(database.ping),
       useWidgetAssets(database.db),
       useRequestSizeLimit(),

@@ -1,6 +1,7 @@
 import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
+import { isDatabaseUnavailable, OUTAGE_RETRY_AFTER_SECONDS } from '../db/unavailable.ts';
 import { CareloopError, ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 
 const codeOf = (error: CareloopError) =>
@@ -39,5 +40,18 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
     });
   }
   if (original instanceof GraphQLError && original.extensions?.code) return original;
+  // A lost database is not a bug: 503 with Retry-After (yoga takes status and headers from
+  // extensions.http) so that widgets and servers retry; nothing of the driver's error is shown.
+  if (isDatabaseUnavailable(original)) return serviceUnavailableError();
+
   return yogaMaskError(error, message, isDev);
+}
+
+export function serviceUnavailableError(): GraphQLError {
+  return new GraphQLError('The service is temporarily unavailable; retry later.', {
+    extensions: {
+      code: 'SERVICE_UNAVAILABLE',
+      http: { status: 503, headers: { 'retry-after': String(OUTAGE_RETRY_AFTER_SECONDS) } },
+    },
+  });
 }

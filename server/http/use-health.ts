@@ -1,4 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
+import { OUTAGE_RETRY_AFTER_SECONDS } from '../db/unavailable.ts';
+
+const READY_TIMEOUT_MS = 900;
 
 /**
  * /healthz answers while the process is up; /readyz only while the database answers, so a
@@ -14,10 +17,21 @@ export function useHealth(ping: () => Promise<void>): Plugin {
       if (url.pathname === '/healthz') {
         endResponse(fetchAPI.Response.json({ status: 'ok' }));
       } else if (url.pathname === '/readyz') {
-        return ping().then(
+        // A cut connection can hang a ping (no answer, no reset): readiness answers within a second.
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('ping timeout')), READY_TIMEOUT_MS);
+        });
+        return Promise.race([ping(), timeout]).then(
           () => endResponse(fetchAPI.Response.json({ status: 'ready' })),
-          () => endResponse(fetchAPI.Response.json({ status: 'database unreachable' }, { status: 503 })),
-        );
+          () =>
+            endResponse(
+              fetchAPI.Response.json(
+                { status: 'database unreachable', extensions: { code: 'SERVICE_UNAVAILABLE' } },
+                { status: 503, headers: { 'retry-after': String(OUTAGE_RETRY_AFTER_SECONDS) } },
+              ),
+            ),
+        ).finally(() => clearTimeout(timer));
       }
     },
   };

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import type { Plugin } from 'graphql-yoga';
 import type { Database } from '../db/client.ts';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
+import { outageResponse } from './use-outage-answers.ts';
 import { demoPage } from '../demo/demo-page.ts';
 
 const bundleDir = new URL('../../dist/widgets/', import.meta.url);
@@ -76,7 +78,11 @@ export function useWidgetAssets(db: Database): Plugin {
       if (!template) return;
       const script = asset(new URL('careloop.js', bundleDir));
       const bundleUrl = `/widgets/careloop.js${script ? `?v=${script.etag.slice(1, -1)}` : ''}`;
-      return demoPage(db, request, url, { template: template.body, bundleUrl }, Response).then(endResponse);
+      // An onRequest hook's rejection escapes the request handler (and its stack would be the answer).
+      return demoPage(db, request, url, { template: template.body, bundleUrl }, Response).then(endResponse, (error: unknown) => {
+        if (!isDatabaseUnavailable(error)) throw error;
+        endResponse(outageResponse(Response));
+      });
     },
   };
 }
