@@ -88,31 +88,59 @@ describe('sites', () => {
 });
 
 describe('widget requests', () => {
-  it('accepts an allowed origin and answers with CORS for that origin only, without credentials', async () => {
-    const site = await api.createSite({ allowedOrigins: ['https://shop.example.com'] });
-    const response = await api.yoga.fetch('http://careloop.test/graphql', {
+  /** A widget request as a browser sends it: by POST, or as a GET persisted query. */
+  const widgetFetch = (key: string, origin: string | undefined, method: 'GET' | 'POST' = 'POST') => {
+    const headers: Record<string, string> = { 'x-careloop-site-key': key, ...(origin ? { origin } : {}) };
+    if (method === 'GET') {
+      const search = new URLSearchParams({
+        extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: persistedOperation('PublicSurvey').hash } }),
+        variables: JSON.stringify({ key: 'none' }),
+      });
+      return api.yoga.fetch(`http://careloop.test/graphql?${search}`, { headers: { accept: 'application/json', ...headers } });
+    }
+    return api.yoga.fetch('http://careloop.test/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-careloop-site-key': site.publishableKey, origin: 'https://shop.example.com' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ query: PUBLIC_SURVEY, variables: { key: 'none' } }),
     });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
+  };
+
+  /** CORS for exactly this origin, never credentials, and Vary: Origin (the answer depends on it). */
+  const expectCorsFor = (response: Response, origin: string) => {
+    expect(response.headers.get('access-control-allow-origin')).toBe(origin);
     expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+    expect(response.headers.get('vary')).toMatch(/\bOrigin\b/);
+  };
+
+  it('accepts an allowed origin and answers with CORS for that origin only, without credentials, varying by Origin', async () => {
+    const site = await api.createSite({ allowedOrigins: ['https://shop.example.com', 'https://*.example.org'] });
+    for (const [origin, method] of [
+      ['https://shop.example.com', 'POST'],
+      ['https://a.example.org', 'POST'],
+      ['https://shop.example.com', 'GET'],
+    ] as const) {
+      const response = await widgetFetch(site.publishableKey, origin, method);
+      expect(response.status, `${method} from ${origin}`).toBe(200);
+      expectCorsFor(response, origin);
+      expect(await response.json()).toEqual({ data: { publicSurvey: null } });
+    }
   });
 
-  it('refuses a wrong or missing origin with FORBIDDEN and no CORS headers', async () => {
+  it('refuses a wrong or missing origin with FORBIDDEN, readable by the page: CORS for its origin, no credentials', async () => {
     const site = await api.createSite({ allowedOrigins: ['https://shop.example.com'] });
-    for (const origin of ['https://evil.example', 'https://shop.example.com.evil.example']) {
-      const response = await api.yoga.fetch('http://careloop.test/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-careloop-site-key': site.publishableKey, origin },
-        body: JSON.stringify({ query: PUBLIC_SURVEY, variables: { key: 'none' } }),
-      });
+    // The first request looks the site up (a promise); the later ones find it cached (no promise).
+    for (const [origin, method] of [
+      ['https://evil.example', 'POST'],
+      ['https://shop.example.com.evil.example', 'POST'],
+      ['https://evil.example', 'GET'],
+    ] as const) {
+      const response = await widgetFetch(site.publishableKey, origin, method);
       expect(response.status).toBe(403);
-      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+      expectCorsFor(response, origin);
+      expect(response.headers.get('access-control-allow-methods')).toBe('GET, POST');
       const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
       expect(body.errors[0]!.extensions.code).toBe('FORBIDDEN');
-      expect(body.errors[0]!.message).toContain('not allowed');
+      expect(body.errors[0]!.message).toBe(`Origin ${origin} is not allowed for this site`);
     }
     const missing = await api.withHeaders({ 'x-careloop-site-key': site.publishableKey }).gql(PUBLIC_SURVEY, { key: 'none' });
     expect(missing.errors?.[0]?.message).toMatch(/Origin header is missing/);
@@ -130,20 +158,39 @@ describe('widget requests', () => {
     expect(both.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
-  it('answers a preflight without credentials and no CORS for API-key requests', async () => {
+  it('answers an unknown or mistyped site key 401 with CORS for the origin, so the page can read why', async () => {
+    // Well-formed but unknown (looked up, a promise), malformed (refused at once), and empty.
+    for (const [key, method] of [
+      ['pk_' + 'x'.repeat(24), 'POST'],
+      ['pk_' + 'y'.repeat(24), 'GET'],
+      ['pk_typo', 'POST'],
+      ['', 'POST'],
+    ] as const) {
+      const response = await widgetFetch(key, 'https://shop.example.com', method);
+      expect(response.status, `${method} ${key}`).toBe(401);
+      expectCorsFor(response, 'https://shop.example.com');
+      const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+      expect(body.errors[0]).toMatchObject({ message: 'Unknown or malformed site key', extensions: { code: 'UNAUTHENTICATED' } });
+    }
+  });
+
+  it('answers a preflight without credentials, varying by Origin, and no CORS for API-key requests', async () => {
     const preflight = await api.yoga.fetch('http://careloop.test/graphql', {
       method: 'OPTIONS',
       headers: { origin: 'https://shop.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-careloop-site-key' },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toContain('x-careloop-site-key');
-    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
-    const server = await api.yoga.fetch('http://careloop.test/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${api.orgA.key}`, origin: 'https://evil.example' },
-      body: JSON.stringify({ query: '{ organization { slug } }' }),
-    });
-    expect(server.headers.get('access-control-allow-origin')).toBeNull();
+    expectCorsFor(preflight, 'https://shop.example.com');
+    for (const authorization of [`Bearer ${api.orgA.key}`, 'Bearer sk_unknown', undefined]) {
+      const server = await api.yoga.fetch('http://careloop.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'https://evil.example', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify({ query: '{ organization { slug } }' }),
+      });
+      expect(server.headers.get('access-control-allow-origin'), String(authorization)).toBeNull();
+      expect(server.headers.get('access-control-allow-credentials')).toBeNull();
+    }
   });
 
   it('stops the old key at once after rotateSiteKeys, and new origins apply at once', async () => {
