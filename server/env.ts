@@ -12,6 +12,17 @@ const envSchema = z.object({
   CARELOOP_DATA_DIR: z.string().default('.careloop/data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  /**
+   * node:http limits, set where the server is made (main.ts): a client gets this long to send
+   * a request's headers, and the whole request (headers and body), before it is answered 408
+   * and cut; an idle keep-alive connection is closed after HTTP_KEEP_ALIVE_TIMEOUT_MS; past
+   * HTTP_MAX_CONNECTIONS open connections, new ones are closed as they arrive. Slow clients
+   * (a byte a second) hold a connection at most HTTP_HEADERS_TIMEOUT_MS.
+   */
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1).default(5_000),
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(1_000),
   NODE_ENV: z.string().default('development'),
   /** redis://… : rate-limit buckets shared by every instance; unset: in this process only. */
   REDIS_URL: z
@@ -44,6 +55,10 @@ const envSchema = z.object({
     .enum(['true', 'false', '1', '0'], { error: (issue) => `expected true or false, got "${String(issue.input)}"` })
     .default('false')
     .transform((value) => value === 'true' || value === '1'),
+}).refine((env) => env.HTTP_HEADERS_TIMEOUT_MS <= env.HTTP_REQUEST_TIMEOUT_MS, {
+  // node:http refuses a headers timeout longer than the request timeout it is part of.
+  message: 'must not be longer than HTTP_REQUEST_TIMEOUT_MS',
+  path: ['HTTP_HEADERS_TIMEOUT_MS'],
 });
 
 export type Env = z.infer<typeof envSchema>;

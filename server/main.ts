@@ -3,7 +3,7 @@
  * services), serves yoga over node:http, seeds a first start, and shuts down gracefully on
  * SIGTERM / SIGINT.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp, createLogger, type App } from './app.ts';
@@ -50,6 +50,33 @@ function displayHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/**
+ * The node:http limits from env.ts. node checks the headers and request timeouts every
+ * connectionsCheckingInterval (30 s by default, which would let a slow client keep a socket up
+ * to 30 s past its timeout): a tenth of the shorter timeout, between 10 ms and 1 s.
+ */
+export function httpServerOptions(env: Env): ServerOptions {
+  return {
+    headersTimeout: env.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeout: env.HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    connectionsCheckingInterval: Math.min(1_000, Math.max(10, Math.floor(env.HTTP_HEADERS_TIMEOUT_MS / 10))),
+  };
+}
+
+/** Connections over HTTP_MAX_CONNECTIONS are closed by node as they arrive; say so, at most once a minute. */
+function noteDroppedConnections(server: Server, logger: Logger, max: number): void {
+  let dropped = 0;
+  let lastNote = 0;
+  server.on('drop', () => {
+    dropped += 1;
+    if (Date.now() - lastNote < 60_000) return;
+    lastNote = Date.now();
+    logger.warn({ maxConnections: max, dropped }, 'connection refused: HTTP_MAX_CONNECTIONS connections are open');
+    dropped = 0;
+  });
+}
+
 function listen(server: Server, env: Env): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -90,12 +117,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const app = await createApp(env, { logger, clock: options.clock });
   const { database, yoga } = app;
   let stopping = false;
-  const httpServer = createServer((req, res) => {
+  const httpServer = createServer(httpServerOptions(env), (req, res) => {
     // Requests that still arrive on open keep-alive connections while stopping are served, but
     // tell the client not to reuse the connection.
     if (stopping) res.setHeader('connection', 'close');
     void yoga(req, res);
   });
+  httpServer.maxConnections = env.HTTP_MAX_CONNECTIONS;
+  noteDroppedConnections(httpServer, logger, env.HTTP_MAX_CONNECTIONS);
   try {
     await listen(httpServer, env);
     const { port } = httpServer.address() as AddressInfo;
