@@ -2,6 +2,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { systemClock, type Clock } from './clock/clock.ts';
 import { createContextFactory, type Context } from './context.ts';
 import type { DatabaseHandle } from './db/client.ts';
+import { useAuthChallenge } from './http/use-auth-challenge.ts';
 import { corsForRequest } from './http/cors.ts';
 import { useCaller } from './http/use-caller.ts';
 import { maskError } from './http/mask-error.ts';
@@ -52,6 +53,7 @@ export function createCareloopYoga({ database, clock = systemClock, logging = 'w
     // count last, so that it is disposed of first.
     plugins: [
       useOutageAnswers(),
+      useAuthChallenge(),
       useHealth(database.ping),
       useWidgetAssets(database.db),
       useRequestSizeLimit(),

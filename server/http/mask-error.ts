@@ -39,7 +39,14 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
       extensions: { code: 'BAD_USER_INPUT' },
     });
   }
-  if (original instanceof GraphQLError && original.extensions?.code) return original;
+  if (original instanceof GraphQLError && original.extensions?.code) {
+    // Thrown without a place (scope-auth's UNAUTHENTICATED / FORBIDDEN): the error graphql-js
+    // wrapped it in knows the field, and the client needs its path.
+    if (error instanceof GraphQLError && error.path && !original.path) {
+      return new GraphQLError(original.message, { nodes: error.nodes, path: error.path, extensions: original.extensions });
+    }
+    return original;
+  }
   // A lost database is not a bug: 503 with Retry-After (yoga takes status and headers from
   // extensions.http) so that widgets and servers retry; nothing of the driver's error is shown.
   if (isDatabaseUnavailable(original)) return serviceUnavailableError();
