@@ -226,14 +226,14 @@ describe.skipIf(skipBrowserTests)('<careloop-complaint-form>: following a compla
     await page.goto(url);
     const widget = page.locator('careloop-complaint-form');
     await widget.getByRole('button', { name: 'Yes' }).click();
-    await expect.poll(() => widget.getByRole('status').textContent()).toBe('Saved; it will be sent when you are back online');
+    await expect.poll(() => widget.getByRole('status').textContent()).toBe('Saved; it will be sent as soon as possible');
     expect(await page.evaluate(() => (window as any).__events.map((e: any) => e.detail.kind))).toEqual(['resolution_check']);
     // While it waits, the question is not offered again (a second answer would be a second row).
     expect(await widget.getByRole('button').count()).toBe(0);
 
     await page.reload();
     await expect.poll(() => timeline(page).then((entries) => entries.length)).toBe(2);
-    expect(await widget.getByRole('status').textContent()).toBe('Saved; it will be sent when you are back online');
+    expect(await widget.getByRole('status').textContent()).toBe('Saved; it will be sent as soon as possible');
     expect(await widget.getByRole('button').count()).toBe(0);
     offline = false;
     await expect.poll(() => widget.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Thank you for your feedback');

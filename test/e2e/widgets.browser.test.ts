@@ -146,7 +146,7 @@ describe.skipIf(skipBrowserTests)('widgets in Chromium against a real server', (
     const queued = widget.evaluate((el) => new Promise((resolve) => el.addEventListener('careloop-queued', (e) => resolve((e as CustomEvent).detail))));
     await widget.getByRole('button', { name: 'Yes' }).click();
     expect(await queued).toMatchObject({ kind: 'resolution_check', idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/) });
-    expect(await widget.getByRole('status').textContent()).toBe('Saved; it will be sent when you are back online');
+    expect(await widget.getByRole('status').textContent()).toBe('Saved; it will be sent as soon as possible');
     expect(await page.evaluate(() => JSON.parse(localStorage.getItem('careloop:pending') ?? '[]').length)).toBe(1);
 
     await page.waitForTimeout(300);

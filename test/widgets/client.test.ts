@@ -8,7 +8,10 @@ const hashOf = (name: string) => Object.entries(manifest as Record<string, strin
 
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
 
 describe('graphqlUrl', () => {
   it('defaults to /graphql on the origin the script came from; an endpoint attribute overrides it', () => {
@@ -42,28 +45,98 @@ describe('callOperation', () => {
     }
   });
 
-  it('retries network failures, 429 and 5xx; a refusal is final', async () => {
+  const call = () => callOperation('https://c.test/graphql', 'pk_1', 'FileComplaint', {});
+  const answer = (response: () => Response) => vi.stubGlobal('fetch', vi.fn(async () => response()));
+  const refusal = (status: number, code: string, message = `refused: ${code}`) => () => json({ data: null, errors: [{ message, extensions: { code } }] }, status);
+
+  it('retries what is transient: no answer, 408, 429, 5xx (502 included), a busy or unavailable server, a page that is not a GraphQL answer', async () => {
     vi.stubGlobal('fetch', vi.fn().mockRejectedValueOnce(new TypeError('Failed to fetch')));
-    expect(await callOperation('https://c.test/graphql', 'pk', 'FileComplaint', {})).toMatchObject({ ok: false, retry: true });
+    expect(await call()).toEqual({ ok: false, retry: true, message: 'Failed to fetch' });
 
-    vi.stubGlobal('fetch', vi.fn(async () => json({ errors: [{ message: 'Too many submissions' }] }, 429)));
-    expect(await callOperation('https://c.test/graphql', 'pk', 'FileComplaint', {})).toEqual({ ok: false, retry: true, message: 'Too many submissions' });
+    answer(() => json({ errors: [{ message: 'Too many submissions', extensions: { code: 'RATE_LIMITED' } }] }, 429));
+    expect(await call()).toEqual({ ok: false, retry: true, message: 'Too many submissions' });
 
-    vi.stubGlobal('fetch', vi.fn(async () => new Response('bad gateway', { status: 502 })));
-    expect(await callOperation('https://c.test/graphql', 'pk', 'FileComplaint', {})).toMatchObject({ ok: false, retry: true });
+    answer(() => new Response('bad gateway', { status: 502 }));
+    expect(await call()).toEqual({ ok: false, retry: true, message: 'HTTP 502' });
 
-    vi.stubGlobal('fetch', vi.fn(async () => json({ errors: [{ message: 'Origin https://evil.test is not allowed for this site' }] }, 403)));
-    expect(await callOperation('https://c.test/graphql', 'pk', 'FileComplaint', {})).toEqual({
-      ok: false,
-      retry: false,
-      message: 'Origin https://evil.test is not allowed for this site',
-    });
+    for (const status of [408, 500, 503, 504]) {
+      answer(() => new Response('', { status }));
+      expect(await call(), `HTTP ${status}`).toMatchObject({ ok: false, retry: true });
+    }
+    answer(refusal(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable; retry later.'));
+    expect(await call()).toEqual({ ok: false, retry: true, message: 'The service is temporarily unavailable; retry later.' });
+    // A database error while executing: HTTP 200 with a masked internal error. Not a refusal.
+    answer(refusal(200, 'INTERNAL_SERVER_ERROR', 'Unexpected error.'));
+    expect(await call()).toEqual({ ok: false, retry: true, message: 'Unexpected error.' });
+    // A captive portal's login page, answered 200.
+    answer(() => new Response('<html>Log in to the hotel Wi-Fi</html>', { status: 200, headers: { 'content-type': 'text/html' } }));
+    expect(await call()).toMatchObject({ ok: false, retry: true });
+  });
 
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(async () => json({ data: { fileComplaint: { __typename: 'ValidationError', message: 'Invalid', issues: [{ path: ['description'], message: 'must be at least 10 characters' }] } } })),
-    );
-    expect(await callOperation('https://c.test/graphql', 'pk', 'FileComplaint', {})).toEqual({ ok: false, retry: false, message: 'must be at least 10 characters' });
+  it('takes every other refusal as final: site key, origin, unknown operation, invalid input, other 4xx, typed errors', async () => {
+    const cases: [() => Response, string][] = [
+      [refusal(401, 'UNAUTHENTICATED', 'Unknown or malformed site key'), 'Unknown or malformed site key'],
+      [refusal(403, 'FORBIDDEN', 'Origin https://evil.test is not allowed for this site'), 'Origin https://evil.test is not allowed for this site'],
+      [refusal(400, 'PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound'), 'PersistedQueryNotFound'],
+      [refusal(400, 'BAD_USER_INPUT', 'Variable "$input" got invalid value'), 'Variable "$input" got invalid value'],
+      [refusal(200, 'BAD_USER_INPUT', 'Invalid input'), 'Invalid input'],
+      [refusal(413, 'REQUEST_TOO_LARGE', 'Request body too large'), 'Request body too large'],
+      [() => new Response('<html>Not Found</html>', { status: 404 }), 'HTTP 404'],
+    ];
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    for (const [response, message] of cases) {
+      answer(response);
+      expect(await call(), message).toEqual({ ok: false, retry: false, message });
+    }
+    answer(() => json({ data: { fileComplaint: { __typename: 'ValidationError', message: 'Invalid', issues: [{ path: ['input', 'description'], message: 'must be at least 10 characters' }] } } }));
+    expect(await call()).toEqual({ ok: false, retry: false, typed: true, message: 'must be at least 10 characters' });
+    answer(() => json({ data: { fileComplaint: { __typename: 'ConflictError', message: 'This idempotencyKey was already used with a different payload', field: 'idempotencyKey' } } }));
+    expect(await call()).toEqual({ ok: false, retry: false, typed: true, message: 'This idempotencyKey was already used with a different payload' });
+  });
+
+  it('tells the web team once per cause in the console what is wrong and how to fix it; transient failures say nothing', async () => {
+    // A fresh module: the other tests' refusals were told already, and each is told once a page.
+    vi.resetModules();
+    const { callOperation } = await import('../../widgets/internal/api.ts');
+    const call = () => callOperation('https://c.test/graphql', 'pk_1', 'FileComplaint', {});
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const origin = location.origin;
+    answer(refusal(403, 'FORBIDDEN', `Origin ${origin} is not allowed for this site`));
+    await call();
+    await call();
+    await callOperation('https://c.test/graphql', 'pk_1', 'PublicSurvey', {});
+    expect(errors.mock.calls).toEqual([
+      [`careloop: Origin ${origin} is not allowed for this site (FORBIDDEN); add ${origin} to the site's allowedOrigins`],
+    ]);
+    errors.mockClear();
+    answer(refusal(401, 'UNAUTHENTICATED', 'Unknown or malformed site key'));
+    await call();
+    await call();
+    expect(errors.mock.calls).toEqual([
+      [
+        "careloop: Unknown or malformed site key (UNAUTHENTICATED); site-key must be the site's publishable key (pk_…)",
+      ],
+    ]);
+    errors.mockClear();
+    answer(refusal(400, 'PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound'));
+    await call();
+    expect(errors.mock.calls).toEqual([
+      ['careloop: PersistedQueryNotFound (PERSISTED_QUERY_NOT_FOUND); load careloop.js from the server it sends to'],
+    ]);
+    errors.mockClear();
+    answer(() => json({ data: { submitResolutionCheck: { __typename: 'ValidationError', message: 'Invalid', issues: [{ path: ['input', 'customerToken'], message: 'the customer token has expired' }] } } }));
+    await callOperation('https://c.test/graphql', 'pk_1', 'SubmitResolutionCheck', {});
+    expect(errors.mock.calls).toEqual([
+      ["careloop: SubmitResolutionCheck: input.customerToken the customer token has expired (ValidationError); check the widget's attributes"],
+    ]);
+    errors.mockClear();
+    vi.stubGlobal('fetch', vi.fn().mockRejectedValue(new TypeError('Failed to fetch')));
+    await call();
+    answer(refusal(503, 'SERVICE_UNAVAILABLE'));
+    await call();
+    answer(refusal(429, 'RATE_LIMITED'));
+    await call();
+    expect(errors).not.toHaveBeenCalled();
   });
 
   it('returns a query result as it is (null for an unknown survey)', async () => {

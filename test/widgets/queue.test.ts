@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { backoff, enqueue, flush, pending, startQueue, STORAGE_KEY, subscribe, type Pending } from '../../widgets/internal/queue.ts';
+import { backoff, enqueue, flush, MAX_AGE_MS, pending, startQueue, STORAGE_KEY, subscribe, type Pending } from '../../widgets/internal/queue.ts';
 
 const item = (key: string): Pending => ({
   key,
@@ -10,6 +10,7 @@ const item = (key: string): Pending => ({
   operation: 'SubmitResolutionCheck',
   variables: { input: { subject: 'article:1', solved: true, idempotencyKey: key } },
   tries: 0,
+  createdAt: Date.now(),
 });
 
 const ok = () => new Response(JSON.stringify({ data: { submitResolutionCheck: { __typename: 'MutationSubmitResolutionCheckSuccess', data: { id: 'f1' } } } }));
@@ -22,6 +23,7 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers();
   vi.unstubAllGlobals();
+  vi.restoreAllMocks();
 });
 
 describe('submit queue', () => {
@@ -58,6 +60,53 @@ describe('submit queue', () => {
     stop();
     expect(pending()).toEqual([]);
     expect(outcomes).toEqual([{ ok: false, retry: false, message: 'Unknown or malformed site key' }]);
+  });
+
+  it('drops a queued submission that meets a refusal later: a wrong site key or origin never becomes right by retrying', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const refused = new Response(JSON.stringify({ errors: [{ message: 'Origin https://x.test is not allowed for this site', extensions: { code: 'FORBIDDEN' } }] }), { status: 403 });
+    const fetch = vi.fn().mockRejectedValueOnce(new TypeError('offline')).mockResolvedValueOnce(new Response('', { status: 503 })).mockResolvedValue(refused);
+    vi.stubGlobal('fetch', fetch);
+    const outcomes: unknown[] = [];
+    const stop = subscribe((_, outcome) => outcomes.push(outcome));
+    await enqueue(item('66666666-6666-4666-8666-666666666666'));
+    expect(pending()).toEqual([expect.objectContaining({ tries: 1 })]);
+    await vi.advanceTimersByTimeAsync(1300);
+    expect(pending()).toEqual([expect.objectContaining({ tries: 2 })]);
+    await vi.advanceTimersByTimeAsync(2500);
+    stop();
+    expect(pending()).toEqual([]);
+    expect(localStorage.getItem(STORAGE_KEY)).toBeNull();
+    expect(outcomes).toEqual([
+      { ok: false, retry: true, message: 'offline' },
+      { ok: false, retry: true, message: 'HTTP 503' },
+      { ok: false, retry: false, message: 'Origin https://x.test is not allowed for this site' },
+    ]);
+    // Nothing is scheduled any more.
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(fetch).toHaveBeenCalledTimes(3);
+  });
+
+  it(`gives up a submission unsent after ${MAX_AGE_MS / 864e5} days; one stored without createdAt gets its days from now`, async () => {
+    const now = Date.now();
+    const fresh = { ...item('77777777-7777-4777-8777-777777777777'), createdAt: now - MAX_AGE_MS + 60_000 };
+    const stale = { ...item('88888888-8888-4888-8888-888888888888'), createdAt: now - MAX_AGE_MS - 1 };
+    const { createdAt: _, ...legacy } = item('99999999-9999-4999-8999-999999999999');
+    localStorage.setItem(STORAGE_KEY, JSON.stringify([fresh, stale, legacy]));
+    expect(pending().map((p) => p.key)).toEqual([fresh.key, legacy.key]);
+    const fetch = vi.fn().mockRejectedValue(new TypeError('offline'));
+    vi.stubGlobal('fetch', fetch);
+    await flush();
+    expect(sentKeys(fetch).sort()).toEqual([fresh.key, legacy.key].sort());
+    const stored = JSON.parse(localStorage.getItem(STORAGE_KEY)!) as Pending[];
+    expect(stored.map((p) => p.key).sort()).toEqual([fresh.key, legacy.key].sort());
+    expect(stored.find((p) => p.key == legacy.key)!.createdAt).toBeGreaterThanOrEqual(now);
+    // A minute later the fresh one is past the limit too: dropped, never sent again.
+    vi.spyOn(Date, 'now').mockReturnValue(now + 61_000);
+    fetch.mockClear();
+    await flush();
+    expect(sentKeys(fetch)).toEqual([legacy.key]);
+    expect(pending().map((p) => p.key)).toEqual([legacy.key]);
   });
 
   it('sends what an earlier page left on start, and everything pending with keepalive on pagehide', async () => {

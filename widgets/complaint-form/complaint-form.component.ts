@@ -148,7 +148,7 @@ export class CareloopComplaintForm extends CareloopElement {
   private async track() {
     const outcome = await callOperation(this.url, this.siteKey, 'ComplaintStatus', { reference: this.reference, trackingToken: this.token });
     if (outcome.ok) this.tracked = outcome.data;
-    else this.fail(outcome.message, outcome.retry ? `${this.t.loadFailed} ${outcome.message}` : this.t.notFound);
+    else this.fail(outcome.message, outcome.retry ? `${this.t.loadFailed} ${outcome.message}` : outcome.typed ? this.t.notFound : this.t.cannotSend);
   }
 
   private progress() {

@@ -80,7 +80,7 @@ export abstract class CareloopElement extends LitElement {
     };
     this.phase = 'sending';
     this.message = this.t.sending;
-    void enqueue({ key, owner: this.owner, url: this.url, siteKey: this.siteKey, operation, variables, tries: 0 });
+    void enqueue({ key, owner: this.owner, url: this.url, siteKey: this.siteKey, operation, variables, tries: 0, createdAt: Date.now() });
   }
 
   /** The server's answer to one of this widget's submissions (now or from an earlier page). */
@@ -96,7 +96,9 @@ export abstract class CareloopElement extends LitElement {
       this.message = this.t.queued;
       this.emit('careloop-queued', { kind: this.kind, idempotencyKey: item.key });
     } else {
-      this.fail(outcome.message);
+      // Refused for good, never queued: a typed error says what to correct; a wrong embed (site
+      // key, origin) only that the form cannot send (the console tells the web team why).
+      this.fail(outcome.message, outcome.typed ? undefined : this.t.cannotSend);
       return;
     }
     void this.focusStatus();

@@ -11,12 +11,16 @@ export interface Pending {
   operation: OperationName;
   variables: Record<string, unknown>;
   tries: number;
+  /** When it was made (ms since the epoch): after MAX_AGE_MS unsent, it is given up. */
+  createdAt: number;
 }
 
 export type Listener = (item: Pending, outcome: Outcome) => void;
 
 export const STORAGE_KEY = 'careloop:pending';
 const MAX_DELAY_MS = 30_000;
+/** How long a submission waits in the browser at most (7 days; README, "Widgets"), then it is dropped unsent. */
+export const MAX_AGE_MS = 7 * 864e5;
 
 // Where localStorage is unavailable (blocked storage, sandboxed frames, full) the queue lives in
 // memory for this page.
@@ -26,17 +30,22 @@ const listeners = new Set<Listener>();
 const inFlight = new Set<string>();
 let timer: ReturnType<typeof setTimeout> | undefined;
 
-/** Read afresh each time: another tab may have sent (and removed) some. */
+/**
+ * Read afresh each time: another tab may have sent (and removed) some. Those older than
+ * MAX_AGE_MS are left out, so never sent, and gone with the next save; one stored by an older
+ * bundle, without createdAt, gets its time from now.
+ */
 export function pending(): Pending[] {
+  let items = memory;
   if (!memoryOnly) {
     try {
-      const stored = localStorage.getItem(STORAGE_KEY);
-      return stored ? JSON.parse(stored) : [];
+      items = JSON.parse(localStorage.getItem(STORAGE_KEY) || '[]');
     } catch {
       memoryOnly = true;
     }
   }
-  return memory;
+  const now = Date.now();
+  return items.filter((item) => now - (item.createdAt ||= now) < MAX_AGE_MS);
 }
 
 function save(items: Pending[]): void {
@@ -64,7 +73,11 @@ export function enqueue(item: Pending): Promise<void> {
 /** 1 s, 2 s, 4 s… up to 30 s, with jitter so many pages coming back online do not arrive at once. */
 export const backoff = (tries: number) => Math.min(MAX_DELAY_MS, 1000 * 2 ** Math.max(0, tries - 1)) * (0.8 + Math.random() * 0.4);
 
-/** Sends every pending submission not already on its way; keeps those worth retrying. */
+/**
+ * Sends every pending submission not already on its way; keeps those worth retrying (transient
+ * failures) and drops the rest: acknowledged, or refused for good (a wrong site key or origin
+ * stays wrong however often it is sent).
+ */
 export async function flush(): Promise<void> {
   clearTimeout(timer);
   timer = undefined;

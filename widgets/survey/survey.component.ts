@@ -98,7 +98,7 @@ export class CareloopSurvey extends CareloopElement {
   private async load() {
     const outcome = await callOperation(this.url, this.siteKey, 'PublicSurvey', { key: this.survey, locale: this.t.lang });
     if (outcome.ok) this.data = outcome.data;
-    else this.fail(outcome.message, `${this.t.loadFailed} ${outcome.message}`);
+    else this.fail(outcome.message, outcome.retry ? `${this.t.loadFailed} ${outcome.message}` : this.t.unavailable);
     if (outcome.ok && !outcome.data) this.message = this.t.unavailable;
   }
 

@@ -13,8 +13,11 @@ export interface Translation {
   send: string;
   sending: string;
   thanks: string;
+  /** A submission stored in the browser after a transient failure (offline, server busy or down). */
   queued: string;
   failed: string;
+  /** A refusal no retry changes (the embed is wrong: site key, origin); nothing was stored. */
+  cannotSend: string;
   /** Before the reason a survey or a complaint's progress could not be loaded. */
   loadFailed: string;
   /** A complaint's progress asked for with a reference and tracking code that do not match. */
@@ -66,8 +69,9 @@ export const en: Translation = {
   send: 'Send',
   sending: 'Sending…',
   thanks: 'Thank you for your feedback',
-  queued: 'Saved; it will be sent when you are back online',
+  queued: 'Saved; it will be sent as soon as possible',
   failed: 'Could not send:',
+  cannotSend: 'This form cannot send from this website; nothing was sent.',
   loadFailed: 'Could not load:',
   notFound: 'No complaint matches this reference number and tracking code. Please check both.',
   required: 'Please answer this question.',
