@@ -1,6 +1,7 @@
 import { builder } from '../builder.ts';
 import { orgIdOf, siteTenantOf } from '../context.ts';
 import { complaintCategories, complaintStatuses, type ComplaintContact } from '../db/tables/index.ts';
+import { DomainEvent } from '../events/events.schema.ts';
 import { SubmissionContextInput, SubmissionContextType } from '../intake/submission.schema.ts';
 import { mutationErrorOptions, resultData } from '../shared/common.schema.ts';
 import { enumOf } from '../shared/enums.ts';
@@ -49,18 +50,6 @@ const ComplaintContactType = builder.objectRef<ComplaintContact>('ComplaintConta
   }),
 });
 
-const ComplaintEvent = builder.drizzleObject('complaintEvents', {
-  name: 'ComplaintEvent',
-  description: "One entry of a complaint's history; public entries form the customer's timeline.",
-  fields: (t) => ({
-    id: t.exposeID('id', { description: 'The event id (a UUID).' }),
-    type: t.exposeString('type', { description: 'What happened, e.g. filed.' }),
-    public: t.exposeBoolean('public', { description: 'Shown to the customer by complaintStatus.' }),
-    data: t.expose('data', { type: 'JSON', description: 'Details of the event; their shape depends on type.' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it happened.' }),
-  }),
-});
-
 export const Complaint = builder.drizzleNode('complaints', {
   name: 'Complaint',
   description: 'A complaint filed by a customer.',
@@ -78,9 +67,9 @@ export const Complaint = builder.drizzleNode('complaints', {
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was filed: SLAs run from here.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it last changed.' }),
     history: t.relation('events', {
-      type: ComplaintEvent,
-      description: 'Every event, oldest first: nothing disappears in a transfer.',
-      query: { orderBy: { createdAt: 'asc', id: 'asc' } },
+      type: DomainEvent,
+      description: 'Every event of the complaint, public and internal, in sequence: nothing disappears in a transfer.',
+      query: { orderBy: { sequence: 'asc' } },
     }),
   }),
 });
@@ -136,7 +125,7 @@ const FiledComplaint = builder.objectRef<Filed>('FiledComplaint').implement({
 const ComplaintTimelineEntry = builder.objectRef<StatusView['timeline'][number]>('ComplaintTimelineEntry').implement({
   description: 'One step of progress the customer may see.',
   fields: (t) => ({
-    type: t.exposeString('type', { description: 'What happened, e.g. filed.' }),
+    type: t.exposeString('type', { description: 'What happened: an event type, e.g. complaint.filed.' }),
     at: t.expose('at', { type: 'DateTime', description: 'When it happened.' }),
     status: t.expose('status', {
       type: ComplaintStatus,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { perDatabase } from '../db/per-database.ts';
-import { complaintEvents, complaints, complaintStatuses, type SubmissionContext } from '../db/tables/index.ts';
+import { complaints, complaintStatuses, events, type SubmissionContext } from '../db/tables/index.ts';
+import { firstEventFrom } from '../events/first-event.ts';
 import type { Executor } from '../db/transaction.ts';
 import { payloadHash, replayOrConflict } from '../intake/idempotency.ts';
 import { customerForToken } from '../intake/submission.ts';
@@ -34,7 +35,7 @@ export const referenceSource = { next: randomReference };
 const REFERENCE_ATTEMPTS = 5;
 
 /**
- * Files a complaint from a widget. The complaint and its first history event ('filed', public)
+ * Files a complaint from a widget. The complaint and its first event (complaint.filed, public)
  * are written by one statement; with a customer token, the customer lookup (or stub) shares a
  * transaction with it, so a bad token or a failed insert leaves nothing behind.
  */
@@ -63,7 +64,8 @@ export async function fileComplaint(tenant: SiteTenant, raw: unknown): Promise<F
 
 /**
  * One statement: the complaint (ON CONFLICT DO NOTHING, which covers both the idempotency key
- * and the reference) and, only if it was inserted, its 'filed' event. Every value is a
+ * and the reference) and, only if it was inserted, its complaint.filed event (public: the first
+ * entry of the customer's timeline). Every value is a
  * placeholder, so the plan is made once per connection.
  */
 function insertStatement(db: Executor) {
@@ -90,24 +92,30 @@ function insertStatement(db: Executor) {
         updatedAt: p('createdAt'),
       })
       .onConflictDoNothing()
-      .returning({ id: complaints.id, orgId: complaints.orgId, category: complaints.category, createdAt: complaints.createdAt }),
+      .returning({
+        id: complaints.id,
+        orgId: complaints.orgId,
+        siteId: complaints.siteId,
+        customerId: complaints.customerId,
+        category: complaints.category,
+        createdAt: complaints.createdAt,
+      }),
   );
   return db
     .with(inserted)
-    .insert(complaintEvents)
-    .select((qb) =>
-      qb
-        .select({
-          orgId: inserted.orgId,
-          complaintId: inserted.id,
-          type: sql<string>`'filed'`.as('type'),
-          public: sql<boolean>`true`.as('public'),
-          data: sql<Record<string, unknown>>`jsonb_build_object('category', ${inserted.category})`.as('data'),
-          createdAt: inserted.createdAt,
-        })
-        .from(inserted),
+    .insert(events)
+    .select(
+      firstEventFrom('complaint.filed', {
+        from: sql`inserted i`,
+        orgId: sql`i.org_id`,
+        aggregateId: sql`i.id`,
+        occurredAt: sql`i.created_at`,
+        actorType: 'site',
+        actorId: sql`i.site_id::text`,
+        payload: sql`jsonb_build_object('siteId', i.site_id, 'customerId', i.customer_id, 'category', i.category)`,
+      }),
     )
-    .returning({ createdAt: complaintEvents.createdAt })
+    .returning({ createdAt: events.occurredAt })
     .prepare('file_complaint');
 }
 
@@ -230,9 +238,9 @@ export async function complaintStatus(
         where: { orgId: site.orgId, reference: normalized },
         with: {
           events: {
-            columns: { type: true, data: true, createdAt: true },
-            where: { public: true },
-            orderBy: { createdAt: 'asc', id: 'asc' },
+            columns: { type: true, payload: true, occurredAt: true },
+            where: { visibility: 'public' },
+            orderBy: { sequence: 'asc' },
           },
         },
       })
@@ -244,16 +252,16 @@ export async function complaintStatus(
     category: row.category,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
-    timeline: row.events.map((event) => ({ type: event.type, at: event.createdAt, status: statusAfter(event) })),
+    timeline: row.events.map((event) => ({ type: event.type, at: event.occurredAt, status: statusAfter(event) })),
   };
 }
 
 /**
- * The status an event left the complaint in, for the customer's timeline: `data.status` when an
- * event records one (the lifecycle's convention), NEW for the filing itself, else none.
+ * The status an event left the complaint in, for the customer's timeline: `payload.status` when
+ * an event records one (the lifecycle's convention), NEW for the filing itself, else none.
  */
-function statusAfter(event: { type: string; data: Record<string, unknown> }): ComplaintStatusValue | null {
-  const status = event.data.status;
+function statusAfter(event: { type: string; payload: Record<string, unknown> }): ComplaintStatusValue | null {
+  const status = event.payload.status;
   if (typeof status === 'string' && (complaintStatuses as readonly string[]).includes(status)) return status as ComplaintStatusValue;
-  return event.type === 'filed' ? 'new' : null;
+  return event.type === 'complaint.filed' ? 'new' : null;
 }

@@ -41,10 +41,12 @@ export const relations = defineRelations(tables, (r) => ({
   complaints: {
     customer: r.one.customers({ from: r.complaints.customerId, to: r.customers.id }),
     site: r.one.sites({ from: r.complaints.siteId, to: r.sites.id }),
-    events: r.many.complaintEvents({ from: r.complaints.id, to: r.complaintEvents.complaintId }),
-  },
-  complaintEvents: {
-    complaint: r.one.complaints({ from: r.complaintEvents.complaintId, to: r.complaints.id, optional: false }),
+    // Its history is its aggregate's events (in the complaint's organization).
+    events: r.many.events({
+      from: [r.complaints.id, r.complaints.orgId],
+      to: [r.events.aggregateId, r.events.orgId],
+      where: { aggregateType: 'complaint' },
+    }),
   },
 }));
 

@@ -103,6 +103,12 @@ export const catalogue = {
     visibility: 'internal',
     description: 'A widget answered "did this solve your problem?" (not the subject or comment). Written in the insert\'s own statement; a replay records nothing.',
   }),
+  'complaint.filed': entry<{ siteId: string; customerId: string | null; category: string }>()({
+    aggregate: 'complaint',
+    visibility: 'public',
+    description:
+      "A widget filed a complaint (its site, customer and category; never the description or contact). Public: the first entry of the customer's timeline. Written in the insert's own statement; a replay records nothing.",
+  }),
   'api_key.created': entry<{ scopes: string[] }>()({
     aggregate: 'api_key',
     visibility: 'internal',

@@ -3,7 +3,7 @@ import { decodeJwt } from 'jose';
 import { z } from 'zod';
 import type { Database } from '../db/client.ts';
 import { events, feedback, unsolvedReasons, type SubmissionContext } from '../db/tables/index.ts';
-import { catalogue, type EventType } from '../events/catalogue.ts';
+import { firstEventFrom } from '../events/first-event.ts';
 import type { Executor } from '../db/transaction.ts';
 import { payloadHash, replayOrConflict } from '../intake/idempotency.ts';
 import { customerForToken, publicLimits, submissionEnvelope } from '../intake/submission.ts';
@@ -91,17 +91,19 @@ function insertStatement(db: Executor) {
         createdAt: feedback.createdAt,
       }),
   );
-  const type: EventType = 'feedback.resolution_check_received';
-  const { aggregate, visibility } = catalogue[type];
   return db
     .with(inserted)
     .insert(events)
     .select(
-      sql`select gen_random_uuid(), i.org_id, ${sql.raw(`'${type}'`)}, ${sql.raw(`'${aggregate}'`)}, i.id, 1, i.created_at,
-        'site', i.site_id::text,
-        jsonb_build_object('siteId', i.site_id, 'customerId', i.customer_id, 'solved', i.solved),
-        ${sql.raw(`'${visibility}'`)}::event_visibility
-      from inserted i`,
+      firstEventFrom('feedback.resolution_check_received', {
+        from: sql`inserted i`,
+        orgId: sql`i.org_id`,
+        aggregateId: sql`i.id`,
+        occurredAt: sql`i.created_at`,
+        actorType: 'site',
+        actorId: sql`i.site_id::text`,
+        payload: sql`jsonb_build_object('siteId', i.site_id, 'customerId', i.customer_id, 'solved', i.solved)`,
+      }),
     )
     .returning({ id: events.aggregateId, createdAt: events.occurredAt })
     .prepare('submit_resolution_check');

@@ -2,9 +2,9 @@ import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client.ts';
 import { perDatabase } from '../db/per-database.ts';
-import { feedback, surveys } from '../db/tables/index.ts';
+import { events, feedback, surveys } from '../db/tables/index.ts';
 import type { Transaction } from '../db/transaction.ts';
-import { emit } from '../events/emit.ts';
+import { firstEventFrom } from '../events/first-event.ts';
 import { payloadHash, replayOrConflict } from '../intake/idempotency.ts';
 import { customerForToken, submissionEnvelope } from '../intake/submission.ts';
 import { CareloopError, NotFoundError } from '../shared/errors.ts';
@@ -80,6 +80,59 @@ async function findByIdempotencyKey(tx: Transaction, site: SiteRow, idempotencyK
 }
 
 /**
+ * The response and its event in one statement (a data-modifying CTE), as resolution checks
+ * and complaints have: one round trip fewer in the response's transaction. A replay inserts no
+ * row and so records no event. Returns the row's id and time through the event.
+ */
+function insertStatement(tx: Transaction) {
+  const p = (name: string) => sql.placeholder(name);
+  const inserted = tx.$with('inserted').as(
+    tx
+      .insert(feedback)
+      .values({
+        orgId: p('orgId'),
+        siteId: p('siteId'),
+        kind: 'survey_response',
+        surveyId: p('surveyId'),
+        customerId: p('customerId'),
+        answers: p('answers'),
+        score: p('score'),
+        context: p('context'),
+        locale: p('locale'),
+        idempotencyKey: p('idempotencyKey'),
+        payloadHash: p('payloadHash'),
+        createdAt: p('createdAt'),
+      })
+      .onConflictDoNothing({ target: [feedback.orgId, feedback.siteId, feedback.idempotencyKey] })
+      .returning({
+        id: feedback.id,
+        orgId: feedback.orgId,
+        siteId: feedback.siteId,
+        surveyId: feedback.surveyId,
+        customerId: feedback.customerId,
+        score: feedback.score,
+        createdAt: feedback.createdAt,
+      }),
+  );
+  return tx
+    .with(inserted)
+    .insert(events)
+    .select(
+      firstEventFrom('feedback.survey_response_received', {
+        from: sql`inserted i`,
+        orgId: sql`i.org_id`,
+        aggregateId: sql`i.id`,
+        occurredAt: sql`i.created_at`,
+        actorType: 'site',
+        actorId: sql`i.site_id::text`,
+        payload: sql`jsonb_build_object('siteId', i.site_id, 'surveyId', i.survey_id, 'customerId', i.customer_id, 'score', i.score)`,
+      }),
+    )
+    .returning({ id: events.aggregateId, createdAt: events.occurredAt })
+    .prepare('insert_survey_response');
+}
+
+/**
  * Stores a survey response from a widget, once per idempotency key. The payload hash covers
  * what the client sent, with the customer as resolved from the token (a refreshed token for
  * the same customer is the same payload), and not the survey's current questions: a retry of a
@@ -107,36 +160,20 @@ export async function submitSurveyResponse(tenant: SiteTenant, raw: unknown): Pr
       if (error instanceof CareloopError) return replay(error);
       throw error;
     }
-    const [row] = await tx
-      .insert(feedback)
-      .values({
-        orgId,
-        siteId: site.id,
-        kind: 'survey_response',
-        surveyId: survey.id,
-        customerId,
-        answers: checked.answers,
-        score: checked.score,
-        context,
-        locale,
-        idempotencyKey: input.idempotencyKey,
-        payloadHash: hash,
-        createdAt: tenant.clock.now().toISOString(),
-      })
-      .onConflictDoNothing({ target: [feedback.orgId, feedback.siteId, feedback.idempotencyKey] })
-      .returning({ id: feedback.id, createdAt: feedback.createdAt })
-      .prepare('insert_survey_response')
-      .execute();
-    if (row) {
-      // In the response's transaction; a replay inserted no row and records nothing. (A second
-      // statement, not a CTE as resolution checks have: this path is already a transaction.)
-      await emit(tx, tenant, {
-        type: 'feedback.survey_response_received',
-        aggregateId: row.id,
-        payload: { siteId: site.id, surveyId: survey.id, customerId, score: checked.score ?? null },
-      });
-      return row;
-    }
+    const [row] = await insertStatement(tx).execute({
+      orgId,
+      siteId: site.id,
+      surveyId: survey.id,
+      customerId,
+      answers: checked.answers,
+      score: checked.score ?? null,
+      context,
+      locale,
+      idempotencyKey: input.idempotencyKey,
+      payloadHash: hash,
+      createdAt: tenant.clock.now().toISOString(),
+    });
+    if (row) return row;
     return replayOrConflict((await findByIdempotencyKey(tx, site, input.idempotencyKey))!, hash);
   });
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { REFERENCE_ALPHABET } from '../../server/complaints/complaint-codes.ts';
 import { referenceSource } from '../../server/complaints/complaints.service.ts';
-import { complaintEvents } from '../../server/db/tables/index.ts';
+import { events } from '../../server/db/tables/index.ts';
 import { createTestApi, type Caller, type TestApi, type TestSite } from '../helpers/api.ts';
 import {
   FILE_COMPLAINT,
@@ -56,9 +56,21 @@ describe('fileComplaint', () => {
       locale: 'zh-CN',
       customerId: null,
     });
-    const events = await api.db.db.select().from(complaintEvents).where(eq(complaintEvents.complaintId, row.id));
-    expect(events).toEqual([
-      expect.objectContaining({ orgId: api.orgA.id, type: 'filed', public: true, data: { category: 'defect' } }),
+    const history = await api.db.db
+      .select()
+      .from(events)
+      .where(and(eq(events.aggregateType, 'complaint'), eq(events.aggregateId, row.id)));
+    expect(history).toEqual([
+      expect.objectContaining({
+        orgId: api.orgA.id,
+        type: 'complaint.filed',
+        sequence: 1,
+        visibility: 'public',
+        actorType: 'site',
+        actorId: row.siteId,
+        payload: { siteId: row.siteId, customerId: null, category: 'defect' },
+        occurredAt: row.createdAt,
+      }),
     ]);
   });
 

@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { eq, sql } from 'drizzle-orm';
 import { SignJWT } from 'jose';
-import { complaintEvents, complaints } from '../../server/db/tables/index.ts';
+import type { Database } from '../../server/db/client.ts';
+import { complaints, events } from '../../server/db/tables/index.ts';
 import { persistedOperation } from '../../server/http/persisted-operations.ts';
 import { dataOf, type Caller, type TestApi } from '../helpers/api.ts';
 
@@ -21,7 +22,7 @@ export const COMPLAINT_STATUS = persistedOperation('ComplaintStatus').document;
 
 export const COMPLAINT_FIELDS = `id reference status category description desiredOutcome locale createdAt updatedAt
   contact { name email phone } context { pageUrl subject agentId touchpointId complaintReference }
-  customer { id externalId } history { type public data createdAt }`;
+  customer { id externalId } history { type sequence visibility actorType actorId payload occurredAt }`;
 
 /** A valid input a person could have sent; override what the test is about. */
 export function complaintInput(overrides: Json = {}): Json {
@@ -56,8 +57,34 @@ export async function storedComplaints(api: TestApi, orgId: string) {
 
 export async function storedCounts(api: TestApi): Promise<{ complaints: number; events: number }> {
   const [c] = await api.db.db.select({ n: sql<number>`count(*)::int` }).from(complaints);
-  const [e] = await api.db.db.select({ n: sql<number>`count(*)::int` }).from(complaintEvents);
+  const [e] = await api.db.db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(events)
+    .where(eq(events.aggregateType, 'complaint'));
   return { complaints: c!.n, events: e!.n };
+}
+
+/**
+ * Appends an event to a complaint's history as the lifecycle will (its types are not in the
+ * catalogue yet), at the next sequence number, to check what the customer's timeline shows.
+ */
+export async function appendComplaintEvent(
+  db: Database,
+  complaint: { id: string; orgId: string },
+  event: { type: string; visibility: 'public' | 'internal'; payload?: Record<string, unknown>; occurredAt: string },
+) {
+  await db.insert(events).values({
+    orgId: complaint.orgId,
+    type: event.type,
+    aggregateType: 'complaint',
+    aggregateId: complaint.id,
+    sequence: sql`(select coalesce(max(sequence), 0) + 1 from events where org_id = ${complaint.orgId} and aggregate_type = 'complaint' and aggregate_id = ${complaint.id})`,
+    occurredAt: event.occurredAt,
+    actorType: 'system',
+    actorId: 'test',
+    payload: event.payload ?? {},
+    visibility: event.visibility,
+  });
 }
 
 /** What the company's backend does: a customer token signed with the site's identity secret. */

@@ -24,9 +24,13 @@ async function idOf(reference: string): Promise<string> {
   return complaintGlobalId(row.id);
 }
 
-async function customerIdOf(externalId: string): Promise<string> {
+async function customerRowIdOf(externalId: string): Promise<string> {
   const [row] = await api.db.db.select({ id: customers.id }).from(customers).where(eq(customers.externalId, externalId));
-  return encodeGlobalID('Customer', row!.id);
+  return row!.id;
+}
+
+async function customerIdOf(externalId: string): Promise<string> {
+  return encodeGlobalID('Customer', await customerRowIdOf(externalId));
 }
 
 describe('complaint(id)', () => {
@@ -55,7 +59,17 @@ describe('complaint(id)', () => {
       contact: { name: 'Zhang San', email: 'zs@example.com', phone: '01012345678' },
       context: { pageUrl: 'https://shop.example.com/help', subject: null, agentId: 'agent-9', touchpointId: null, complaintReference: null },
       customer: { id: await customerIdOf('ext-zs'), externalId: 'ext-zs' },
-      history: [{ type: 'filed', public: true, data: { category: 'service_attitude' }, createdAt: receipt.createdAt }],
+      history: [
+        {
+          type: 'complaint.filed',
+          sequence: 1,
+          visibility: 'PUBLIC',
+          actorType: 'site',
+          actorId: site.rowId,
+          payload: { siteId: site.rowId, customerId: await customerRowIdOf('ext-zs'), category: 'service_attitude' },
+          occurredAt: receipt.createdAt,
+        },
+      ],
     });
     // The tracking token is never readable, not even by the organization.
     expect(JSON.stringify(complaint)).not.toContain(receipt.trackingToken);

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { complaintEvents, complaints } from '../../server/db/tables/index.ts';
+import { complaints } from '../../server/db/tables/index.ts';
 import { createTestApi, type Caller, type TestApi, type TestSite } from '../helpers/api.ts';
-import { complaintStatus, filed, storedComplaints } from './complaints-fixtures.ts';
+import { appendComplaintEvent, complaintStatus, filed, storedComplaints } from './complaints-fixtures.ts';
 
 let api: TestApi;
 let site: TestSite;
@@ -25,26 +25,28 @@ describe('complaintStatus', () => {
     expect(result.__typename).toBe('QueryComplaintStatusSuccess');
     expect(result.data).toMatchObject({ reference: receipt.reference, status: 'NEW', category: 'BILLING' });
     expect(result.data.createdAt).toBe(receipt.createdAt);
-    expect(result.data.timeline).toEqual([{ type: 'filed', at: receipt.createdAt, status: 'NEW' }]);
+    expect(result.data.timeline).toEqual([{ type: 'complaint.filed', at: receipt.createdAt, status: 'NEW' }]);
     // Nothing private: the view has no description or contact to leak.
     expect(JSON.stringify(result)).not.toContain('payer@example.com');
   });
 
-  it('lists only public events, oldest first, with the status each one records', async () => {
+  it('lists only public events, in sequence, with the status each one records', async () => {
     const [row] = (await storedComplaints(api, api.orgA.id)).filter((c) => c.reference === receipt.reference);
     // The lifecycle issue writes these; simulated here to check what the customer sees.
-    await api.db.db.insert(complaintEvents).values([
-      { orgId: api.orgA.id, complaintId: row!.id, type: 'assigned', public: false, data: { to: 'agent-7' }, createdAt: '2099-01-01T10:00:00Z' },
-      { orgId: api.orgA.id, complaintId: row!.id, type: 'status_changed', public: true, data: { status: 'in_progress' }, createdAt: '2099-01-01T11:00:00Z' },
-      { orgId: api.orgA.id, complaintId: row!.id, type: 'note', public: true, data: { status: 'bogus' }, createdAt: '2099-01-01T09:00:00Z' },
-    ]);
+    for (const event of [
+      { type: 'complaint.assigned', visibility: 'internal', payload: { to: 'agent-7' }, occurredAt: '2099-01-01T10:00:00Z' },
+      { type: 'complaint.status_changed', visibility: 'public', payload: { status: 'in_progress' }, occurredAt: '2099-01-01T11:00:00Z' },
+      { type: 'complaint.note', visibility: 'public', payload: { status: 'bogus' }, occurredAt: '2099-01-01T12:00:00Z' },
+    ] as const) {
+      await appendComplaintEvent(api.db.db, row!, event);
+    }
     await api.db.db.update(complaints).set({ status: 'in_progress' }).where(eq(complaints.id, row!.id));
     const result = await complaintStatus(widget, receipt.reference!, receipt.trackingToken!);
     expect(result.data.status).toBe('IN_PROGRESS');
     expect(result.data.timeline).toEqual([
-      { type: 'filed', at: receipt.createdAt, status: 'NEW' },
-      { type: 'note', at: '2099-01-01T09:00:00.000Z', status: null },
-      { type: 'status_changed', at: '2099-01-01T11:00:00.000Z', status: 'IN_PROGRESS' },
+      { type: 'complaint.filed', at: receipt.createdAt, status: 'NEW' },
+      { type: 'complaint.status_changed', at: '2099-01-01T11:00:00.000Z', status: 'IN_PROGRESS' },
+      { type: 'complaint.note', at: '2099-01-01T12:00:00.000Z', status: null },
     ]);
   });
 

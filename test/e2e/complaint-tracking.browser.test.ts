@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../server/clock/clock.ts';
 import { fileComplaint, type FiledComplaint } from '../../server/complaints/complaints.service.ts';
 import { siteTenant } from '../../server/tenant/tenant.ts';
-import { complaintEvents, complaints, complaintStatuses } from '../../server/db/tables/index.ts';
+import { complaints, complaintStatuses } from '../../server/db/tables/index.ts';
+import { appendComplaintEvent } from '../api/complaints-fixtures.ts';
 import { skipBrowserTests, startBrowserHarness, type BrowserHarness } from './browser.ts';
 import { nextEvent, openTestPage, recordedEvents, recordEvents, routeTestPage } from './pages.ts';
 
@@ -35,15 +36,18 @@ async function moveTo(reference: string, status: (typeof complaintStatuses)[numb
     .set({ status, updatedAt: at })
     .where(eq(complaints.reference, reference))
     .returning({ id: complaints.id, orgId: complaints.orgId });
-  await h.server.database.db
-    .insert(complaintEvents)
-    .values({ orgId: row!.orgId, complaintId: row!.id, type: 'status_changed', public: visible, data: { status }, createdAt: at });
+  await appendComplaintEvent(h.server.database.db, row!, {
+    type: 'complaint.status_changed',
+    visibility: visible ? 'public' : 'internal',
+    payload: { status },
+    occurredAt: at,
+  });
 }
 
 /** A public history entry that records no status: a note the customer may read. */
 async function note(reference: string, at: string) {
   const [row] = await h.server.database.db.select({ id: complaints.id, orgId: complaints.orgId }).from(complaints).where(eq(complaints.reference, reference));
-  await h.server.database.db.insert(complaintEvents).values({ orgId: row!.orgId, complaintId: row!.id, type: 'customer_note', public: true, data: {}, createdAt: at });
+  await appendComplaintEvent(h.server.database.db, row!, { type: 'complaint.customer_note', visibility: 'public', occurredAt: at });
 }
 
 const tracker = (receipt: { reference: string; trackingToken: string }, attributes = '') =>

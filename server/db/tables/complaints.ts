@@ -1,4 +1,4 @@
-import { boolean, index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { customers } from './customers.ts';
 import type { SubmissionContext } from './feedback.ts';
 import { organizations } from './organizations.ts';
@@ -59,24 +59,4 @@ export const complaints = pgTable(
     index('complaints_org_customer_idx').on(t.orgId, t.customerId, t.createdAt),
     index('complaints_org_status_idx').on(t.orgId, t.status, t.createdAt),
   ],
-);
-
-/** A complaint's history: nothing disappears in a transfer. `public` entries form the customer timeline. */
-export const complaintEvents = pgTable(
-  'complaint_events',
-  {
-    id: uuid('id').primaryKey().defaultRandom(),
-    orgId: uuid('org_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
-    complaintId: uuid('complaint_id')
-      .notNull()
-      .references(() => complaints.id, { onDelete: 'cascade' }),
-    type: text('type').notNull(),
-    public: boolean('public').notNull().default(false),
-    /** Event details (status from/to, assignee…); never free HTML. */
-    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
-    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull(),
-  },
-  (t) => [index('complaint_events_org_complaint_idx').on(t.orgId, t.complaintId, t.createdAt)],
 );
