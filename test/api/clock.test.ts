@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { complaints, customers, feedback, purchases } from '../../server/db/tables/index.ts';
+import { complaints, customers, events, feedback, purchases } from '../../server/db/tables/index.ts';
 import { createTestApi, dataOf, type TestApi, type TestSite } from '../helpers/api.ts';
 import { filed } from './complaints-fixtures.ts';
 import { customersOf, ok } from './customers-fixtures.ts';
@@ -59,17 +59,23 @@ it('a survey response and a resolution check carry the clock time, and a token i
   const rows = await api.db.db.select({ createdAt: feedback.createdAt }).from(feedback).where(eq(feedback.orgId, api.orgA.id));
   expect(rows).toHaveLength(2);
   for (const row of rows) same(row.createdAt);
+  const feedbackEvents = await api.db.db.select().from(events).where(eq(events.aggregateType, 'feedback'));
+  expect(feedbackEvents).toHaveLength(2);
+  for (const event of feedbackEvents) same(event.occurredAt);
   // The stubs made for the tokens' customers too.
   const stubs = await api.db.db.select().from(customers).where(eq(customers.orgId, api.orgA.id));
   for (const stub of stubs.filter((c) => c.externalId?.startsWith('clock-'))) same(stub.createdAt);
 });
 
-it('a complaint carries the clock time', async () => {
+it('a complaint and its first event carry the clock time', async () => {
   const receipt = await filed(api.withSite(site.publishableKey, site.origin));
   same(receipt.createdAt);
   const [row] = await api.db.db.select().from(complaints).where(eq(complaints.reference, receipt.reference));
   same(row!.createdAt);
   same(row!.updatedAt);
+  const history = await api.db.db.select().from(events).where(eq(events.aggregateId, row!.id));
+  expect(history.map((e) => e.type)).toEqual(['complaint.filed']);
+  same(history[0]!.occurredAt);
 });
 
 it('an API key created and revoked carries the clock time', async () => {

@@ -14,6 +14,7 @@ import { createSite, rotateSiteKeys, updateSite } from '../../server/sites/sites
 import { archiveSurvey, createSurvey, updateSurvey } from '../../server/surveys/surveys.service.ts';
 import type { Tenant } from '../../server/tenant/tenant.ts';
 import { createTestApi, type TestApi } from '../helpers/api.ts';
+import { complaintInput, fileComplaint } from './complaints-fixtures.ts';
 import { check, customerToken, ok as received, submit } from './feedback-fixtures.ts';
 import { texts, widgetOf } from './surveys-fixtures.ts';
 
@@ -213,6 +214,34 @@ describe('the submission hot paths', () => {
     const replay = await recorded(() => widget.submit('csat-hot', answers, { idempotencyKey }));
     expect(replay.result.__typename).toMatch(/Success$/);
     expect(replay.list).toEqual([]);
+  });
+
+  it('a complaint records complaint.filed (public) in the same statement; a replay and a honeypot record nothing', async () => {
+    const site = await api.createSite();
+    const widget = api.withSite(site.publishableKey, site.origin);
+    const input = complaintInput({ category: 'BILLING', description: 'Eve Example charged me twice for one order.' });
+    api.clock.advance(1000);
+    const first = await recorded(() => fileComplaint(widget, input));
+    expect(first.result.__typename).toBe('MutationFileComplaintSuccess');
+    expect(first.list).toHaveLength(1);
+    expect(first.list[0]).toMatchObject({
+      orgId: api.orgA.id,
+      type: 'complaint.filed',
+      aggregateType: 'complaint',
+      sequence: 1,
+      actorType: 'site',
+      actorId: site.rowId,
+      visibility: 'public',
+      payload: { siteId: site.rowId, customerId: null, category: 'billing' },
+    });
+    expect(new Date(first.list[0]!.occurredAt).toISOString()).toBe(api.clock.now().toISOString());
+    expect(JSON.stringify(first.list)).not.toContain('Eve Example');
+    const replay = await recorded(() => fileComplaint(widget, input));
+    expect(replay.result.data.reference).toBe(first.result.data.reference);
+    expect(replay.list).toEqual([]);
+    const bot = await recorded(() => fileComplaint(widget, complaintInput({ website: 'https://spam.example' })));
+    expect(bot.result.__typename).toBe('MutationFileComplaintSuccess');
+    expect(bot.list).toEqual([]);
   });
 
   it('with a new customer token: the stub customer is created by the site, then the check', async () => {
