@@ -9,6 +9,7 @@ import { maskError } from './http/mask-error.ts';
 import { useCompiledWidgetOperations } from './http/use-compiled-widget-operations.ts';
 import { useHealth } from './http/use-health.ts';
 import { useInFlightRequests } from './http/use-in-flight.ts';
+import { useInputChecks } from './http/use-input-checks.ts';
 import { usePersistedWidgetOperations } from './http/use-persisted-operations.ts';
 import { useOutageAnswers } from './http/use-outage-answers.ts';
 import { useQueryLimits } from './http/use-query-limits.ts';
@@ -48,7 +49,9 @@ export function createCareloopYoga({ database, clock = systemClock, logging = 'w
     maskedErrors: { maskError },
     // In request order: size before parsing, the caller resolved (which every later plugin asks
     // whether the request is a widget's), persisted-only for site keys, query limits while
-    // validating, rate limits once the caller is known and before anything executes, the
+    // validating, bad input (nesting before parsing, literals while validating, variables
+    // before executing: refused without spending a rate-limit point), rate limits once the
+    // caller is known and before anything executes, the
     // widget operations compiled (after the rate limiter, which may stop them); the in-flight
     // count last, so that it is disposed of first.
     plugins: [
@@ -60,6 +63,7 @@ export function createCareloopYoga({ database, clock = systemClock, logging = 'w
       useCaller(database.db),
       usePersistedWidgetOperations(),
       useQueryLimits(),
+      useInputChecks(),
       useRateLimits(rateLimits),
       useCompiledWidgetOperations(),
       useInFlightRequests(inFlightGraceMs),

@@ -5,7 +5,7 @@ import {
   lifecycleStages,
   specialNeeds,
 } from '../db/tables/index.ts';
-import { boundedList, limits, longText, shortText } from '../shared/limits.ts';
+import { boundedList, jsonChecked, limits, longText, shortText } from '../shared/limits.ts';
 import type { Clock } from '../clock/clock.ts';
 import { ValidationError, type FieldIssue } from '../shared/errors.ts';
 import { calendarDate, instant, isCalendarDate } from '../shared/temporal.ts';
@@ -41,8 +41,8 @@ const birthday = calendarDate().refine(
   `must not be before ${customerLimits.earliestBirthday}`,
 );
 
-const attributes = z
-  .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
+// The depth and text checks first: measuring the size stringifies, which a deep value would overflow.
+const attributes = jsonChecked(z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }))
   .refine(
     (value) => Buffer.byteLength(JSON.stringify(value)) <= limits.attributesBytes,
     `must be at most ${limits.attributesBytes} bytes of JSON`,

@@ -16,6 +16,13 @@ export const QUERY_LIMITS = {
   maxDirectives: 10,
   maxTokens: 2_000,
   maxCost: 50_000,
+  /**
+   * How deep `{`, `[` and `(` may nest in a document's text, and any variable's value: checked
+   * before parsing (use-input-checks.ts). A valid document nests at most about 30 (selections
+   * 12 deep, an input object, a JSON literal 16 deep); graphql-js's recursive parser runs out
+   * of stack near 1,500.
+   */
+  maxNesting: 64,
 } as const;
 
 export type QueryLimits = { [K in keyof typeof QUERY_LIMITS]: number };

@@ -2,6 +2,7 @@ import { GraphQLError, GraphQLScalarType } from 'graphql';
 import { GraphQLDate, GraphQLDateTime, GraphQLJSON } from 'graphql-scalars';
 import { builder } from '../builder.ts';
 import { CareloopError, ConflictError, NotFoundError, ValidationError } from './errors.ts';
+import { limits } from './limits.ts';
 import { toInstant } from './temporal.ts';
 
 /** Date and DateTime are the RFC 3339 profile of ISO 8601 (full-date, date-time). */
@@ -43,7 +44,14 @@ builder.addScalarType(
   }),
 );
 
-builder.addScalarType('JSON', GraphQLJSON);
+/** graphql-scalars' JSON, with what an input value must meet (use-input-checks.ts checks it before anything runs). */
+builder.addScalarType(
+  'JSON',
+  new GraphQLScalarType({
+    ...GraphQLJSON.toConfig(),
+    description: `${GraphQLJSON.description} As input, objects and arrays nest at most ${limits.jsonDepth} deep, and no string (key or value) holds a control character other than tab and line breaks, or a lone surrogate.`,
+  }),
+);
 
 const ErrorInterface = builder.interfaceRef<CareloopError>('Error').implement({
   description: 'An expected failure, returned as a typed result instead of a GraphQL error.',
