@@ -103,15 +103,48 @@ describe('rate limits on the public mutations (site keys)', () => {
     expect((await api.db.db.select({ n: count() }).from(complaints))[0]!.n).toBe(before);
   });
 
-  it('does not limit the public queries', async () => {
-    const yoga = yogaWith({ perIp: { points: 1, duration: long }, perSite: { points: 1, duration: long } });
+  it('limits the public queries (publicSurvey, complaintStatus) like the mutations, in buckets of their own', async () => {
+    const yoga = yogaWith({ perIp: { points: 1, duration: long }, readPerIp: { points: 4, duration: long } });
     const site = await api.createSite();
-    for (let i = 0; i < 5; i++) {
-      const response = await send(yoga, { headers: siteHeaders(site), ip: '192.0.2.40', body: persistedBody('PublicSurvey', { key: 'none' }) });
-      expect(response.body).toEqual({ data: { publicSurvey: null } });
+    const ip = '192.0.2.40';
+    const read = (i: number) =>
+      send(yoga, {
+        headers: siteHeaders(site),
+        ip,
+        body: i % 2 ? persistedBody('PublicSurvey', { key: 'none' }) : persistedBody('ComplaintStatus', { reference: 'C-NONE', trackingToken: 'x' }),
+      });
+    const reads = await Promise.all(Array.from({ length: 6 }, (_, i) => read(i)));
+    expect(reads.filter((r) => !codeOf(r))).toHaveLength(4);
+    const refused = limited(reads);
+    expect(refused).toHaveLength(2);
+    for (const response of refused) {
+      expect(response.status).toBe(429);
+      expect(response.body.errors[0].message).toMatch(/Too many requests.*try again in \d+ s/);
     }
-    expect(accepted(await submitCheck(yoga, site, '192.0.2.40'))).toBe(true);
-    expect(codeOf(await submitCheck(yoga, site, '192.0.2.40'))).toBe('RATE_LIMITED');
+    // Reading spent none of the submissions' points, and submitting none of the reads'.
+    expect(accepted(await submitCheck(yoga, site, ip))).toBe(true);
+    expect(codeOf(await submitCheck(yoga, site, ip))).toBe('RATE_LIMITED');
+    expect(codeOf(await read(1))).toBe('RATE_LIMITED');
+    // Another address reads on.
+    expect(codeOf(await send(yoga, { headers: siteHeaders(site), ip: '192.0.2.41', body: persistedBody('PublicSurvey', { key: 'none' }) }))).toBeUndefined();
+  });
+
+  it("a site's read bucket holds across addresses", async () => {
+    const yoga = yogaWith({ readPerSite: { points: 3, duration: long } });
+    const site = await api.createSite();
+    const reads = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => send(yoga, { headers: siteHeaders(site), ip: `198.51.100.${i + 100}`, body: persistedBody('PublicSurvey', { key: 'none' }) })),
+    );
+    expect(reads.filter((r) => !codeOf(r))).toHaveLength(3);
+    expect(limited(reads)).toHaveLength(2);
+  });
+
+  it('API-key callers are not limited on the public queries', async () => {
+    const yoga = yogaWith({ readPerIp: { points: 1, duration: long }, readPerSite: { points: 1, duration: long } });
+    for (let i = 0; i < 3; i++) {
+      const response = await send(yoga, { headers: { authorization: `Bearer ${api.orgA.key}` }, ip: '192.0.2.42', body: { query: '{ publicSurvey(key: "none") { key } }' } });
+      expect(codeOf(response), JSON.stringify(response.body)).not.toBe('RATE_LIMITED');
+    }
   });
 
   it('ignores X-Forwarded-For unless proxies are trusted, then takes the entry the proxy wrote', async () => {
