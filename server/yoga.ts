@@ -3,6 +3,7 @@ import { systemClock, type Clock } from './clock/clock.ts';
 import { createContextFactory, type Context } from './context.ts';
 import type { DatabaseHandle } from './db/client.ts';
 import { useAuthChallenge } from './http/use-auth-challenge.ts';
+import { useGraphQLOverHttp } from './http/use-graphql-over-http.ts';
 import { corsForRequest } from './http/cors.ts';
 import { useCaller } from './http/use-caller.ts';
 import { maskError } from './http/mask-error.ts';
@@ -57,6 +58,7 @@ export function createCareloopYoga({ database, clock = systemClock, logging = 'w
     plugins: [
       useOutageAnswers(),
       useAuthChallenge(),
+      useGraphQLOverHttp(),
       useHealth(database.ping),
       useWidgetAssets(database.db),
       useRequestSizeLimit(),
