@@ -15,12 +15,12 @@ import { readEnv } from '../../server/env.ts';
 import { httpServerOptions, startServer, type RunningServer } from '../../server/main.ts';
 import { createPostgresDatabase, tempDir, type ThrowawayPostgres } from './processes.ts';
 
-const HEADERS_TIMEOUT_MS = 1_500;
-const REQUEST_TIMEOUT_MS = 2_500;
+const HEADERS_TIMEOUT_MS = 2_500;
+const REQUEST_TIMEOUT_MS = 3_500;
 const KEEP_ALIVE_TIMEOUT_MS = 1_000;
 const MAX_CONNECTIONS = 400;
 const SLOW_CLIENTS = 300;
-/** How late a cut may come on a busy machine: node checks its timeouts every 150 ms here. */
+/** How late a cut may come on a busy machine: node checks its timeouts every 250 ms here. */
 const LATE_MS = 1_500;
 
 const dataDir = tempDir('http-limits');
