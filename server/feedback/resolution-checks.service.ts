@@ -188,18 +188,76 @@ async function insertOrReplay(
     createdAt,
   });
   if (created) return created;
-  const [existing] = await db
-    .select({ id: feedback.id, createdAt: feedback.createdAt, payloadHash: feedback.payloadHash })
-    .from(feedback)
-    .where(
-      and(
-        eq(feedback.orgId, site.orgId),
-        eq(feedback.siteId, site.id),
-        eq(feedback.idempotencyKey, input.idempotencyKey),
-      ),
-    )
-    .limit(1);
-  // ON CONFLICT waited for the first writer to commit, so its row is visible to this statement.
-  if (!existing) throw new Error('idempotency conflict without a stored row');
-  return replayOrConflict(existing, hash);
+  // The key is taken (a replay, a completion or a conflict): off the hot path from here on.
+  const hashWith = (parts: Partial<LaterParts>) => payloadHash({ kind: 'resolution_check', customer: customer.externalId, ...fields, ...parts });
+  return completeOrReplay(db, site, input.idempotencyKey, hashWith, fields, hash);
+}
+
+/**
+ * The parts of an answer that may follow it under the same idempotency key: the widget stores
+ * Yes or No as soon as it is clicked, then sends the answer again with the agent's rating and,
+ * for a No, its reason and comment, once the person gives them. (A Yes takes no reason and,
+ * from the widget, no comment: one added to a Yes stays a conflict.)
+ */
+const LATER_PARTS = ['reason', 'comment', 'agentRating'] as const;
+type LaterParts = { reason: ResolutionCheckInput['reason'] | null; comment: string | null; agentRating: number | null };
+const addable = (part: keyof LaterParts, solved: boolean) => part === 'agentRating' || !solved;
+
+/**
+ * The idempotency key is taken: the stored row is this submission's (same hash: a replay, the
+ * first result), or this is the same answer completed, or a conflict. Completed means: with
+ * the stored row's later parts put in, the payload hashes as the stored one (so everything else
+ * is the same), and each later part given is either the stored one or one the row lacks (and
+ * may take). The
+ * parts it lacks are then set on that row, with the hash of the completed payload, so a replay
+ * of the completed answer is a plain replay again. A part given that differs from a stored one
+ * is a conflict; a replay that lacks parts the row has (the first send, arriving late) gets the
+ * first result. Stored hashes keep their meaning: the hash is always of the row as it stands.
+ */
+async function completeOrReplay(
+  db: Executor,
+  site: SiteRow,
+  idempotencyKey: string,
+  hashWith: (parts: Partial<LaterParts>) => string,
+  given: LaterParts & { solved: boolean },
+  hash: string,
+): Promise<FeedbackReceiptRow> {
+  // Two completions at once: the second one's conditional update finds the hash changed and
+  // reads the row again, then is a replay of what the first one stored.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const [existing] = await db
+      .select({
+        id: feedback.id,
+        createdAt: feedback.createdAt,
+        payloadHash: feedback.payloadHash,
+        reason: feedback.reason,
+        comment: feedback.comment,
+        agentRating: feedback.agentRating,
+      })
+      .from(feedback)
+      .where(and(eq(feedback.orgId, site.orgId), eq(feedback.siteId, site.id), eq(feedback.idempotencyKey, idempotencyKey)))
+      .limit(1);
+    // ON CONFLICT waited for the first writer to commit, so its row is visible to this statement.
+    if (!existing) throw new Error('idempotency conflict without a stored row');
+    const receipt = { id: existing.id, createdAt: existing.createdAt };
+    if (existing.payloadHash === hash) return receipt;
+    const stored: LaterParts = { reason: existing.reason, comment: existing.comment, agentRating: existing.agentRating };
+    const added: Partial<LaterParts> = {};
+    for (const part of LATER_PARTS) {
+      const value = given[part];
+      if (value == null || value === stored[part]) continue;
+      if (stored[part] != null || !addable(part, given.solved)) return replayOrConflict(existing, hash);
+      (added as Record<string, unknown>)[part] = value;
+    }
+    // Anything but the later parts differs: a conflict.
+    if (hashWith(stored) !== existing.payloadHash) return replayOrConflict(existing, hash);
+    if (!Object.keys(added).length) return receipt;
+    const [updated] = await db
+      .update(feedback)
+      .set({ ...added, payloadHash: hashWith({ ...stored, ...added }) })
+      .where(and(eq(feedback.id, existing.id), eq(feedback.payloadHash, existing.payloadHash!)))
+      .returning({ id: feedback.id, createdAt: feedback.createdAt });
+    if (updated) return updated;
+  }
+  throw new Error('the answer kept changing while it was completed');
 }

@@ -279,6 +279,67 @@ describe('idempotency', () => {
     expect(await feedbackCount(api.asA)).toBe(countBefore + 1);
   });
 
+  it('completes a Yes with the agent rating sent later under the same key: one row, rated, idempotent after', async () => {
+    const input = check({ solved: true, context: { agentId: 'agent-9', pageUrl: 'https://shop.example.com/help' }, locale: 'en' });
+    const first = ok(await submit(widget, input));
+    expect((await feedbackItem(api.asA, first.id))!.agentRating).toBeNull();
+    const rated = { ...input, agentRating: 4 };
+    expect(ok(await submit(widget, rated))).toEqual(first);
+    expect(await feedbackItem(api.asA, first.id)).toMatchObject({ solved: true, agentRating: 4, reason: null, comment: null });
+    // A replay of the rated answer, and the first send arriving late (from a queue): the same receipt.
+    expect(ok(await submit(widget, rated))).toEqual(first);
+    expect(ok(await submit(widget, input))).toEqual(first);
+    expect((await feedbackItem(api.asA, first.id))!.agentRating).toBe(4);
+    // Another rating, or the rating with anything else changed, is another answer.
+    for (const changed of [{ agentRating: 5 }, { agentRating: 4, locale: 'zh-CN' }, { agentRating: 4, solved: false }, { agentRating: 4, comment: 'and a comment' }]) {
+      expect(await submit(widget, { ...input, ...changed }), JSON.stringify(changed)).toMatchObject({ __typename: 'ConflictError', field: 'idempotencyKey' });
+    }
+    expect(await feedbackItem(api.asA, first.id)).toMatchObject({ solved: true, agentRating: 4, comment: null, locale: 'en' });
+    expect(await feedbackCount(api.asA)).toBe(countBefore + 1);
+  });
+
+  it('completes a No with its reason, comment and rating sent later; a changed part is a conflict', async () => {
+    const input = check({ solved: false, context: { agentId: 'agent-9' } });
+    const first = ok(await submit(widget, input));
+    const completed = { ...input, reason: 'INCOMPLETE', comment: 'Step 3 is missing.', agentRating: 2 };
+    expect(ok(await submit(widget, completed))).toEqual(first);
+    expect(await feedbackItem(api.asA, first.id)).toMatchObject({ solved: false, reason: 'INCOMPLETE', comment: 'Step 3 is missing.', agentRating: 2 });
+    expect(ok(await submit(widget, completed))).toEqual(first);
+    expect(ok(await submit(widget, input))).toEqual(first);
+    for (const changed of [{ reason: 'TOO_SLOW' }, { comment: 'Something else.' }, { agentRating: 3 }]) {
+      expect(await submit(widget, { ...completed, ...changed }), JSON.stringify(changed)).toMatchObject({ __typename: 'ConflictError' });
+    }
+    expect(await feedbackItem(api.asA, first.id)).toMatchObject({ reason: 'INCOMPLETE', comment: 'Step 3 is missing.', agentRating: 2 });
+    expect(await feedbackCount(api.asA)).toBe(countBefore + 1);
+  });
+
+  it('completes in either order: the rated answer first, then the first send late, is one rated row', async () => {
+    const input = check({ context: { agentId: 'agent-9' } });
+    const rated = ok(await submit(widget, { ...input, agentRating: 5 }));
+    expect(ok(await submit(widget, input))).toEqual(rated);
+    expect((await feedbackItem(api.asA, rated.id))!.agentRating).toBe(5);
+    expect(await feedbackCount(api.asA)).toBe(countBefore + 1);
+  });
+
+  it('completes an answer sent with a customer token (its transaction), the token freshly signed', async () => {
+    const input = check({ context: { agentId: 'agent-9' }, customerToken: await customerToken(site, { sub: 'rating-cust' }) });
+    const first = ok(await submit(widget, input));
+    const resigned = await customerToken(site, { sub: 'rating-cust' }, { expiresIn: '2h' });
+    expect(ok(await submit(widget, { ...input, customerToken: resigned, agentRating: 3 }))).toEqual(first);
+    expect(await feedbackItem(api.asA, first.id)).toMatchObject({ agentRating: 3, customer: { externalId: 'rating-cust' } });
+    const someoneElse = await customerToken(site, { sub: 'not-rating-cust' });
+    expect(await submit(widget, { ...input, customerToken: someoneElse, agentRating: 3 })).toMatchObject({ __typename: 'ConflictError' });
+  });
+
+  it('completes once under ten concurrent rated sends: every caller gets the first receipt', async () => {
+    const input = check({ context: { agentId: 'agent-9' } });
+    const first = ok(await submit(widget, input));
+    const results = await Promise.all(Array.from({ length: 10 }, () => submit(widget, { ...input, agentRating: 4 })));
+    for (const result of results) expect(ok(result)).toEqual(first);
+    expect((await feedbackItem(api.asA, first.id))!.agentRating).toBe(4);
+    expect(await feedbackCount(api.asA)).toBe(countBefore + 1);
+  });
+
   it('keeps keys per site: the same key on another site is another submission', async () => {
     const other = await api.createSite({ allowedOrigins: ['https://second.example.com'] });
     const input = check();

@@ -61,15 +61,40 @@ describe.skipIf(skipBrowserTests)('widgets in Chromium against a real server', (
     await widget.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => widget.getByRole('status').textContent()).toBe('Thank you for your feedback');
     expect(await submitted).toMatchObject({ kind: 'resolution_check', id: expect.any(String) });
-    const stored = await checksFor('test:did-this-solve');
-    expect(stored.totalCount).toBe(1);
-    expect(stored.edges[0].node).toEqual({
-      solved: false,
-      reason: 'WRONG_ANSWER',
-      comment: 'The steps skip the e-mail confirmation.',
-      agentRating: 4,
-      locale: 'en',
-    });
+    // The No was stored when clicked; the rest completed that same row.
+    await expect
+      .poll(async () => (await checksFor('test:did-this-solve')).edges.map((e: any) => e.node))
+      .toEqual([{ solved: false, reason: 'WRONG_ANSWER', comment: 'The steps skip the e-mail confirmation.', agentRating: 4, locale: 'en' }]);
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('careloop:pending'))).toBeNull();
+  });
+
+  it('did-this-solve with agent-id: Yes is stored when clicked, the rating given later completes the same row', async () => {
+    const page = await open();
+    await useSubject(page, 'test:yes-then-rating');
+    const widget = page.locator('careloop-did-this-solve');
+    await widget.getByRole('button', { name: 'Yes' }).click();
+    // Stored before any rating: a person who leaves now is counted.
+    await expect.poll(async () => (await checksFor('test:yes-then-rating')).edges.map((e: any) => e.node)).toEqual([
+      { solved: true, reason: null, comment: null, agentRating: null, locale: 'en' },
+    ]);
+    await expect.poll(() => widget.getByRole('status').textContent()).toBe('Thank you for your feedback');
+    // The rating question stays, with focus where the person is, not pulled to the status.
+    await expect.poll(() => focused(page)).toMatchObject({ tag: 'input' });
+    await widget.getByRole('radio', { name: '5' }).check();
+    await widget.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(async () => (await checksFor('test:yes-then-rating')).edges.map((e: any) => e.node)).toEqual([
+      { solved: true, reason: null, comment: null, agentRating: 5, locale: 'en' },
+    ]);
+    await expect.poll(() => focused(page)).toEqual({ tag: 'p', text: 'Thank you for your feedback', role: 'status' });
+    expect(await widget.getByRole('button').count()).toBe(0);
+
+    // A person who leaves after Yes: the answer is there, unrated.
+    const other = await open();
+    await useSubject(other, 'test:yes-then-leave');
+    await other.locator('careloop-did-this-solve').getByRole('button', { name: 'Yes' }).click();
+    await expect.poll(async () => (await checksFor('test:yes-then-leave')).totalCount).toBe(1);
+    await other.close();
+    expect((await checksFor('test:yes-then-leave')).edges[0].node).toMatchObject({ solved: true, agentRating: null });
   });
 
   it('survey: required answers are checked, then the response is stored with its answers', async () => {
@@ -168,6 +193,27 @@ describe.skipIf(skipBrowserTests)('widgets in Chromium against a real server', (
     expect((await checksFor('test:offline')).totalCount).toBe(1);
   });
 
+  it('offline, Yes then a rating: both parts wait in the browser, then make one rated row', async () => {
+    const page = await open();
+    const offline = (route: Route) => route.abort('internetdisconnected');
+    await page.route('**/graphql', offline);
+    await useSubject(page, 'test:offline-rated');
+    const widget = page.locator('careloop-did-this-solve');
+    await widget.getByRole('button', { name: 'Yes' }).click();
+    await expect.poll(() => widget.getByRole('status').textContent()).toBe('Saved; it will be sent as soon as possible');
+    await widget.getByRole('radio', { name: '2' }).check();
+    await widget.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.evaluate(() => JSON.parse(localStorage.getItem('careloop:pending') ?? '[]').length)).toBe(2);
+    const keys = await page.evaluate(() => JSON.parse(localStorage.getItem('careloop:pending')!).map((p: any) => p.variables.input.idempotencyKey));
+    expect(new Set(keys).size).toBe(1);
+    await page.unroute('**/graphql', offline);
+    await page.evaluate(() => dispatchEvent(new Event('online')));
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('careloop:pending')), { timeout: 20_000 }).toBeNull();
+    expect((await checksFor('test:offline-rated')).edges.map((e: any) => e.node)).toEqual([
+      { solved: true, reason: null, comment: null, agentRating: 2, locale: 'en' },
+    ]);
+  });
+
   it('renders in zh-CN with the terms of the practice', async () => {
     const page = await open('/?lang=zh-CN');
     expect(await page.locator('careloop-did-this-solve').getByRole('button').allTextContents()).toEqual(['是', '否']);
@@ -192,8 +238,9 @@ describe.skipIf(skipBrowserTests)('widgets in Chromium against a real server', (
     expect((await focused(page)).text).toBe('Send');
     await page.keyboard.press('Enter');
     await expect.poll(() => focused(page)).toEqual({ tag: 'p', text: 'Thank you for your feedback', role: 'status' });
-    const stored = await checksFor('test:keyboard');
-    expect(stored.edges.map((e: any) => e.node)).toEqual([expect.objectContaining({ solved: true, agentRating: 3 })]);
+    await expect
+      .poll(async () => (await checksFor('test:keyboard')).edges.map((e: any) => e.node))
+      .toEqual([expect.objectContaining({ solved: true, agentRating: 3 })]);
   });
 
   it('axe-core finds no violations on the demo page, in en and zh-CN', async () => {

@@ -1,5 +1,8 @@
 import { html } from 'lit';
+import type { Outcome } from '../internal/api.ts';
 import { CareloopElement } from '../internal/base.ts';
+import type { Pending } from '../internal/queue.ts';
+import { uuid } from '../internal/uuid.ts';
 import { scale } from '../internal/fields.ts';
 import { baseStyles } from '../internal/styles.ts';
 import { didThisSolveStyles } from './did-this-solve.styles.ts';
@@ -43,14 +46,18 @@ import { REASONS } from '../internal/choices.ts';
  */
 export class CareloopDidThisSolve extends CareloopElement {
   static override styles = [baseStyles, didThisSolveStyles];
-  static override properties = { solved: { state: true } };
+  static override properties = { solved: { state: true }, more: { state: true } };
 
   declare solved?: boolean;
+  /** Yes or No is sent; the rest of the answer (a No's reason and comment, the rating) is being given. */
+  declare more?: boolean;
   readonly kind = 'resolution_check' as const;
+  /** The answer's idempotency key: the Yes/No and the rest of it complete one feedback. */
+  private key = '';
 
   override render() {
     const t = this.t;
-    return html`<div class="card" part="card" lang=${t.lang}>${this.phase == 'form' || this.phase == 'error' ? this.form() : ''}${this.status()}</div>`;
+    return html`<div class="card" part="card" lang=${t.lang}>${this.more || this.phase == 'form' || this.phase == 'error' ? this.form() : ''}${this.status()}</div>`;
   }
 
   private form() {
@@ -76,15 +83,31 @@ export class CareloopDidThisSolve extends CareloopElement {
     </form>`;
   }
 
+  /** Yes or No is stored at once (a person who leaves then is counted); the rest follows under its key. */
   private async choose(solved: boolean) {
     this.solved = solved;
-    if (solved && !this.agentId) return this.send();
+    this.key = uuid();
+    this.send();
+    if (solved && !this.agentId) return;
+    this.more = true;
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>('input, textarea')?.focus();
   }
 
+  /** While the rest is being given, the Yes/No's own outcome does not pull focus from the form. */
+  protected override async focusStatus() {
+    if (!this.more) return super.focusStatus();
+  }
+
+  /** A refusal for good ends the form: the rest could not be sent either. */
+  protected override settle(item: Pending, outcome: Outcome) {
+    if (!outcome.ok && !outcome.retry) this.more = false;
+    super.settle(item, outcome);
+  }
+
   private send(event?: Event) {
     event?.preventDefault();
+    this.more = false;
     const data = new FormData((this.renderRoot.querySelector('form') ?? undefined) as HTMLFormElement | undefined);
     const rating = data.get('rating');
     this.submit('SubmitResolutionCheck', {
@@ -93,6 +116,6 @@ export class CareloopDidThisSolve extends CareloopElement {
       reason: (data.get('reason') as string | null)?.toUpperCase(),
       comment: data.get('comment') || undefined,
       agentRating: rating ? Number(rating) : undefined,
-    });
+    }, this.key);
   }
 }

@@ -69,9 +69,12 @@ export abstract class CareloopElement extends LitElement {
     this.unsubscribe?.();
   }
 
-  /** The idempotency key is made here, when the person presses send, and kept with the submission. */
-  protected submit(operation: OperationName, input: Record<string, unknown>): void {
-    const key = uuid();
+  /**
+   * The idempotency key is made when the person presses send (here, unless given: parts of one
+   * answer sent one after the other share theirs) and kept with the submission. Each send is its
+   * own queue entry, so a later part never replaces one not yet acknowledged.
+   */
+  protected submit(operation: OperationName, input: Record<string, unknown>, key = uuid()): void {
     const context = Object.fromEntries(
       Object.entries({ pageUrl: location.href, subject: this.subject, agentId: this.agentId, touchpointId: this.touchpointId }).filter(([, v]) => v),
     );
@@ -80,7 +83,7 @@ export abstract class CareloopElement extends LitElement {
     };
     this.phase = 'sending';
     this.message = this.t.sending;
-    void enqueue({ key, owner: this.owner, url: this.url, siteKey: this.siteKey, operation, variables, tries: 0, createdAt: Date.now() });
+    void enqueue({ key: uuid(), owner: this.owner, url: this.url, siteKey: this.siteKey, operation, variables, tries: 0, createdAt: Date.now() });
   }
 
   /** The server's answer to one of this widget's submissions (now or from an earlier page). */
@@ -94,7 +97,7 @@ export abstract class CareloopElement extends LitElement {
       if (this.phase == 'queued') return;
       this.phase = 'queued';
       this.message = this.t.queued;
-      this.emit('careloop-queued', { kind: this.kind, idempotencyKey: item.key });
+      this.emit('careloop-queued', { kind: this.kind, idempotencyKey: (item.variables.input as any).idempotencyKey });
     } else {
       // Refused for good, never queued: a typed error says what to correct; a wrong embed (site
       // key, origin) only that the form cannot send (the console tells the web team why).

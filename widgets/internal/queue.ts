@@ -2,7 +2,10 @@ import { callOperation, type OperationName, type Outcome } from './api.ts';
 
 /** A submission not yet acknowledged by the server; it carries all it needs to be sent by any page. */
 export interface Pending {
-  /** The idempotency key, made when the person pressed send: every retry sends the same one. */
+  /**
+   * This entry's own id in the queue. The idempotency key is in `variables.input`: made when the
+   * person pressed send, every retry sends the same one (and the later parts of one answer too).
+   */
   key: string;
   /** Which widget made it (kind and subject), so a widget shows its own pending answers after a reload. */
   owner: string;
