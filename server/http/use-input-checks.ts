@@ -11,6 +11,7 @@ import {
   valueFromASTUntyped,
   type ASTNode,
   type DocumentNode,
+  type ExecutionResult,
   type GraphQLInputType,
   type GraphQLSchema,
   type ValidationRule,
@@ -225,6 +226,43 @@ function tooDeepDocument(text: string, found: { index: number; path?: string[] }
   });
 }
 
+const isAsyncIterable = (value: object): value is AsyncIterable<unknown> => Symbol.asyncIterator in value;
+
+/**
+ * graphql-js refuses variables that do not coerce (a wrong type, a missing or null required
+ * one) with request errors that carry no code: they get BAD_USER_INPUT, as every other bad
+ * input does. Only a result without data (a request error) and only graphql-js's own errors
+ * (no thrown Error behind them) are touched; their message, which names the variable and the
+ * path inside it, and their other extensions are kept.
+ */
+function withInputCode(result: ExecutionResult): ExecutionResult {
+  if ('data' in result || !result.errors?.some(isOwnRefusal)) return result;
+  return {
+    ...result,
+    errors: result.errors.map((error) =>
+      isOwnRefusal(error)
+        ? new GraphQLError(error.message, {
+            nodes: error.nodes,
+            source: error.source,
+            positions: error.positions,
+            path: error.path,
+            originalError: error.originalError,
+            // Kept as they are (the status included): only the code is added.
+            extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
+          })
+        : error,
+    ),
+  };
+}
+
+/** A graphql-js error without a code whose cause, if any, is graphql-js's too (not a thrown Error). */
+function isOwnRefusal(error: GraphQLError): boolean {
+  if (error.extensions?.code !== undefined) return false;
+  let cause: unknown = error.originalError;
+  while (cause instanceof GraphQLError) cause = cause.originalError;
+  return cause === undefined;
+}
+
 /**
  * Bad input never reaches a resolver or the database: text PostgreSQL cannot store (NUL, other
  * control characters, lone surrogates), JSON values nested past limits.jsonDepth, and values or
@@ -234,7 +272,8 @@ function tooDeepDocument(text: string, found: { index: number; path?: string[] }
  * or not:
  * - the document's text, before it is parsed: nesting (nestingPastLimit);
  * - its literals, while it is validated (StorableLiteralsRule);
- * - the variables, before execution coerces them (variableIssues).
+ * - the variables, before execution coerces them (variableIssues), and graphql-js's own
+ *   refusals of variables that do not coerce get the code too (withInputCode).
  * The input schemas (zod) hold JSON values to the same rules for callers below GraphQL.
  */
 export function useInputChecks(): Plugin {
@@ -249,7 +288,17 @@ export function useInputChecks(): Plugin {
     },
     onExecute({ args, setResultAndStopExecution }) {
       const issues = variableIssues(args.schema, args.document, args.operationName, args.variableValues);
-      if (issues.length) setResultAndStopExecution({ errors: [badUserInput(issues, undefined, '$')] });
+      if (issues.length) {
+        setResultAndStopExecution({ errors: [badUserInput(issues, undefined, '$')] });
+        return undefined;
+      }
+      return {
+        onExecuteDone: ({ result, setResult }) => {
+          if (isAsyncIterable(result)) return;
+          const coded = withInputCode(result);
+          if (coded !== result) setResult(coded);
+        },
+      };
     },
   };
 }
