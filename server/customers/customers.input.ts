@@ -9,7 +9,7 @@ import { boundedList, jsonChecked, limits, longText, shortText } from '../shared
 import type { Clock } from '../clock/clock.ts';
 import { ValidationError, type FieldIssue } from '../shared/errors.ts';
 import { calendarDate, instant, isCalendarDate } from '../shared/temporal.ts';
-import { parseInput } from '../shared/validate.ts';
+import { described, parseInput } from '../shared/validate.ts';
 import { normalizeIdentity, type IdentityChannel } from './identity-values.ts';
 
 /** Customer limits beyond the shared ones (limits.ts): one place for validation and the schema's descriptions. */
@@ -52,52 +52,80 @@ const uniqueList = <T>(list: T[]) => [...new Set(list)];
 
 /** Fields shared by create and update. In update, `null` clears a field and absence keeps it. */
 const profileFields = {
-  externalId: shortText().nullish(),
-  name: shortText().nullish(),
-  email: identityValue('email').nullish(),
-  phone: identityValue('phone').nullish(),
-  birthday: birthday.nullish(),
-  locale: z
-    .string()
-    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/, 'must be a language tag such as en or zh-CN')
-    .nullish(),
-  gender: shortText(customerLimits.gender).nullish(),
-  tier: z.enum(customerTiers).nullish(),
-  lifecycleStage: z.enum(lifecycleStages).optional(),
-  specialNeeds: boundedList(z.enum(specialNeeds), specialNeeds.length).transform(uniqueList).optional(),
-  tags: boundedList(shortText(customerLimits.tag)).transform(uniqueList).optional(),
-  attributes: attributes.optional(),
+  externalId: described(
+    shortText().nullish(),
+    `The company's own id, unique in the organization; 1 to ${limits.shortText} characters.`,
+  ),
+  name: described(shortText().nullish(), `1 to ${limits.shortText} characters.`),
+  email: described(identityValue('email').nullish(), 'An email address; kept lower-case and linked as an EMAIL identity.'),
+  phone: described(identityValue('phone').nullish(), 'A phone number (digits, optional leading +); linked as a PHONE identity.'),
+  birthday: described(birthday.nullish(), `Not in the future, not before ${customerLimits.earliestBirthday}.`, { graphqlType: 'Date' }),
+  locale: described(
+    z
+      .string()
+      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/, 'must be a language tag such as en or zh-CN')
+      .nullish(),
+    'A language tag such as en or zh-CN.',
+  ),
+  gender: described(shortText(customerLimits.gender).nullish(), `Free text, 1 to ${customerLimits.gender} characters.`),
+  tier: described(z.enum(customerTiers).nullish(), 'Setting a tier makes it manual; null hands it back to recomputeTiers.'),
+  lifecycleStage: described(z.enum(lifecycleStages).optional(), 'Defaults to PROSPECT on create.'),
+  specialNeeds: described(
+    boundedList(z.enum(specialNeeds), specialNeeds.length).transform(uniqueList).optional(),
+    'Replaces the list; duplicates are dropped.',
+  ),
+  tags: described(
+    boundedList(shortText(customerLimits.tag)).transform(uniqueList).optional(),
+    `Replaces the list: at most ${limits.listItems} tags of 1 to ${customerLimits.tag} characters; duplicates are dropped.`,
+  ),
+  attributes: described(
+    attributes.optional(),
+    `A JSON object of free-form profile data (hobbies, family…), at most ${limits.attributesBytes} bytes.`,
+  ),
 };
 
-export const identityInput = z
-  .object({ channel: z.enum(identityChannels), value: z.string(), verified: z.boolean().nullish() })
-  .transform((input, ctx) => {
+/** The fields of a channel handle (IdentityInput; AddCustomerIdentityInput adds the customer). */
+export const identityFields = {
+  channel: described(z.enum(identityChannels), 'The channel.'),
+  value: described(z.string(), 'The handle; normalized as the channel says (IdentityChannel).'),
+  verified: described(z.boolean().nullish(), 'Whether the company confirmed it; defaults to false.'),
+};
+
+export const identityInput = described(
+  z.object(identityFields).transform((input, ctx) => {
     const result = normalizeIdentity(input.channel, input.value);
     if ('error' in result) {
       ctx.addIssue({ code: 'custom', message: result.error, path: ['value'] });
       return z.NEVER;
     }
     return { channel: input.channel, value: result.value, verified: input.verified ?? false };
-  });
+  }),
+  'A channel handle to link to a customer.',
+  { title: 'IdentityInput' },
+);
 
 export const createCustomerInput = z.object({
   ...profileFields,
-  identities: boundedList(identityInput, customerLimits.identities).optional(),
+  identities: described(
+    boundedList(identityInput, customerLimits.identities).optional(),
+    `Further channel handles besides email and phone, at most ${customerLimits.identities}.`,
+  ),
 });
 
 export const updateCustomerInput = z.object(profileFields);
 
 export const purchaseInput = z.object({
-  product: shortText(),
-  purchasedAt: instant(),
-  reason: longText().nullish(),
-  promises: boundedList(shortText(customerLimits.promise), customerLimits.promises).optional(),
-  value: z
-    .number()
-    .finite()
-    .min(0, 'must not be negative')
-    .max(customerLimits.maxPurchaseValue, 'is too large')
-    .optional(),
+  product: described(shortText(), `What was bought, 1 to ${limits.shortText} characters.`),
+  purchasedAt: described(instant(), 'When it was bought.', { graphqlType: 'DateTime' }),
+  reason: described(longText().nullish(), `Why the customer bought it, at most ${limits.longText} characters.`),
+  promises: described(
+    boundedList(shortText(customerLimits.promise), customerLimits.promises).optional(),
+    `What was promised at the sale, for later follow-up: at most ${customerLimits.promises}, each 1 to ${customerLimits.promise} characters.`,
+  ),
+  value: described(
+    z.number().finite().min(0, 'must not be negative').max(customerLimits.maxPurchaseValue, 'is too large').optional(),
+    `What it was worth, 0 to ${customerLimits.maxPurchaseValue}; defaults to 0.`,
+  ),
 });
 
 export type CreateCustomerInput = z.output<typeof createCustomerInput>;

@@ -9,8 +9,10 @@ import {
 } from '../db/tables/index.ts';
 import { mutationErrorOptions } from '../shared/common.schema.ts';
 import { enumOf } from '../shared/enums.ts';
-import { limits, maxPageSize } from '../shared/limits.ts';
-import { customerLimits } from './customers.input.ts';
+import { maxPageSize } from '../shared/limits.ts';
+import { createCustomerInput, identityFields, purchaseInput, updateCustomerInput } from './customers.input.ts';
+import { inputFromZod } from '../shared/zod-input.ts';
+import { z } from 'zod';
 import {
   eraseCustomer,
   exportCustomer,
@@ -150,25 +152,9 @@ const CustomerFilter = builder.inputType('CustomerFilter', {
   }),
 });
 
-type InputFields = PothosSchemaTypes.InputFieldBuilder<typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never, 'InputObject'>;
-
-const identityInputFields = (t: InputFields) => ({
-  channel: t.field({ type: IdentityChannel, required: true, description: 'The channel.' }),
-  value: t.string({ required: true, description: 'The handle; normalized as the channel says (IdentityChannel).' }),
-  verified: t.boolean({ description: 'Whether the company confirmed it; defaults to false.' }),
-});
-
-const IdentityInput = builder.inputType('IdentityInput', {
-  description: 'A channel handle to link to a customer.',
-  fields: identityInputFields,
-});
-
-const AddCustomerIdentityInput = builder.inputType('AddCustomerIdentityInput', {
+const AddCustomerIdentityInput = inputFromZod('AddCustomerIdentityInput', z.object(identityFields), {
   description: 'A channel handle and the customer to link it to.',
-  fields: (t) => ({
-    customerId: t.globalID({ for: Customer, required: true, description: 'A Customer id.' }),
-    ...identityInputFields(t),
-  }),
+  extra: (t) => ({ customerId: t.globalID({ for: Customer, required: true, description: 'A Customer id.' }) }),
 });
 
 const RemoveCustomerIdentityInput = builder.inputType('RemoveCustomerIdentityInput', {
@@ -178,57 +164,18 @@ const RemoveCustomerIdentityInput = builder.inputType('RemoveCustomerIdentityInp
   }),
 });
 
-const profileInputFields = (t: InputFields) => ({
-  externalId: t.string({ description: `The company's own id, unique in the organization; 1 to ${limits.shortText} characters.` }),
-  name: t.string({ description: `1 to ${limits.shortText} characters.` }),
-  email: t.string({ description: 'An email address; kept lower-case and linked as an EMAIL identity.' }),
-  phone: t.string({ description: 'A phone number (digits, optional leading +); linked as a PHONE identity.' }),
-  birthday: t.field({ type: 'Date', description: `Not in the future, not before ${customerLimits.earliestBirthday}.` }),
-  locale: t.string({ description: 'A language tag such as en or zh-CN.' }),
-  gender: t.string({ description: `Free text, 1 to ${customerLimits.gender} characters.` }),
-  tier: t.field({ type: Tier, description: 'Setting a tier makes it manual; null hands it back to recomputeTiers.' }),
-  lifecycleStage: t.field({ type: LifecycleStage, description: 'Defaults to PROSPECT on create.' }),
-  specialNeeds: t.field({ type: [SpecialNeed], description: 'Replaces the list; duplicates are dropped.' }),
-  tags: t.stringList({
-    description: `Replaces the list: at most ${limits.listItems} tags of 1 to ${customerLimits.tag} characters; duplicates are dropped.`,
-  }),
-  attributes: t.field({
-    type: 'JSON',
-    description: `A JSON object of free-form profile data (hobbies, family…), at most ${limits.attributesBytes} bytes.`,
-  }),
-});
-
-const CreateCustomerInput = builder.inputType('CreateCustomerInput', {
+const CreateCustomerInput = inputFromZod('CreateCustomerInput', createCustomerInput, {
   description: 'A new customer; every field is optional.',
-  fields: (t) => ({
-    ...profileInputFields(t),
-    identities: t.field({
-      type: [IdentityInput],
-      description: `Further channel handles besides email and phone, at most ${customerLimits.identities}.`,
-    }),
-  }),
 });
 
-const UpdateCustomerInput = builder.inputType('UpdateCustomerInput', {
+const UpdateCustomerInput = inputFromZod('UpdateCustomerInput', updateCustomerInput, {
   description: 'Which customer, and what to change: absent fields are kept; null clears a field.',
-  fields: (t) => ({
-    id: t.globalID({ for: Customer, required: true, description: 'The Customer to change.' }),
-    ...profileInputFields(t),
-  }),
+  extra: (t) => ({ id: t.globalID({ for: Customer, required: true, description: 'The Customer to change.' }) }),
 });
 
-const RecordPurchaseInput = builder.inputType('RecordPurchaseInput', {
+const RecordPurchaseInput = inputFromZod('RecordPurchaseInput', purchaseInput, {
   description: 'A product a customer bought.',
-  fields: (t) => ({
-    customerId: t.globalID({ for: Customer, required: true, description: 'A Customer id: who bought it.' }),
-    product: t.string({ required: true, description: `What was bought, 1 to ${limits.shortText} characters.` }),
-    purchasedAt: t.field({ type: 'DateTime', required: true, description: 'When it was bought.' }),
-    reason: t.string({ description: `Why the customer bought it, at most ${limits.longText} characters.` }),
-    promises: t.stringList({
-      description: `What was promised at the sale, for later follow-up: at most ${customerLimits.promises}, each 1 to ${customerLimits.promise} characters.`,
-    }),
-    value: t.float({ description: `What it was worth, 0 to ${customerLimits.maxPurchaseValue}; defaults to 0.` }),
-  }),
+  extra: (t) => ({ customerId: t.globalID({ for: Customer, required: true, description: 'A Customer id: who bought it.' }) }),
 });
 
 const MergeCustomersInput = builder.inputType('MergeCustomersInput', {

@@ -4,8 +4,9 @@ import { tenantOf } from '../context.ts';
 import { apiKeyScopes, isApiKeyScope } from '../auth/scopes.ts';
 import { mutationErrorOptions } from '../shared/common.schema.ts';
 import { enumOf } from '../shared/enums.ts';
-import { limits } from '../shared/limits.ts';
+import { inputFromZod } from '../shared/zod-input.ts';
 import {
+  apiKeyInput,
   createApiKey,
   listApiKeys,
   requireOrganization,
@@ -70,13 +71,7 @@ const CreatedApiKey = builder.objectRef<{ key: string; row: ApiKeyRow }>('Create
   }),
 });
 
-const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
-  description: 'A new API key.',
-  fields: (t) => ({
-    name: t.string({ required: true, description: `A name for people, 1 to ${limits.shortText} characters.` }),
-    scopes: t.field({ type: [ApiKeyScope], required: true, description: 'What the key may do: at least one scope.' }),
-  }),
-});
+const CreateApiKeyInput = inputFromZod('CreateApiKeyInput', apiKeyInput, { description: 'A new API key.' });
 
 builder.queryFields((t) => ({
   organization: t.field({

@@ -7,9 +7,9 @@ import type { Database } from '../db/client.ts';
 import type { Platform, Tenant } from '../tenant/tenant.ts';
 import { apiKeys, organizations } from '../db/tables/index.ts';
 import { ConflictError, NotFoundError } from '../shared/errors.ts';
-import { boundedList, shortText } from '../shared/limits.ts';
+import { boundedList, limits, shortText } from '../shared/limits.ts';
 import { uniqueViolation } from '../shared/unique-violation.ts';
-import { parseInput } from '../shared/validate.ts';
+import { described, parseInput } from '../shared/validate.ts';
 import { emit } from '../events/emit.ts';
 
 export type OrganizationRow = typeof organizations.$inferSelect;
@@ -68,17 +68,21 @@ export async function requireOrganization({ db, orgId: id }: Tenant): Promise<Or
   return org;
 }
 
-const apiKeyInput = z.object({
-  name: shortText(),
-  scopes: boundedList(z.enum(apiKeyScopes), apiKeyScopes.length)
-    .min(1, 'must name at least one scope')
-    .transform((s) => [...new Set(s)]),
+/** A new API key; CreateApiKeyInput in GraphQL. */
+export const apiKeyInput = z.object({
+  name: described(shortText(), `A name for people, 1 to ${limits.shortText} characters.`),
+  scopes: described(
+    boundedList(z.enum(apiKeyScopes), apiKeyScopes.length)
+      .min(1, 'must name at least one scope')
+      .transform((s) => [...new Set(s)]),
+    'What the key may do: at least one scope.',
+  ),
 });
 
 /** Creates a key and returns it once in clear; only its SHA-256 hash is stored. */
 export async function createApiKey(
   tenant: Tenant,
-  raw: { name: string; scopes: string[] },
+  raw: unknown,
   path: string[] = [],
 ): Promise<{ key: string; row: ApiKeyRow }> {
   const input = parseInput(apiKeyInput, raw, path);

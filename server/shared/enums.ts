@@ -10,7 +10,7 @@ export function enumOf<const T extends readonly string[]>(
   values: T,
   options: { description: string; values: { [K in T[number]]: string } },
 ) {
-  return builder.enumType(name, {
+  const ref = builder.enumType(name, {
     description: options.description,
     values: Object.fromEntries(
       values.map((value) => [value.toUpperCase(), { value, description: options.values[value as T[number]] }]),
@@ -18,4 +18,16 @@ export function enumOf<const T extends readonly string[]>(
       [K in T[number] as Uppercase<K>]: { value: K };
     },
   });
+  byValues.set(values.join('|'), ref);
+  return ref;
+}
+
+/** Every enumOf type by its values, for inputs made from zod (zod-input.ts) to find theirs. */
+const byValues = new Map<string, unknown>();
+
+/** The GraphQL enum over exactly these values, in this order; made by enumOf beforehand. */
+export function enumRefOf(values: readonly string[], path: string): unknown {
+  const ref = byValues.get(values.join('|'));
+  if (!ref) throw new Error(`zod-input: ${path} is an enum of ${values.join(', ')}, and no enumOf type has these values`);
+  return ref;
 }

@@ -16,3 +16,16 @@ export function parseInput<S extends z.ZodType>(
     })),
   );
 }
+
+/**
+ * A schema with the words GraphQL shows for it (see zod-input.ts, which makes GraphQL inputs
+ * from these schemas): `described(shortText(), 'The name.')`. zod keeps metadata through later
+ * refinements, and the outermost word wins over a wrapped schema's.
+ */
+export function described<S extends z.ZodType>(
+  schema: S,
+  description: string,
+  meta: { title?: string; graphqlType?: 'Date' | 'DateTime' | 'JSON'; graphqlOptional?: boolean } = {},
+): S {
+  return schema.meta({ ...meta, description }) as S;
+}

@@ -1,10 +1,10 @@
 import { builder } from '../builder.ts';
 import { tenantOf } from '../context.ts';
 import { mutationErrorOptions } from '../shared/common.schema.ts';
-import { limits } from '../shared/limits.ts';
+import { inputFromZod } from '../shared/zod-input.ts';
+import { createSiteInput, originsText, updateSiteInput } from './sites.input.ts';
 import { createSite, listSites, rotateSiteKeys, updateSite, type SiteRow } from './sites.service.ts';
 
-const originsText = `Origins whose pages may use the site key, e.g. https://shop.example.com or https://*.example.com; 1 to ${limits.allowedOrigins}.`;
 
 export const Site = builder.drizzleNode('sites', {
   name: 'Site',
@@ -38,21 +38,11 @@ const SiteWithSecret = builder.objectRef<SiteRow>('SiteWithSecret').implement({
   }),
 });
 
-const CreateSiteInput = builder.inputType('CreateSiteInput', {
-  description: 'A new site.',
-  fields: (t) => ({
-    name: t.string({ required: true, description: `A name for people, 1 to ${limits.shortText} characters.` }),
-    allowedOrigins: t.stringList({ required: true, description: originsText }),
-  }),
-});
+const CreateSiteInput = inputFromZod('CreateSiteInput', createSiteInput, { description: 'A new site.' });
 
-const UpdateSiteInput = builder.inputType('UpdateSiteInput', {
+const UpdateSiteInput = inputFromZod('UpdateSiteInput', updateSiteInput, {
   description: 'Which site, and what to change; absent fields are kept.',
-  fields: (t) => ({
-    id: t.globalID({ for: Site, required: true, description: 'The Site to change.' }),
-    name: t.string({ description: `A name for people, 1 to ${limits.shortText} characters.` }),
-    allowedOrigins: t.stringList({ description: `Replaces the list. ${originsText}` }),
-  }),
+  extra: (t) => ({ id: t.globalID({ for: Site, required: true, description: 'The Site to change.' }) }),
 });
 
 const RotateSiteKeysInput = builder.inputType('RotateSiteKeysInput', {

@@ -1,29 +1,15 @@
 import { and, desc, eq } from 'drizzle-orm';
-import { z } from 'zod';
-import { isValidOriginRule, normalizeOriginRule } from '../auth/origins.ts';
 import { forgetSite } from '../auth/site-lookup.ts';
 import { generateIdentitySecret, generatePublishableKey } from '../auth/site-keys.ts';
 import { sites, type SiteRow } from '../db/tables/index.ts';
 import { NotFoundError } from '../shared/errors.ts';
-import { boundedList, limits, shortText } from '../shared/limits.ts';
 import type { Tenant } from '../tenant/tenant.ts';
 import { parseInput } from '../shared/validate.ts';
 import { changedFields, emit } from '../events/emit.ts';
+import { createSiteInput, updateSiteInput } from './sites.input.ts';
 
 export type { SiteRow };
 
-const originList = boundedList(
-  z
-    .string()
-    .transform(normalizeOriginRule)
-    .refine(isValidOriginRule, 'must be an origin like https://shop.example.com or https://*.example.com'),
-  limits.allowedOrigins,
-)
-  .min(1, 'must name at least one origin')
-  .transform((list) => [...new Set(list)]);
-
-const createSiteInput = z.object({ name: shortText(), allowedOrigins: originList });
-const updateSiteInput = z.object({ name: shortText().optional(), allowedOrigins: originList.optional() });
 
 export async function createSite(tenant: Tenant, raw: unknown): Promise<SiteRow> {
   const input = parseInput(createSiteInput, raw, ['input']);
