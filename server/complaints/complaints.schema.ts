@@ -2,11 +2,12 @@ import { builder } from '../builder.ts';
 import { orgIdOf, siteTenantOf } from '../context.ts';
 import { complaintCategories, complaintStatuses, type ComplaintContact } from '../db/tables/index.ts';
 import { DomainEvent } from '../events/events.schema.ts';
-import { SubmissionContextInput, SubmissionContextType } from '../intake/submission.schema.ts';
+import { SubmissionContextType } from '../intake/submission.schema.ts';
+import { inputFromZod } from '../shared/zod-input.ts';
 import { mutationErrorOptions, resultData } from '../shared/common.schema.ts';
 import { enumOf } from '../shared/enums.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
-import { complaintLimits } from './complaints.input.ts';
+import { fileComplaintInput } from './complaints.input.ts';
 import {
   complaintStatus,
   fileComplaint,
@@ -82,33 +83,7 @@ builder.drizzleObjectField('customers', 'complaints', (t) =>
   }, { name: 'CustomerComplaintsConnection' }, { name: 'CustomerComplaintsEdge' }),
 );
 
-const ComplaintContactInput = builder.inputType('ComplaintContactInput', {
-  description: 'How to reach the complainant. Kept as contact data, unverified; blank fields count as absent.',
-  fields: (t) => ({
-    name: t.string({ description: `At most ${complaintLimits.contactName} characters.` }),
-    email: t.string({ description: 'An email address.' }),
-    phone: t.string({ description: 'A phone number (digits, optional leading +).' }),
-  }),
-});
-
-const FileComplaintInput = builder.inputType('FileComplaintInput', {
-  description: 'A complaint as the widget sends it.',
-  fields: (t) => ({
-    category: t.field({ type: ComplaintCategory, required: true, description: 'What it is about.' }),
-    description: t.string({
-      required: true,
-      description: `What happened: ${complaintLimits.descriptionMin} to ${complaintLimits.description} characters.`,
-    }),
-    desiredOutcome: t.string({ description: `What would put it right, at most ${complaintLimits.desiredOutcome} characters.` }),
-    contact: t.field({ type: ComplaintContactInput, description: 'How to reach the complainant.' }),
-    customerToken: t.string({ description: "A JWT signed with the site's identity secret naming the customer." }),
-    context: t.field({ type: SubmissionContextInput, description: 'Where the form was.' }),
-    idempotencyKey: t.string({ required: true, description: 'A UUID made by the client; a retry with it returns the first result.' }),
-    locale: t.string({ description: 'The language the form showed, e.g. zh-CN.' }),
-    website: t.string({ description: 'Leave empty. (Hidden from people; filled in only by bots.)' }),
-    elapsedMs: t.int({ description: 'Milliseconds since the form was shown; required.' }),
-  }),
-});
+const FileComplaintInput = inputFromZod('FileComplaintInput', fileComplaintInput, { description: 'A complaint as the widget sends it.' });
 
 const FiledComplaint = builder.objectRef<Filed>('FiledComplaint').implement({
   description: 'The receipt of a filed complaint.',

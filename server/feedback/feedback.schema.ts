@@ -5,14 +5,14 @@ import { Site } from '../sites/sites.schema.ts';
 import { Survey } from '../surveys/surveys.schema.ts';
 import { orgIdOf, siteTenantOf, tenantOf } from '../context.ts';
 import { feedbackKinds, unsolvedReasons } from '../db/tables/index.ts';
-import { SubmissionContextInput, SubmissionContextType } from '../intake/submission.schema.ts';
+import { SubmissionContextType } from '../intake/submission.schema.ts';
+import { inputFromZod } from '../shared/zod-input.ts';
 import { mutationErrorOptions } from '../shared/common.schema.ts';
 import { enumOf } from '../shared/enums.ts';
 import { countFeedback, feedbackFilterSql } from './feedback.service.ts';
 import { FeedbackReceipt } from './receipt.ts';
 import { agentRatingScale, answerScales, scaleText } from '../shared/scales.ts';
-import { publicLimits } from '../intake/submission.ts';
-import { RESOLUTION_COMMENT_MAX, submitResolutionCheck } from './resolution-checks.service.ts';
+import { resolutionCheckInput, submitResolutionCheck } from './resolution-checks.service.ts';
 
 const FeedbackKind = enumOf('FeedbackKind', feedbackKinds, {
   description: 'What kind of feedback it is.',
@@ -145,22 +145,8 @@ builder.drizzleObjectField('customers', 'feedback', (t) =>
   }, { name: 'CustomerFeedbackConnection' }, { name: 'CustomerFeedbackEdge' }),
 );
 
-const SubmitResolutionCheckInput = builder.inputType('SubmitResolutionCheckInput', {
+const SubmitResolutionCheckInput = inputFromZod('SubmitResolutionCheckInput', resolutionCheckInput, {
   description: 'An answer to "did this solve your problem?": the matter (solved), and optionally the person (agentRating).',
-  fields: (t) => ({
-    subject: t.string({
-      required: true,
-      description: `What is judged: a page URL, article:<id>, answer:<id> or a complaint reference; at most ${publicLimits.subject} characters.`,
-    }),
-    solved: t.boolean({ required: true, description: 'The matter: solved, or the progress hoped for.' }),
-    reason: t.field({ type: UnsolvedReason, description: 'Only when solved is false.' }),
-    comment: t.string({ description: `Free text, at most ${RESOLUTION_COMMENT_MAX} characters.` }),
-    agentRating: t.int({ description: `The person: ${scaleText(agentRatingScale)} for the agent named in context.agentId (required with it).` }),
-    idempotencyKey: t.string({ required: true, description: 'A UUID made by the widget; a retry sends the same one.' }),
-    customerToken: t.string({ description: "A JWT signed with the site's identity secret; absent means anonymous." }),
-    context: t.field({ type: SubmissionContextInput, description: 'Where the widget was.' }),
-    locale: t.string({ description: 'The language the widget showed, e.g. zh-CN.' }),
-  }),
 });
 
 builder.mutationFields((t) => ({

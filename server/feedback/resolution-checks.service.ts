@@ -8,34 +8,44 @@ import type { Executor } from '../db/transaction.ts';
 import { payloadHash, replayOrConflict } from '../intake/idempotency.ts';
 import { customerForToken, publicLimits, submissionEnvelope } from '../intake/submission.ts';
 import type { SiteRow } from '../sites/sites.service.ts';
-import { agentRatingScale } from '../shared/scales.ts';
+import { agentRatingScale, scaleText } from '../shared/scales.ts';
 import type { SiteTenant } from '../tenant/tenant.ts';
-import { parseInput } from '../shared/validate.ts';
+import { described, parseInput } from '../shared/validate.ts';
 
 /** A comment on a resolution check is a sentence or two, not a complaint: complaints have their own form. */
 export const RESOLUTION_COMMENT_MAX = 2000;
 
-const resolutionCheckInput = z
+/** SubmitResolutionCheckInput in GraphQL. */
+export const resolutionCheckInput = z
   .object({
-    subject: z
-      .string()
-      .trim()
-      .min(1, 'must not be empty')
-      .max(publicLimits.subject, `must be at most ${publicLimits.subject} characters`),
-    solved: z.boolean(),
-    reason: z.enum(unsolvedReasons).nullish(),
-    comment: z
-      .string()
-      .max(RESOLUTION_COMMENT_MAX, `must be at most ${RESOLUTION_COMMENT_MAX} characters`)
-      // Stored as given; only a blank comment counts as none.
-      .transform((s) => (s.trim() ? s : null))
-      .nullish(),
-    agentRating: z
-      .number()
-      .int('must be a whole number')
-      .min(agentRatingScale[0], `must be ${agentRatingScale[0]} to ${agentRatingScale[1]}`)
-      .max(agentRatingScale[1], `must be ${agentRatingScale[0]} to ${agentRatingScale[1]}`)
-      .nullish(),
+    subject: described(
+      z
+        .string()
+        .trim()
+        .min(1, 'must not be empty')
+        .max(publicLimits.subject, `must be at most ${publicLimits.subject} characters`),
+      `What is judged: a page URL, article:<id>, answer:<id> or a complaint reference; at most ${publicLimits.subject} characters.`,
+    ),
+    solved: described(z.boolean(), 'The matter: solved, or the progress hoped for.'),
+    reason: described(z.enum(unsolvedReasons).nullish(), 'Only when solved is false.'),
+    comment: described(
+      z
+        .string()
+        .max(RESOLUTION_COMMENT_MAX, `must be at most ${RESOLUTION_COMMENT_MAX} characters`)
+        // Stored as given; only a blank comment counts as none.
+        .transform((s) => (s.trim() ? s : null))
+        .nullish(),
+      `Free text, at most ${RESOLUTION_COMMENT_MAX} characters.`,
+    ),
+    agentRating: described(
+      z
+        .number()
+        .int('must be a whole number')
+        .min(agentRatingScale[0], `must be ${agentRatingScale[0]} to ${agentRatingScale[1]}`)
+        .max(agentRatingScale[1], `must be ${agentRatingScale[0]} to ${agentRatingScale[1]}`)
+        .nullish(),
+      `The person: ${scaleText(agentRatingScale)} for the agent named in context.agentId (required with it).`,
+    ),
     ...submissionEnvelope,
   })
   .superRefine((input, ctx) => {

@@ -4,6 +4,7 @@ import { InvalidCustomerToken, verifyCustomerToken } from '../auth/customer-toke
 import { customerIdentities, customers } from '../db/tables/index.ts';
 import type { Executor } from '../db/transaction.ts';
 import { ValidationError } from '../shared/errors.ts';
+import { described } from '../shared/validate.ts';
 import type { SiteTenant } from '../tenant/tenant.ts';
 import { emit } from '../events/emit.ts';
 
@@ -17,25 +18,50 @@ const optionalText = (max: number) =>
     .transform((s) => s.trim() || undefined)
     .nullish();
 
-export const submissionContext = z
-  .object({
-    pageUrl: optionalText(publicLimits.url),
-    subject: optionalText(publicLimits.subject),
-    agentId: optionalText(publicLimits.id),
-    touchpointId: optionalText(publicLimits.id),
-    complaintReference: optionalText(publicLimits.reference),
-  })
-  .transform((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v != null)));
+export const submissionContext = described(
+  z
+    .object({
+      pageUrl: described(optionalText(publicLimits.url), `The page the widget was on, at most ${publicLimits.url} characters.`),
+      subject: described(
+        optionalText(publicLimits.subject),
+        `What the page is about, e.g. article:<id>; at most ${publicLimits.subject} characters.`,
+      ),
+      agentId: described(
+        optionalText(publicLimits.id),
+        `The agent who helped, as the company names them; at most ${publicLimits.id} characters.`,
+      ),
+      touchpointId: described(
+        optionalText(publicLimits.id),
+        `The touchpoint that asked for the feedback; at most ${publicLimits.id} characters.`,
+      ),
+      complaintReference: described(
+        optionalText(publicLimits.reference),
+        `The reference of the complaint the submission is about; at most ${publicLimits.reference} characters.`,
+      ),
+    })
+    .transform((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v != null))),
+  'Where a submission came from. Every field is optional; a blank one counts as absent.',
+  { title: 'SubmissionContextInput' },
+);
 
 /** Fields every public submission carries. */
 export const submissionEnvelope = {
-  idempotencyKey: z.uuid({ error: 'must be a UUID made by the client' }).transform((s) => s.toLowerCase()),
-  customerToken: z.string().max(4096).nullish(),
-  context: submissionContext.nullish(),
-  locale: z
-    .string()
-    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/, 'must be a language tag such as en or zh-CN')
-    .nullish(),
+  idempotencyKey: described(
+    z.uuid({ error: 'must be a UUID made by the client' }).transform((s) => s.toLowerCase()),
+    'A UUID made by the widget; a retry with the same key returns the first receipt.',
+  ),
+  customerToken: described(
+    z.string().max(4096).nullish(),
+    "A JWT (HS256) signed with the site's identity secret naming the customer; absent means anonymous.",
+  ),
+  context: described(submissionContext.nullish(), 'Where the widget was.'),
+  locale: described(
+    z
+      .string()
+      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/, 'must be a language tag such as en or zh-CN')
+      .nullish(),
+    'The language the widget showed, e.g. zh-CN.',
+  ),
 };
 
 /**

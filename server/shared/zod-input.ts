@@ -37,9 +37,13 @@ const metaOf = (schema: Schema): GraphqlInputMeta => ((schema as z.ZodType).meta
 function unwrap(schema: Schema, path: string) {
   let required = true;
   let meta: GraphqlInputMeta = {};
+  /** The description given where the title is: the nested input type's own. */
+  let typeDescription: string | undefined;
   let current = schema;
   for (;;) {
-    meta = { ...metaOf(current), ...meta }; // the outermost word wins
+    const own = metaOf(current);
+    if (own.title && typeDescription === undefined) typeDescription = own.description;
+    meta = { ...own, ...meta }; // the outermost word wins
     const def = defOf(current);
     if (def.type === 'optional' || def.type === 'nullable' || def.type === 'default' || def.type === 'prefault') {
       required = false;
@@ -51,7 +55,7 @@ function unwrap(schema: Schema, path: string) {
     } else if (def.type === 'readonly') {
       current = def.innerType as Schema;
     } else {
-      return { core: current, required: required && !meta.graphqlOptional, meta, path };
+      return { core: current, required: required && !meta.graphqlOptional, meta, typeDescription, path };
     }
   }
 }
@@ -59,7 +63,7 @@ function unwrap(schema: Schema, path: string) {
 const nested = new Map<string, InputObjectRef<Types, unknown>>();
 
 /** The GraphQL type of a schema's core (what is left after unwrap). */
-function graphqlTypeOf(core: Schema, meta: GraphqlInputMeta, path: string): unknown {
+function graphqlTypeOf(core: Schema, meta: GraphqlInputMeta, path: string, typeDescription?: string): unknown {
   const def = defOf(core);
   if (meta.graphqlType) return meta.graphqlType;
   switch (def.type) {
@@ -77,11 +81,11 @@ function graphqlTypeOf(core: Schema, meta: GraphqlInputMeta, path: string): unkn
       return 'JSON';
     case 'array': {
       const item = unwrap(def.element as Schema, `${path}[]`);
-      return [graphqlTypeOf(item.core, item.meta, item.path)];
+      return [graphqlTypeOf(item.core, item.meta, item.path, item.typeDescription)];
     }
     case 'object': {
       if (!meta.title) throw new Error(`zod-input: ${path} is an object without a title (its GraphQL input name)`);
-      return nestedInput(meta.title, core as z.ZodObject, meta.description ?? '');
+      return nestedInput(meta.title, core as z.ZodObject, typeDescription ?? '');
     }
     default:
       throw new Error(`zod-input: ${path} has zod type ${def.type}, which has no GraphQL input type here`);
@@ -101,9 +105,9 @@ function nestedInput(name: string, schema: z.ZodObject, description: string) {
 export function fieldsOf(t: InputFields, schema: z.ZodObject, typeName: string): Refs {
   const refs: Refs = {};
   for (const [key, field] of Object.entries(schema.shape as Record<string, Schema>)) {
-    const { core, required, meta, path } = unwrap(field, `${typeName}.${key}`);
+    const { core, required, meta, typeDescription, path } = unwrap(field, `${typeName}.${key}`);
     if (!meta.description) throw new Error(`zod-input: ${path} has no description (.meta({ description }))`);
-    const type = graphqlTypeOf(core, meta, path);
+    const type = graphqlTypeOf(core, meta, path, typeDescription);
     refs[key] = t.field({ type: type as never, required, description: meta.description }) as InputFieldRef<Types, unknown>;
   }
   return refs;

@@ -1,13 +1,11 @@
 import { builder } from '../builder.ts';
 import { siteTenantOf, tenantOf } from '../context.ts';
 import { FeedbackReceipt } from '../feedback/receipt.ts';
-import { SubmissionContextInput } from '../intake/submission.schema.ts';
+import { inputFromZod } from '../shared/zod-input.ts';
 import { mutationErrorOptions } from '../shared/common.schema.ts';
 import { localizeSurvey, type LocalizedSurvey } from './surveys.localize.ts';
-import { findActiveSurvey, submitSurveyResponse } from './responses.service.ts';
+import { findActiveSurvey, submitSurveyResponse, submitSurveyResponseInput } from './responses.service.ts';
 import { QuestionTypeEnum, SurveyKindEnum } from './survey-enums.ts';
-import { answerScales, scaleText } from '../shared/scales.ts';
-import { surveyLimits } from './surveys.input.ts';
 
 type PublicQuestionShape = LocalizedSurvey['questions'][number];
 
@@ -48,32 +46,8 @@ const PublicSurvey = builder.objectRef<LocalizedSurvey>('PublicSurvey').implemen
   }),
 });
 
-const SurveyAnswerInput = builder.inputType('SurveyAnswerInput', {
-  description: 'The answer to one question.',
-  fields: (t) => ({
-    questionId: t.string({ required: true, description: 'PublicQuestion.id of the question answered.' }),
-    value: t.field({
-      type: 'JSON',
-      required: true,
-      description: `A whole number for RATING (${scaleText(answerScales.rating)}), NPS (${scaleText(answerScales.nps)}) and CES (${scaleText(answerScales.ces)}); an option id for SINGLE_CHOICE; option ids for MULTIPLE_CHOICE; a string of at most ${surveyLimits.answerText} characters for TEXT; a boolean for YES_NO.`,
-    }),
-  }),
-});
-
-const SubmitSurveyResponseInput = builder.inputType('SubmitSurveyResponseInput', {
+const SubmitSurveyResponseInput = inputFromZod('SubmitSurveyResponseInput', submitSurveyResponseInput, {
   description: 'A response to an active survey, as a widget sends it.',
-  fields: (t) => ({
-    surveyKey: t.string({ required: true, description: 'The key of the survey answered.' }),
-    answers: t.field({
-      type: [SurveyAnswerInput],
-      required: true,
-      description: `One per question answered, at most ${surveyLimits.questions}; every required question needs one.`,
-    }),
-    idempotencyKey: t.string({ required: true, description: 'A UUID made by the widget; a retry with the same key returns the first receipt.' }),
-    customerToken: t.string({ description: "A JWT (HS256) signed with the site's identity secret; omit for anonymous responses." }),
-    context: t.field({ type: SubmissionContextInput, description: 'Where the widget was.' }),
-    locale: t.string({ description: 'The language the widget showed, e.g. zh-CN.' }),
-  }),
 });
 
 builder.queryFields((t) => ({

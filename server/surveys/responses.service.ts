@@ -8,7 +8,8 @@ import { firstEventFrom } from '../events/first-event.ts';
 import { payloadHash, replayOrConflict } from '../intake/idempotency.ts';
 import { customerForToken, submissionEnvelope } from '../intake/submission.ts';
 import { CareloopError, NotFoundError } from '../shared/errors.ts';
-import { parseInput } from '../shared/validate.ts';
+import { described, parseInput } from '../shared/validate.ts';
+import { answerScales, scaleText } from '../shared/scales.ts';
 import type { SiteRow } from '../sites/sites.service.ts';
 import type { SiteTenant, Tenant } from '../tenant/tenant.ts';
 import { canonicalLocale } from './locales.ts';
@@ -40,11 +41,28 @@ export async function findActiveSurvey({ db, orgId }: Tenant, key: string): Prom
   return row;
 }
 
-const submitInput = z.object({
-  surveyKey: z.string().min(1, 'must not be empty').max(surveyLimits.keyLength, `must be at most ${surveyLimits.keyLength} characters`),
-  answers: z
-    .array(z.object({ questionId: z.string().max(surveyLimits.idLength * 2, 'is too long'), value: z.unknown() }))
-    .max(surveyLimits.questions, `must have at most ${surveyLimits.questions} answers`),
+const answerInput = described(
+  z.object({
+    questionId: described(z.string().max(surveyLimits.idLength * 2, 'is too long'), 'PublicQuestion.id of the question answered.'),
+    value: described(
+      z.unknown(),
+      `A whole number for RATING (${scaleText(answerScales.rating)}), NPS (${scaleText(answerScales.nps)}) and CES (${scaleText(answerScales.ces)}); an option id for SINGLE_CHOICE; option ids for MULTIPLE_CHOICE; a string of at most ${surveyLimits.answerText} characters for TEXT; a boolean for YES_NO.`,
+    ),
+  }),
+  'The answer to one question.',
+  { title: 'SurveyAnswerInput' },
+);
+
+/** SubmitSurveyResponseInput in GraphQL. */
+export const submitSurveyResponseInput = z.object({
+  surveyKey: described(
+    z.string().min(1, 'must not be empty').max(surveyLimits.keyLength, `must be at most ${surveyLimits.keyLength} characters`),
+    'The key of the survey answered.',
+  ),
+  answers: described(
+    z.array(answerInput).max(surveyLimits.questions, `must have at most ${surveyLimits.questions} answers`),
+    `One per question answered, at most ${surveyLimits.questions}; every required question needs one.`,
+  ),
   ...submissionEnvelope,
 });
 
@@ -139,7 +157,7 @@ function insertStatement(tx: Transaction) {
  * stored response still gets its receipt after the survey changed or was archived.
  */
 export async function submitSurveyResponse(tenant: SiteTenant, raw: unknown): Promise<Receipt> {
-  const input = parseInput(submitInput, raw);
+  const input = parseInput(submitSurveyResponseInput, raw);
   const { db, orgId, site } = tenant;
   const context = input.context && Object.keys(input.context).length > 0 ? input.context : null;
   const locale = input.locale ? (canonicalLocale(input.locale) ?? input.locale) : null;

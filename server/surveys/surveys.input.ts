@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { questionTypes, surveyKinds, surveyStatuses, type LocalizedText } from '../db/tables/index.ts';
+import { described } from '../shared/validate.ts';
 import { canonicalLocale } from './locales.ts';
 
 /** Survey limits: one place, so validation, docs and tests agree. */
@@ -25,17 +26,29 @@ export const localeTag = z.string().transform((value, ctx) => {
   return canonical;
 });
 
+const idRule = `1 to ${surveyLimits.idLength} letters, digits, - or _, starting with a letter or digit.`;
+const keyRule = `A slug, unique per organization, e.g. after-delivery; at most ${surveyLimits.keyLength} characters.`;
+const questionsRule = `1 to ${surveyLimits.questions} questions.`;
+const localesRule = (what: string) => `${what} in 1 to ${surveyLimits.locales} locales.`;
+
 /** `[{ locale, text }]` in, `{ [locale]: text }` out; one text per locale. */
 const localizedText = z
   .array(
-    z.object({
-      locale: localeTag,
-      text: z
-        .string()
-        .trim()
-        .min(1, 'must not be empty')
-        .max(surveyLimits.text, `must be at most ${surveyLimits.text} characters`),
-    }),
+    described(
+      z.object({
+        locale: described(localeTag, 'A language tag such as en or zh-CN; once per list.'),
+        text: described(
+          z
+            .string()
+            .trim()
+            .min(1, 'must not be empty')
+            .max(surveyLimits.text, `must be at most ${surveyLimits.text} characters`),
+          `1 to ${surveyLimits.text} characters.`,
+        ),
+      }),
+      'One text in one locale; a list of these holds a text in several locales.',
+      { title: 'LocalizedTextInput' },
+    ),
   )
   .min(1, 'must have a text in at least one locale')
   .max(surveyLimits.locales, `must have at most ${surveyLimits.locales} locales`)
@@ -54,22 +67,41 @@ const itemId = z
   .string()
   .regex(ID_PATTERN, `must be 1–${surveyLimits.idLength} letters, digits, - or _, starting with a letter or digit`);
 
-const optionInput = z.object({ id: itemId.nullish(), labels: localizedText });
+const optionInput = described(
+  z.object({
+    id: described(
+      itemId.nullish(),
+      `Keep an existing option by its id; omit for a new option (an id is made from its label). ${idRule}`,
+    ),
+    labels: described(localizedText, localesRule('The label')),
+  }),
+  'One option of a choice question.',
+  { title: 'SurveyOptionInput' },
+);
 
 const questionInput = z
   .object({
-    id: itemId.nullish(),
-    type: z.enum(questionTypes),
-    required: z
-      .boolean()
-      .nullish()
-      .transform((v) => v ?? false),
-    labels: localizedText,
-    options: z
-      .array(optionInput)
-      .max(surveyLimits.options, `must have at most ${surveyLimits.options} options`)
-      .nullish()
-      .transform((v) => v ?? []),
+    id: described(
+      itemId.nullish(),
+      `Keep an existing question by its id; omit for a new question (an id is made from its label). ${idRule}`,
+    ),
+    type: described(z.enum(questionTypes), 'How it is answered.'),
+    required: described(
+      z
+        .boolean()
+        .nullish()
+        .transform((v) => v ?? false),
+      'Defaults to false.',
+    ),
+    labels: described(localizedText, localesRule('The question')),
+    options: described(
+      z
+        .array(optionInput)
+        .max(surveyLimits.options, `must have at most ${surveyLimits.options} options`)
+        .nullish()
+        .transform((v) => v ?? []),
+      `Choice questions only: ${surveyLimits.minChoiceOptions} to ${surveyLimits.options}.`,
+    ),
   })
   .superRefine((question, ctx) => {
     const count = question.options.length;
@@ -100,7 +132,7 @@ const surveyKey = z
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a slug: lower-case letters and digits, joined by single hyphens');
 
 const questionList = z
-  .array(questionInput)
+  .array(described(questionInput, 'One question of a survey.', { title: 'SurveyQuestionInput' }))
   .min(1, 'a survey needs at least one question')
   .max(surveyLimits.questions, `must have at most ${surveyLimits.questions} questions`);
 
@@ -108,13 +140,22 @@ const kind = z.enum(surveyKinds);
 const status = z.enum(surveyStatuses);
 
 export const createSurveyInput = z.object({
-  key: surveyKey,
-  title: localizedText,
-  kind,
-  defaultLocale: localeTag.nullish().transform((v) => v ?? 'en'),
-  status: status.nullish().transform((v) => v ?? 'draft'),
-  questions: questionList,
-  thankYou: localizedText.nullish().transform((v) => v ?? null),
+  key: described(surveyKey, keyRule),
+  title: described(localizedText, localesRule('The title')),
+  kind: described(kind, 'What it measures.'),
+  defaultLocale: described(
+    localeTag.nullish().transform((v) => v ?? 'en'),
+    'Defaults to en. Every text must exist in it.',
+  ),
+  status: described(
+    status.nullish().transform((v) => v ?? 'draft'),
+    'Defaults to DRAFT.',
+  ),
+  questions: described(questionList, questionsRule),
+  thankYou: described(
+    localizedText.nullish().transform((v) => v ?? null),
+    localesRule('The text shown after a response'),
+  ),
 });
 
 export type CreateSurveyInput = z.output<typeof createSurveyInput>;
@@ -123,13 +164,13 @@ export type CreateSurveyInput = z.output<typeof createSurveyInput>;
 const keep = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === null ? undefined : v), schema.optional());
 
 export const updateSurveyInput = z.object({
-  key: keep(surveyKey),
-  title: keep(localizedText),
-  kind: keep(kind),
-  defaultLocale: keep(localeTag),
-  status: keep(status),
-  questions: keep(questionList),
-  thankYou: localizedText.nullish(),
+  key: described(keep(surveyKey), keyRule),
+  title: described(keep(localizedText), localesRule('The title')),
+  kind: described(keep(kind), 'What it measures.'),
+  defaultLocale: described(keep(localeTag), 'The locale every text must exist in.'),
+  status: described(keep(status), 'ACTIVE shows it to widgets; ARCHIVED closes it.'),
+  questions: described(keep(questionList), `Replaces the list. ${questionsRule}`),
+  thankYou: described(localizedText.nullish(), `${localesRule('The text shown after a response')} Null clears it.`),
 });
 
 export type UpdateSurveyInput = z.output<typeof updateSurveyInput>;

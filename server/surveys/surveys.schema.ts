@@ -6,7 +6,8 @@ import { fallbackChain, pickText } from './locales.ts';
 import './public.schema.ts';
 import { QuestionTypeEnum, SurveyKindEnum, SurveyStatusEnum } from './survey-enums.ts';
 import type { StoredOption, StoredQuestion } from './surveys.questions.ts';
-import { surveyLimits } from './surveys.input.ts';
+import { createSurveyInput, updateSurveyInput } from './surveys.input.ts';
+import { inputFromZod } from '../shared/zod-input.ts';
 import { archiveSurvey, countSurveys, createSurvey, surveyFilterSql, updateSurvey } from './surveys.service.ts';
 
 /** Texts resolve against the survey's default locale, so each nested value carries it. */
@@ -14,10 +15,6 @@ type WithDefault<T> = T & { defaultLocale: string };
 
 const LOCALE_ARG = { description: "Falls back to the language (zh-CN -> zh), then to the survey's default locale." };
 
-const idRule = `1 to ${surveyLimits.idLength} letters, digits, - or _, starting with a letter or digit.`;
-const keyRule = `A slug, unique per organization, e.g. after-delivery; at most ${surveyLimits.keyLength} characters.`;
-const questionsRule = `1 to ${surveyLimits.questions} questions.`;
-const localesRule = (what: string) => `${what} in 1 to ${surveyLimits.locales} locales.`;
 
 const localized = (text: LocalizedText, requested: string | null | undefined, defaultLocale: string) =>
   pickText(text, fallbackChain(requested, defaultLocale));
@@ -110,65 +107,12 @@ export const Survey = builder.drizzleNode('surveys', {
   }),
 });
 
-const LocalizedTextInput = builder.inputType('LocalizedTextInput', {
-  description: 'One text in one locale; a list of these holds a text in several locales.',
-  fields: (t) => ({
-    locale: t.string({ required: true, description: 'A language tag such as en or zh-CN; once per list.' }),
-    text: t.string({ required: true, description: `1 to ${surveyLimits.text} characters.` }),
-  }),
-});
+const CreateSurveyInput = inputFromZod('CreateSurveyInput', createSurveyInput, { description: 'A new survey.' });
 
-const SurveyOptionInput = builder.inputType('SurveyOptionInput', {
-  description: 'One option of a choice question.',
-  fields: (t) => ({
-    id: t.string({ description: `Keep an existing option by its id; omit for a new option (an id is made from its label). ${idRule}` }),
-    labels: t.field({ type: [LocalizedTextInput], required: true, description: localesRule('The label') }),
-  }),
-});
-
-const SurveyQuestionInput = builder.inputType('SurveyQuestionInput', {
-  description: 'One question of a survey.',
-  fields: (t) => ({
-    id: t.string({ description: `Keep an existing question by its id; omit for a new question (an id is made from its label). ${idRule}` }),
-    type: t.field({ type: QuestionTypeEnum, required: true, description: 'How it is answered.' }),
-    required: t.boolean({ description: 'Defaults to false.' }),
-    labels: t.field({ type: [LocalizedTextInput], required: true, description: localesRule('The question') }),
-    options: t.field({
-      type: [SurveyOptionInput],
-      description: `Choice questions only: ${surveyLimits.minChoiceOptions} to ${surveyLimits.options}.`,
-    }),
-  }),
-});
-
-const CreateSurveyInput = builder.inputType('CreateSurveyInput', {
-  description: 'A new survey.',
-  fields: (t) => ({
-    key: t.string({ required: true, description: keyRule }),
-    title: t.field({ type: [LocalizedTextInput], required: true, description: localesRule('The title') }),
-    kind: t.field({ type: SurveyKindEnum, required: true, description: 'What it measures.' }),
-    defaultLocale: t.string({ description: 'Defaults to en. Every text must exist in it.' }),
-    status: t.field({ type: SurveyStatusEnum, description: 'Defaults to DRAFT.' }),
-    questions: t.field({ type: [SurveyQuestionInput], required: true, description: questionsRule }),
-    thankYou: t.field({ type: [LocalizedTextInput], description: localesRule('The text shown after a response') }),
-  }),
-});
-
-const UpdateSurveyInput = builder.inputType('UpdateSurveyInput', {
+const UpdateSurveyInput = inputFromZod('UpdateSurveyInput', updateSurveyInput, {
   description:
     'Which survey, and what to change. Absent (or null) fields are kept; null clears thankYou. questions replaces the list: once responses exist, questions and options left out are kept as retired and a kept question cannot change its type.',
-  fields: (t) => ({
-    id: t.globalID({ for: Survey, required: true, description: 'The Survey to change.' }),
-    key: t.string({ description: keyRule }),
-    title: t.field({ type: [LocalizedTextInput], description: localesRule('The title') }),
-    kind: t.field({ type: SurveyKindEnum, description: 'What it measures.' }),
-    defaultLocale: t.string({ description: 'The locale every text must exist in.' }),
-    status: t.field({ type: SurveyStatusEnum, description: 'ACTIVE shows it to widgets; ARCHIVED closes it.' }),
-    questions: t.field({ type: [SurveyQuestionInput], description: `Replaces the list. ${questionsRule}` }),
-    thankYou: t.field({
-      type: [LocalizedTextInput],
-      description: `${localesRule('The text shown after a response')} Null clears it.`,
-    }),
-  }),
+  extra: (t) => ({ id: t.globalID({ for: Survey, required: true, description: 'The Survey to change.' }) }),
 });
 
 const ArchiveSurveyInput = builder.inputType('ArchiveSurveyInput', {
