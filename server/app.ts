@@ -4,7 +4,7 @@
  * background services. main.ts only listens and wires signals; tests build an app without a port.
  */
 import { Redis } from 'ioredis';
-import { pino, type Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { systemClock, type Clock } from './clock/clock.ts';
 import type { DatabaseHandle } from './db/client.ts';
 import { openConfiguredDatabase } from './db/data-dir-lock.ts';
@@ -12,7 +12,8 @@ import { runMigrations } from './db/migrate.ts';
 import type { Env } from './env.ts';
 import { jobRegistry } from './jobs/kinds.ts';
 import { createJobRunner, type JobRunner } from './jobs/runner.ts';
-import { createCareloopYoga, type CareloopYoga, type YogaOptions } from './yoga.ts';
+import { createLogger as createPinoLogger, yogaLogger } from './logging/logger.ts';
+import { createCareloopYoga, type CareloopYoga } from './yoga.ts';
 
 /**
  * Background work that lives as long as the process: the job runner today, later the webhook
@@ -28,8 +29,10 @@ export interface Service {
 export interface AppOptions {
   /** Business time; the system clock unless a test passes a TestClock. */
   clock?: Clock;
-  /** Defaults to createLogger(env). */
+  /** Defaults to createLogger(env, logDestination). */
   logger?: Logger;
+  /** Where the default logger writes its JSON lines (stdout unless a test reads them). */
+  logDestination?: DestinationStream;
   /** Services besides the built-in ones (tests). */
   services?: Service[];
 }
@@ -54,22 +57,12 @@ export interface App {
   stop(deadline?: number): Promise<void>;
 }
 
-/** JSON lines on stdout, written synchronously so they keep their order with the demo-key notice. */
-export function createLogger(env: Pick<Env, 'LOG_LEVEL'>): Logger {
-  return pino({ level: env.LOG_LEVEL }, pino.destination({ dest: 1, sync: true }));
-}
-
-function yogaLogging(level: Env['LOG_LEVEL']): YogaOptions['logging'] {
-  switch (level) {
-    case 'silent':
-      return false;
-    case 'fatal':
-      return 'error';
-    case 'trace':
-      return 'debug';
-    default:
-      return level;
-  }
+/**
+ * JSON lines (server/logging/logger.ts): on stdout, written synchronously so they keep their
+ * order with the demo-key notice, unless `destination` is given.
+ */
+export function createLogger(env: Pick<Env, 'LOG_LEVEL'>, destination?: DestinationStream): Logger {
+  return createPinoLogger(env.LOG_LEVEL, destination);
 }
 
 /** The shared connection: fails fast rather than queueing (a request waits at most a second for the limiter). */
@@ -101,7 +94,7 @@ async function closeRedis(redis: Redis): Promise<void> {
 }
 
 export async function createApp(env: Env, options: AppOptions = {}): Promise<App> {
-  const logger = options.logger ?? createLogger(env);
+  const logger = options.logger ?? createLogger(env, options.logDestination);
   const clock = options.clock ?? systemClock;
   const database = await openConfiguredDatabase(env);
   let redis: Redis | undefined;
@@ -115,7 +108,8 @@ export async function createApp(env: Env, options: AppOptions = {}): Promise<App
     const yoga = createCareloopYoga({
       database,
       clock,
-      logging: yogaLogging(env.LOG_LEVEL),
+      // Yoga's lines go through the app's pino logger (the request's child while one is handled).
+      logging: yogaLogger(logger),
       graphiql: true,
       // What the connections and services did not use of the one deadline is left for the handlers.
       inFlightGraceMs: () => Math.max(0, Math.min(env.SHUTDOWN_TIMEOUT_MS, stopDeadline - Date.now())),

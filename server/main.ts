@@ -12,6 +12,7 @@ import { DataDirInUseError, describeDatabaseError, rootCause } from './db/data-d
 import type { DatabaseHandle } from './db/client.ts';
 import { readEnv, type Env } from './env.ts';
 import { demoOrigins, describeDemoSeed, ensureDemoOrigins, seedDemo, type DemoSeed } from './demo/seed.ts';
+import { withRequestLog } from './logging/logger.ts';
 import { isEntryPoint } from './shared/entry-point.ts';
 
 export { createLogger } from './app.ts';
@@ -121,7 +122,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     // Requests that still arrive on open keep-alive connections while stopping are served, but
     // tell the client not to reuse the connection.
     if (stopping) res.setHeader('connection', 'close');
-    void yoga(req, res);
+    // Every line logged while the request is handled carries its id, sent back as x-request-id.
+    withRequestLog(logger, req, res, () => void yoga(req, res));
   });
   httpServer.maxConnections = env.HTTP_MAX_CONNECTIONS;
   noteDroppedConnections(httpServer, logger, env.HTTP_MAX_CONNECTIONS);

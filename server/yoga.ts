@@ -1,4 +1,4 @@
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import { systemClock, type Clock } from './clock/clock.ts';
 import { createContextFactory, type Context } from './context.ts';
 import type { DatabaseHandle } from './db/client.ts';
@@ -23,8 +23,8 @@ export interface YogaOptions {
   database: DatabaseHandle;
   /** Business time; the system clock unless a test passes a TestClock. */
   clock?: Clock;
-  /** Yoga's logger; tests pass false. */
-  logging?: boolean | 'debug' | 'info' | 'warn' | 'error';
+  /** Yoga's logger: the app passes yogaLogger (server/logging/logger.ts) over its pino; tests pass false. */
+  logging?: boolean | 'debug' | 'info' | 'warn' | 'error' | YogaLogger;
   graphiql?: boolean;
   /** Rate limits on the public mutations (rate-limiter-flexible); defaults in server/http/use-rate-limits.ts. Tests set small ones. */
   rateLimits?: RateLimitOptions;
