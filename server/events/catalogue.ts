@@ -103,6 +103,12 @@ export const catalogue = {
     visibility: 'internal',
     description: 'A widget answered "did this solve your problem?" (not the subject or comment). Written in the insert\'s own statement; a replay records nothing.',
   }),
+  'feedback.resolution_check_completed': entry<{ fields: string[]; agentRating: number | null }>()({
+    aggregate: 'feedback',
+    visibility: 'internal',
+    description:
+      'A later send under the same idempotency key added what the first lacked: the agent rating (given here), or for a No its reason or comment (names only).',
+  }),
   'complaint.filed': entry<{ siteId: string; customerId: string | null; category: string }>()({
     aggregate: 'complaint',
     visibility: 'public',

@@ -3,11 +3,11 @@ import { decodeJwt } from 'jose';
 import { z } from 'zod';
 import type { Database } from '../db/client.ts';
 import { events, feedback, unsolvedReasons, type SubmissionContext } from '../db/tables/index.ts';
+import { emit } from '../events/emit.ts';
 import { firstEventFrom } from '../events/first-event.ts';
 import type { Executor } from '../db/transaction.ts';
 import { payloadHash, replayOrConflict } from '../intake/idempotency.ts';
 import { customerForToken, publicLimits, submissionEnvelope } from '../intake/submission.ts';
-import type { SiteRow } from '../sites/sites.service.ts';
 import { agentRatingScale, scaleText } from '../shared/scales.ts';
 import type { SiteTenant } from '../tenant/tenant.ts';
 import { described, parseInput } from '../shared/validate.ts';
@@ -145,14 +145,14 @@ function preparedInsert(db: Database): InsertStatement {
 export async function submitResolutionCheck(tenant: SiteTenant, raw: unknown): Promise<FeedbackReceiptRow> {
   const input = parseInput(resolutionCheckInput, raw, ['input']);
   const token = input.customerToken;
-  const { db, site } = tenant;
+  const { db } = tenant;
   const at = tenant.clock.now().toISOString();
-  if (!token) return insertOrReplay(db, site, input, { id: null, externalId: null }, preparedInsert(db), at);
+  if (!token) return insertOrReplay(db, tenant, input, { id: null, externalId: null }, preparedInsert(db), at);
   return db.transaction(async (tx) => {
     const id = await customerForToken(tx, tenant, token);
     // Verified just above; read again only for the externalId the idempotency hash names.
     const externalId = decodeJwt(token).sub?.trim() ?? null;
-    return insertOrReplay(tx, site, input, { id, externalId }, insertStatement(tx), at);
+    return insertOrReplay(tx, tenant, input, { id, externalId }, insertStatement(tx), at);
   });
 }
 
@@ -160,12 +160,13 @@ type ResolutionCheckInput = z.output<typeof resolutionCheckInput>;
 
 async function insertOrReplay(
   db: Executor,
-  site: SiteRow,
+  tenant: SiteTenant,
   input: ResolutionCheckInput,
   customer: { id: string | null; externalId: string | null },
   insert: InsertStatement,
   createdAt: string,
 ): Promise<FeedbackReceiptRow> {
+  const { site } = tenant;
   const context: SubmissionContext | null = input.context && Object.keys(input.context).length ? input.context : null;
   const fields = {
     subject: input.subject,
@@ -200,7 +201,7 @@ async function insertOrReplay(
   if (created) return created;
   // The key is taken (a replay, a completion or a conflict): off the hot path from here on.
   const hashWith = (parts: Partial<LaterParts>) => payloadHash({ kind: 'resolution_check', customer: customer.externalId, ...fields, ...parts });
-  return completeOrReplay(db, site, input.idempotencyKey, hashWith, fields, hash);
+  return completeOrReplay(db, tenant, input.idempotencyKey, hashWith, fields, hash);
 }
 
 /**
@@ -226,12 +227,13 @@ const addable = (part: keyof LaterParts, solved: boolean) => part === 'agentRati
  */
 async function completeOrReplay(
   db: Executor,
-  site: SiteRow,
+  tenant: SiteTenant,
   idempotencyKey: string,
   hashWith: (parts: Partial<LaterParts>) => string,
   given: LaterParts & { solved: boolean },
   hash: string,
 ): Promise<FeedbackReceiptRow> {
+  const { site } = tenant;
   // Two completions at once: the second one's conditional update finds the hash changed and
   // reads the row again, then is a replay of what the first one stored.
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -262,11 +264,22 @@ async function completeOrReplay(
     // Anything but the later parts differs: a conflict.
     if (hashWith(stored) !== existing.payloadHash) return replayOrConflict(existing, hash);
     if (!Object.keys(added).length) return receipt;
-    const [updated] = await db
-      .update(feedback)
-      .set({ ...added, payloadHash: hashWith({ ...stored, ...added }) })
-      .where(and(eq(feedback.id, existing.id), eq(feedback.payloadHash, existing.payloadHash!)))
-      .returning({ id: feedback.id, createdAt: feedback.createdAt });
+    // The completion and its event commit together (a savepoint when db is already the token's transaction).
+    const updated = await db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(feedback)
+        .set({ ...added, payloadHash: hashWith({ ...stored, ...added }) })
+        .where(and(eq(feedback.id, existing.id), eq(feedback.payloadHash, existing.payloadHash!)))
+        .returning({ id: feedback.id, createdAt: feedback.createdAt });
+      if (row) {
+        await emit(tx, tenant, {
+          type: 'feedback.resolution_check_completed',
+          aggregateId: row.id,
+          payload: { fields: Object.keys(added).sort(), agentRating: added.agentRating ?? null },
+        });
+      }
+      return row;
+    });
     if (updated) return updated;
   }
   throw new Error('the answer kept changing while it was completed');

@@ -216,6 +216,31 @@ describe('the submission hot paths', () => {
     expect(replay.list).toEqual([]);
   });
 
+  it('completing a resolution check records what was added once; replays of either send record nothing', async () => {
+    const site = await api.createSite();
+    const widget = api.withSite(site.publishableKey, site.origin);
+    const input = check({ solved: false, context: { agentId: 'agent-7' } });
+    const first = await recorded(() => submit(widget, input));
+    const id = received(first.result).id;
+    const completed = { ...input, reason: 'INCOMPLETE', comment: 'Eve Example says step 3 is missing.', agentRating: 2 };
+    api.clock.advance(1000);
+    const completion = await recorded(() => submit(widget, completed));
+    expect(received(completion.result).id).toBe(id);
+    expect(completion.list).toHaveLength(1);
+    expect(completion.list[0]).toMatchObject({
+      type: 'feedback.resolution_check_completed',
+      aggregateType: 'feedback',
+      sequence: 2,
+      actorType: 'site',
+      actorId: site.rowId,
+      payload: { fields: ['agentRating', 'comment', 'reason'], agentRating: 2 },
+    });
+    expect(new Date(completion.list[0]!.occurredAt).toISOString()).toBe(api.clock.now().toISOString());
+    expect(JSON.stringify(completion.list)).not.toContain('Eve Example');
+    expect((await recorded(() => submit(widget, completed))).list).toEqual([]);
+    expect((await recorded(() => submit(widget, input))).list).toEqual([]);
+  });
+
   it('a complaint records complaint.filed (public) in the same statement; a replay and a honeypot record nothing', async () => {
     const site = await api.createSite();
     const widget = api.withSite(site.publishableKey, site.origin);
