@@ -14,12 +14,17 @@ import {
   type ExecutionResult,
   type GraphQLInputType,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   type ValidationRule,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { FieldIssue } from '../shared/errors.ts';
 import { limits, textProblem } from '../shared/limits.ts';
 import { QUERY_LIMITS } from './use-query-limits.ts';
+
+/** How many documents that passed the nesting scan are remembered (then forgotten all at once), up to what length: at most 4 MB. */
+const PASSED_KEPT = 500;
+const PASSED_MAX_LENGTH = 8_192;
 
 /** Scalars whose input is any JSON value: nested at most limits.jsonDepth deep. */
 const JSON_SCALARS: ReadonlySet<string> = new Set(['JSON']);
@@ -38,38 +43,53 @@ type Path = (string | number)[];
  * looked through first).
  */
 export function inputIssues(value: unknown, type: GraphQLInputType | undefined, path: Path, issues: FieldIssue[] = []): FieldIssue[] {
-  // json: how deep inside a JSON scalar's value (-1: not inside one).
-  const stack: { value: unknown; type: GraphQLInputType | undefined; path: Path; json: number }[] = [{ value, type, path, json: -1 }];
+  // Paths are built only for an issue, from each item's key and parent.
+  interface Item {
+    value: unknown;
+    type: GraphQLInputType | undefined;
+    key: string | number | undefined;
+    parent: Item | undefined;
+    depth: number;
+    /** How deep inside a JSON scalar's value (-1: not inside one). */
+    json: number;
+  }
+  const pathOf = (item: Item, key?: string): Path => {
+    const keys: Path = key === undefined ? [] : [key];
+    for (let at: Item | undefined = item; at?.key !== undefined; at = at.parent) keys.push(at.key);
+    return [...path, ...keys.reverse()];
+  };
+  const stack: Item[] = [{ value, type, key: undefined, parent: undefined, depth: 0, json: -1 }];
   while (stack.length && issues.length < MAX_ISSUES) {
     const item = stack.pop()!;
     let { type, json } = item;
     const current = item.value;
+    if (typeof current === 'string') {
+      const problem = textProblem(current);
+      if (problem) issues.push({ path: pathOf(item), message: problem });
+      continue;
+    }
+    if (current === null || typeof current !== 'object') continue;
     if (type && json < 0) {
       type = getNullableType(type);
-      if (JSON_SCALARS.has(getNamedType(type).name) && !isListType(type)) {
+      if (!isListType(type) && JSON_SCALARS.has(getNamedType(type).name)) {
         json = 0;
         type = undefined;
       }
     }
-    if (typeof current === 'string') {
-      const problem = textProblem(current);
-      if (problem) issues.push({ path: item.path, message: problem });
-      continue;
-    }
-    if (current === null || typeof current !== 'object') continue;
     if (json >= limits.jsonDepth) {
-      issues.push({ path: item.path, message: `must not nest objects and arrays more than ${limits.jsonDepth} deep` });
+      issues.push({ path: pathOf(item), message: `must not nest objects and arrays more than ${limits.jsonDepth} deep` });
       continue;
     }
-    if (item.path.length > QUERY_LIMITS.maxNesting) {
-      issues.push({ path: item.path, message: `is nested too deep (more than ${QUERY_LIMITS.maxNesting} levels)` });
+    if (path.length + item.depth > QUERY_LIMITS.maxNesting) {
+      issues.push({ path: pathOf(item), message: `is nested too deep (more than ${QUERY_LIMITS.maxNesting} levels)` });
       continue;
     }
     const inner = json >= 0 ? json + 1 : -1;
+    const depth = item.depth + 1;
     if (Array.isArray(current)) {
       // A list type's items have its item type; anything else given a list is not of its type.
       const itemType = type && isListType(type) ? type.ofType : undefined;
-      for (let i = current.length - 1; i >= 0; i--) stack.push({ value: current[i], type: itemType, path: [...item.path, i], json: inner });
+      for (let i = current.length - 1; i >= 0; i--) stack.push({ value: current[i], type: itemType, key: i, parent: item, depth, json: inner });
       continue;
     }
     // GraphQL coerces a single value given for a list type as a list of one.
@@ -77,14 +97,15 @@ export function inputIssues(value: unknown, type: GraphQLInputType | undefined, 
     if (objectType && isListType(objectType)) objectType = undefined;
     const fields = objectType && isInputObjectType(objectType) ? objectType.getFields() : undefined;
     const keys = Object.keys(current);
+    // Pushed last to first, so that they are looked at (and reported) in order.
     for (let i = keys.length - 1; i >= 0; i--) {
       const key = keys[i]!;
       const problem = textProblem(key);
       if (problem) {
-        issues.push({ path: [...item.path, key], message: `has a key that ${problem}` });
+        issues.push({ path: pathOf(item, key), message: `has a key that ${problem}` });
         continue;
       }
-      stack.push({ value: (current as Record<string, unknown>)[key], type: fields?.[key]?.type, path: [...item.path, key], json: inner });
+      stack.push({ value: (current as Record<string, unknown>)[key], type: fields?.[key]?.type, key, parent: item, depth, json: inner });
     }
   }
   return issues;
@@ -98,16 +119,25 @@ export const badUserInput = (issues: FieldIssue[], nodes?: readonly ASTNode[], p
     extensions: { code: 'BAD_USER_INPUT', issues, http: { status: 400, spec: true } },
   });
 
+/** Each operation's variable types, looked up once (widget documents are the same objects every time). */
+const variableTypes = new WeakMap<OperationDefinitionNode, { schema: GraphQLSchema; byName: Map<string, GraphQLInputType | undefined> }>();
+
 /** The variables' problems, each named by its path from the variable (`["input", "description"]`). */
 export function variableIssues(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: unknown): FieldIssue[] {
   if (!variables || typeof variables !== 'object') return [];
-  const types = new Map<string, GraphQLInputType | undefined>();
-  for (const variable of getOperationAST(document, operationName)?.variableDefinitions ?? []) {
-    types.set(variable.variable.name.value, typeFromAST(schema, variable.type as never) as GraphQLInputType | undefined);
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return [];
+  let types = variableTypes.get(operation);
+  if (!types || types.schema !== schema) {
+    types = { schema, byName: new Map() };
+    for (const variable of operation.variableDefinitions ?? []) {
+      types.byName.set(variable.variable.name.value, typeFromAST(schema, variable.type as never) as GraphQLInputType | undefined);
+    }
+    variableTypes.set(operation, types);
   }
   const issues: FieldIssue[] = [];
   for (const [name, value] of Object.entries(variables)) {
-    inputIssues(value, types.get(name), [name], issues);
+    inputIssues(value, types.byName.get(name), [name], issues);
     if (issues.length >= MAX_ISSUES) break;
   }
   return issues;
@@ -277,11 +307,18 @@ function isOwnRefusal(error: GraphQLError): boolean {
  * The input schemas (zod) hold JSON values to the same rules for callers below GraphQL.
  */
 export function useInputChecks(): Plugin {
+  // Documents that passed the nesting scan (as yoga keeps parsed documents): clients send the same few.
+  const passed = new Set<string>();
   return {
     onParams({ params }) {
-      if (typeof params.query !== 'string') return;
-      const found = nestingPastLimit(params.query, QUERY_LIMITS.maxNesting);
-      if (found) throw tooDeepDocument(params.query, found);
+      const { query } = params;
+      // Fewer brackets than the limit cannot nest past it; a document seen before passed already.
+      if (typeof query !== 'string' || query.length <= QUERY_LIMITS.maxNesting || passed.has(query)) return;
+      const found = nestingPastLimit(query, QUERY_LIMITS.maxNesting);
+      if (found) throw tooDeepDocument(query, found);
+      if (query.length > PASSED_MAX_LENGTH) return;
+      if (passed.size >= PASSED_KEPT) passed.clear();
+      passed.add(query);
     },
     onValidate({ addValidationRule }) {
       addValidationRule(StorableLiteralsRule);

@@ -25,6 +25,10 @@ const CONTROL_OR_LINE_BREAK = /[\u0000-\u001F\u007F-\u009F]/;
 // Half of a surrogate pair without its other half: not Unicode text, and PostgreSQL cannot store it.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+// Anything the checks below might refuse (a surrogate pair, e.g. an emoji, is fine but matches).
+const SUSPECT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uD800-\uDFFF]/;
+const SUSPECT_ONE_LINE = /[\u0000-\u001F\u007F-\u009F\uD800-\uDFFF]/;
+
 const codePoint = (text: string, index: number) => `U+${text.charCodeAt(index).toString(16).toUpperCase().padStart(4, '0')}`;
 
 /**
@@ -33,6 +37,8 @@ const codePoint = (text: string, index: number) => `U+${text.charCodeAt(index).t
  * lone surrogate. With `oneLine`, tab and line breaks are refused too.
  */
 export function textProblem(text: string, { oneLine = false } = {}): string | undefined {
+  // Most text has none of these at all: one scan, then the precise ones only for what is left.
+  if (!(oneLine ? SUSPECT_ONE_LINE : SUSPECT).test(text)) return undefined;
   const control = (oneLine ? CONTROL_OR_LINE_BREAK : CONTROL).exec(text);
   if (control) {
     return oneLine
