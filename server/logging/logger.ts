@@ -133,18 +133,26 @@ export function serializeError(error: unknown, depth = 0): SerializedError {
   return out;
 }
 
-/** The first SQLSTATE (or driver/socket code) along an error's cause chain. */
-function databaseCode(error: unknown): string | undefined {
+/**
+ * The first code along an error's cause chain (GraphQL's originalError, `cause`, the first of an
+ * AggregateError's errors) of an error that `matches`.
+ */
+function chainCode(error: unknown, matches: (error: Record<string, any>) => boolean): string | undefined {
   for (let e = error as Record<string, any> | undefined, depth = 0; e && typeof e === 'object' && depth < 8; depth++) {
-    if (typeof e.code === 'string' && (isDatabaseError(e) || SQLSTATE.test(e.code) || /^[A-Z_]+$/.test(e.code))) return e.code;
+    if (typeof e.code === 'string' && matches(e)) return e.code;
     if (Array.isArray(e.errors) && e.errors.length) {
-      const code = databaseCode(e.errors[0]);
+      const code = chainCode(e.errors[0], matches);
       if (code) return code;
     }
     e = isGraphQLError(e) ? e.originalError : e.cause;
   }
   return undefined;
 }
+
+/** The SQLSTATE of a database error in the chain. */
+const sqlState = (error: unknown) => chainCode(error, (e) => isDatabaseError(e) && SQLSTATE.test(e.code));
+/** What says the database is unreachable: a socket error, a postgres.js CONNECTION_* or a SQLSTATE. */
+const outageCode = (error: unknown) => chainCode(error, (e) => !isGraphQLError(e));
 
 /** The innermost error: what a resolver or hook threw, under GraphQL's wrapping. */
 function innermost(error: unknown): unknown {
@@ -185,8 +193,16 @@ function clientCode(error: unknown): string | undefined {
 
 type LogMethod = 'debug' | 'info' | 'warn' | 'error';
 
-/** Logs one error handed to yoga's logger: a refusal, an outage or a bug. */
+/**
+ * Logs one error handed to yoga's logger. Yoga's own error() calls (the errors it masks) are
+ * classified: a refusal, an outage or a bug. A plugin's warning with its error attached
+ * (use-rate-limits: Redis unavailable) keeps its level and message.
+ */
 function logError(logger: Logger, method: LogMethod, error: object, text: string | undefined): void {
+  if (method !== 'error') {
+    logger[method]({ err: error }, text ?? 'error');
+    return;
+  }
   const code = clientCode(error);
   const inner = innermost(error);
   const errorClass = serializeError(inner, 6).type;
@@ -197,13 +213,12 @@ function logError(logger: Logger, method: LogMethod, error: object, text: string
     logger.info({ code, errorClass, path, fields, reason: message }, text ?? `refused: ${code}`);
     return;
   }
-  if (isDatabaseUnavailable(error)) {
-    logger.warn({ code: 'SERVICE_UNAVAILABLE', errorClass, dbCode: databaseCode(error), path }, text ?? 'database unavailable');
+  if (code === 'SERVICE_UNAVAILABLE' || isDatabaseUnavailable(error)) {
+    logger.warn({ code: 'SERVICE_UNAVAILABLE', errorClass, dbCode: outageCode(error), path }, text ?? 'database unavailable');
     return;
   }
-  const dbCode = isDatabaseError(inner as object) || databaseCode(inner) ? databaseCode(inner) : undefined;
-  const level = method === 'error' || method === 'warn' ? method : 'error';
-  logger[level]({ err: error, errorClass, path, ...(dbCode ? { dbCode } : {}) }, text ?? (dbCode ? `database error ${dbCode}` : 'unexpected error'));
+  const dbCode = sqlState(inner);
+  logger.error({ err: error, errorClass, path, ...(dbCode ? { dbCode } : {}) }, text ?? (dbCode ? `database error ${dbCode}` : 'unexpected error'));
 }
 
 /**
