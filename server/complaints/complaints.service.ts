@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { perDatabase } from '../db/per-database.ts';
 import { complaints, complaintStatuses, events, type SubmissionContext } from '../db/tables/index.ts';
-import { firstEventFrom } from '../events/first-event.ts';
+import { submissionEventFrom } from '../events/first-event.ts';
 import type { Executor } from '../db/transaction.ts';
 import { payloadHash, replayOrConflict } from '../intake/idempotency.ts';
 import { customerForToken } from '../intake/submission.ts';
@@ -105,15 +105,10 @@ function insertStatement(db: Executor) {
     .with(inserted)
     .insert(events)
     .select(
-      firstEventFrom('complaint.filed', {
-        from: sql`inserted i`,
-        orgId: sql`i.org_id`,
-        aggregateId: sql`i.id`,
-        occurredAt: sql`i.created_at`,
-        actorType: 'site',
-        actorId: sql`i.site_id::text`,
-        payload: sql`jsonb_build_object('siteId', i.site_id, 'customerId', i.customer_id, 'category', i.category)`,
-      }),
+      submissionEventFrom(
+        'complaint.filed',
+        sql`jsonb_build_object('siteId', i.site_id, 'customerId', i.customer_id, 'category', i.category)`,
+      ),
     )
     .returning({ createdAt: events.occurredAt })
     .prepare('file_complaint');

@@ -30,3 +30,20 @@ export function firstEventFrom(type: EventType, columns: FirstEventColumns): SQL
       ${literal(visibility)}::event_visibility
     from ${columns.from}`;
 }
+
+/**
+ * The first event of a widget submission (survey response, resolution check, complaint) that a
+ * CTE named `inserted` has just written: the site is the actor, the row's created_at the time.
+ * `payload` is a jsonb expression over the row (`i`).
+ */
+export function submissionEventFrom(type: EventType, payload: SQL): SQL {
+  return firstEventFrom(type, {
+    from: sql`inserted i`,
+    orgId: sql`i.org_id`,
+    aggregateId: sql`i.id`,
+    occurredAt: sql`i.created_at`,
+    actorType: 'site',
+    actorId: sql`i.site_id::text`,
+    payload,
+  });
+}

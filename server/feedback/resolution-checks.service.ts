@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Database } from '../db/client.ts';
 import { events, feedback, unsolvedReasons, type SubmissionContext } from '../db/tables/index.ts';
 import { emit } from '../events/emit.ts';
-import { firstEventFrom } from '../events/first-event.ts';
+import { submissionEventFrom } from '../events/first-event.ts';
 import type { Executor } from '../db/transaction.ts';
 import { payloadHash, replayOrConflict } from '../intake/idempotency.ts';
 import { customerForToken, publicLimits, submissionEnvelope } from '../intake/submission.ts';
@@ -105,15 +105,10 @@ function insertStatement(db: Executor) {
     .with(inserted)
     .insert(events)
     .select(
-      firstEventFrom('feedback.resolution_check_received', {
-        from: sql`inserted i`,
-        orgId: sql`i.org_id`,
-        aggregateId: sql`i.id`,
-        occurredAt: sql`i.created_at`,
-        actorType: 'site',
-        actorId: sql`i.site_id::text`,
-        payload: sql`jsonb_build_object('siteId', i.site_id, 'customerId', i.customer_id, 'solved', i.solved)`,
-      }),
+      submissionEventFrom(
+        'feedback.resolution_check_received',
+        sql`jsonb_build_object('siteId', i.site_id, 'customerId', i.customer_id, 'solved', i.solved)`,
+      ),
     )
     .returning({ id: events.aggregateId, createdAt: events.occurredAt })
     .prepare('submit_resolution_check');

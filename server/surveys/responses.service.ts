@@ -4,7 +4,7 @@ import type { Database } from '../db/client.ts';
 import { perDatabase } from '../db/per-database.ts';
 import { events, feedback, surveys } from '../db/tables/index.ts';
 import type { Transaction } from '../db/transaction.ts';
-import { firstEventFrom } from '../events/first-event.ts';
+import { submissionEventFrom } from '../events/first-event.ts';
 import { payloadHash, replayOrConflict } from '../intake/idempotency.ts';
 import { customerForToken, submissionEnvelope } from '../intake/submission.ts';
 import { CareloopError, NotFoundError } from '../shared/errors.ts';
@@ -136,15 +136,10 @@ function insertStatement(tx: Transaction) {
     .with(inserted)
     .insert(events)
     .select(
-      firstEventFrom('feedback.survey_response_received', {
-        from: sql`inserted i`,
-        orgId: sql`i.org_id`,
-        aggregateId: sql`i.id`,
-        occurredAt: sql`i.created_at`,
-        actorType: 'site',
-        actorId: sql`i.site_id::text`,
-        payload: sql`jsonb_build_object('siteId', i.site_id, 'surveyId', i.survey_id, 'customerId', i.customer_id, 'score', i.score)`,
-      }),
+      submissionEventFrom(
+        'feedback.survey_response_received',
+        sql`jsonb_build_object('siteId', i.site_id, 'surveyId', i.survey_id, 'customerId', i.customer_id, 'score', i.score)`,
+      ),
     )
     .returning({ id: events.aggregateId, createdAt: events.occurredAt })
     .prepare('insert_survey_response');
