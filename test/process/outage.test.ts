@@ -1,51 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApp, type App } from '../../server/app.ts';
 import { readEnv } from '../../server/env.ts';
 import { persistedOperation } from '../../server/http/persisted-operations.ts';
 import { seedDemo, type DemoSeed } from '../../server/demo/seed.ts';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
 import { createPostgresDatabase, tempDir, type ThrowawayPostgres } from './processes.ts';
-
-/**
- * A TCP proxy between careloop and the shared PostgreSQL that this test controls: `cut()` drops
- * every connection and refuses new ones, `restore()` lets them through again. The shared server
- * itself is never stopped.
- */
-async function startProxy(target: URL): Promise<{ port: number; cut(): void; restore(): void; close(): Promise<void> }> {
-  let open = true;
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    if (!open) return client.destroy();
-    const upstream = connect(Number(target.port || 5432), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => {});
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as { port: number }).port,
-    cut() {
-      open = false;
-      for (const s of sockets) s.destroy();
-    },
-    restore() {
-      open = true;
-    },
-    close: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 const dataDir = tempDir('outage');
 let postgres: ThrowawayPostgres | undefined;
-let proxy: Awaited<ReturnType<typeof startProxy>> | undefined;
+let proxy: TcpProxy | undefined;
 let app: App | undefined;
 let seed: DemoSeed;
 // Planted: if any of these shows up in an answer, a parameter or a row leaked.
@@ -55,7 +20,7 @@ beforeAll(async () => {
   postgres = await createPostgresDatabase();
   if (!postgres) return;
   const target = new URL(postgres.url);
-  proxy = await startProxy(target);
+  proxy = await startTcpProxy(target); // between careloop and the shared PostgreSQL, which is never stopped
   const viaProxy = new URL(postgres.url);
   viaProxy.port = String(proxy.port);
   app = await createApp(readEnv({ CARELOOP_DATA_DIR: dataDir.dir, LOG_LEVEL: 'silent', DATABASE_URL: viaProxy.toString() }), {
