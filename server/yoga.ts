@@ -7,7 +7,7 @@ import { useGraphQLOverHttp } from './http/use-graphql-over-http.ts';
 import { corsForRequest } from './http/cors.ts';
 import { useCaller } from './http/use-caller.ts';
 import { maskError } from './http/mask-error.ts';
-import { graphiqlPage, useGraphiQLHeaders } from './http/graphiql-page.ts';
+import { lazyGraphiQLPage, useGraphiQLHeaders } from './http/graphiql-page.ts';
 import { useCompiledWidgetOperations } from './http/use-compiled-widget-operations.ts';
 import { useHealth } from './http/use-health.ts';
 import { useInFlightRequests } from './http/use-in-flight.ts';
@@ -37,11 +37,10 @@ export type CareloopYoga = YogaServerInstance<Record<string, never>, Context>;
 
 const GRAPHQL_ENDPOINT = '/graphql';
 const GRAPHIQL_OPTIONS = { title: 'careloop GraphiQL' };
-/** Rendered on first use (9 MB, a few tens of ms) and shared by every yoga of the process. */
-let renderedGraphiQL: ReturnType<typeof graphiqlPage> | undefined;
+/** Rendered on the first GraphiQL request (9 MB) and shared by every yoga of the process. */
+const graphiqlPage = lazyGraphiQLPage(GRAPHIQL_OPTIONS);
 
 export function createCareloopYoga({ database, clock = systemClock, logging = 'warn', graphiql = true, rateLimits, inFlightGraceMs }: YogaOptions): CareloopYoga {
-  const page = graphiql ? (renderedGraphiQL ??= graphiqlPage(GRAPHIQL_OPTIONS)) : undefined;
   return createYoga<Record<string, never>, Context>({
     // useRequestSizeLimit is the (stricter) body limit, with yoga's checks of Content-Length.
     maxRequestBodySize: false,
@@ -52,8 +51,8 @@ export function createCareloopYoga({ database, clock = systemClock, logging = 'w
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
     // GraphiQL bundled (server/http/graphiql-page.ts): works offline and under its own CSP.
-    graphiql: page ? GRAPHIQL_OPTIONS : false,
-    renderGraphiQL: page && (() => page.html),
+    graphiql: graphiql ? GRAPHIQL_OPTIONS : false,
+    renderGraphiQL: () => graphiqlPage().html,
     cors: corsForRequest(database.db),
     logging,
     maskedErrors: { maskError },
@@ -67,7 +66,7 @@ export function createCareloopYoga({ database, clock = systemClock, logging = 'w
     plugins: [
       useOutageAnswers(),
       useAuthChallenge(),
-      ...(page ? [useGraphiQLHeaders(page, GRAPHQL_ENDPOINT)] : []),
+      ...(graphiql ? [useGraphiQLHeaders(graphiqlPage, GRAPHQL_ENDPOINT)] : []),
       useGraphQLOverHttp(),
       useHealth(database.ping),
       useWidgetAssets(database.db),

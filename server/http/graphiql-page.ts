@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createRequire } from 'node:module';
 import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
+
+type RenderGraphiQL = typeof import('@graphql-yoga/render-graphiql').renderGraphiQL;
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
@@ -32,6 +34,9 @@ export interface GraphiQLPage {
  *   framing (frame-ancestors 'none').
  */
 export function graphiqlPage(options: GraphiQLOptions): GraphiQLPage {
+  // Loaded here, not imported: the package is 9 MB of strings (half a second to load), which a
+  // process or test that never shows GraphiQL should not pay for.
+  const { renderGraphiQL } = createRequire(import.meta.url)('@graphql-yoga/render-graphiql') as { renderGraphiQL: RenderGraphiQL };
   const html = renderGraphiQL(options);
   const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => sha256(match[1]!));
   const contentSecurityPolicy = [
@@ -49,16 +54,22 @@ export function graphiqlPage(options: GraphiQLOptions): GraphiQLPage {
   return { html, contentSecurityPolicy };
 }
 
+/** graphiqlPage(options), made on first call (the first GraphiQL request): about 0.3 s once. */
+export function lazyGraphiQLPage(options: GraphiQLOptions): () => GraphiQLPage {
+  let page: GraphiQLPage | undefined;
+  return () => (page ??= graphiqlPage(options));
+}
+
 /**
  * The GraphiQL answer (GET of the GraphQL endpoint asking for HTML) gets the page's CSP and
  * `X-Content-Type-Options: nosniff`.
  */
-export function useGraphiQLHeaders(page: GraphiQLPage, graphqlEndpoint: string): Plugin {
+export function useGraphiQLHeaders(page: () => GraphiQLPage, graphqlEndpoint: string): Plugin {
   return {
     onResponse({ request, response }) {
       if (request.method !== 'GET' || !response.headers.get('content-type')?.startsWith('text/html')) return;
       if (new URL(request.url).pathname.replace(/\/$/, '') !== graphqlEndpoint) return;
-      response.headers.set('content-security-policy', page.contentSecurityPolicy);
+      response.headers.set('content-security-policy', page().contentSecurityPolicy);
       response.headers.set('x-content-type-options', 'nosniff');
     },
   };
