@@ -80,7 +80,7 @@ const profileFields = {
   ),
   attributes: described(
     attributes.optional(),
-    `A JSON object of free-form profile data (hobbies, family…), at most ${limits.attributesBytes} bytes.`,
+    `A JSON object of free-form profile data (hobbies, family…), at most ${limits.attributesBytes} bytes and ${limits.jsonDepth} levels deep.`,
   ),
 };
 

@@ -20,7 +20,8 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-it('moves every complaint_events row onto events, in order, with its visibility', async () => {
+// Two migration runs on a fresh PGlite: about 4 s alone, several times that on a loaded machine.
+it('moves every complaint_events row onto events, in order, with its visibility', { timeout: 120_000 }, async () => {
   const before = join(scratch, 'before');
   cpSync(migrationsFolder, before, { recursive: true });
   rmSync(join(before, MOVE), { recursive: true });
