@@ -93,6 +93,10 @@ export interface ChaosResult {
   requests: number;
   /** Every answer the clients saw, `<HTTP status> <extensions.code or __typename>` → how many. */
   answers: Record<string, number>;
+  /** The same, by what was going on when the request was sent: `steady`, `kill -9 #1`, `database cut`… (until the first acknowledgement after it). */
+  answersDuring: Record<string, Record<string, number>>;
+  /** The longest an answer of each label took to come, in ms. */
+  slowestMs: Record<string, number>;
   /** Answers with a stack trace, a file path or SQL in them (first few kept). */
   leaks: { answer: string; reason: string; body: string }[];
   leakCount: number;
@@ -348,6 +352,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const server = new ServerProcess(await freePort(), database.serverEnv);
   const submissions = Array.from({ length: options.count }, (_, i) => makeSubmission(i));
   const answers: Record<string, number> = {};
+  const answersDuring: Record<string, Record<string, number>> = {};
+  const slowestMs: Record<string, number> = {};
+  let phase = 'steady';
   const leaks: ChaosResult['leaks'] = [];
   let leakCount = 0;
   let internalOn200 = 0;
@@ -368,9 +375,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const submit = async (submission: Submission) => {
       for (let attempt = 0; Date.now() < deadline; attempt++) {
         const sentAt = Date.now();
+        const sentDuring = phase;
         const outcome = await send(server.url, database.siteKey, submission);
         requests++;
         answers[outcome.label] = (answers[outcome.label] ?? 0) + 1;
+        const during = (answersDuring[sentDuring] ??= {});
+        during[outcome.label] = (during[outcome.label] ?? 0) + 1;
+        slowestMs[outcome.label] = Math.max(slowestMs[outcome.label] ?? 0, Date.now() - sentAt);
         if (outcome.internalOn200) internalOn200++;
         if (outcome.leak) {
           leakCount++;
@@ -431,6 +442,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
           continue;
         }
         const atAcknowledged = acknowledged;
+        phase = what === 'kill -9' ? `kill -9 #${plan.slice(0, i + 1).filter((w) => w === what).length}` : what;
         if (what === 'kill -9') {
           const at = Date.now();
           const firstAck = firstAckAfter(at);
@@ -450,6 +462,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
           const ackAt = await firstAck;
           disruptions.push({ what, atAcknowledged, outageMs: restoredAt - cutAt, readyMs, firstAckMs: ackAt === undefined ? undefined : ackAt - restoredAt });
         }
+        phase = 'steady';
         const last = disruptions.at(-1)!;
         log(`${options.engine}: ${what} at ${atAcknowledged} acknowledged: ready after ${last.readyMs} ms, first acknowledgement after ${last.firstAckMs ?? '–'} ms`);
       }
@@ -502,6 +515,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     duplicated,
     requests,
     answers,
+    answersDuring,
+    slowestMs,
     leaks,
     leakCount,
     internalOn200,
@@ -520,7 +535,15 @@ export function describeResult(r: ChaosResult): string {
     `requests ${r.requests}; answers by HTTP status and extensions.code (or __typename):`,
     ...Object.entries(r.answers)
       .sort((a, b) => b[1] - a[1])
-      .map(([label, n]) => `  ${String(n).padStart(6)}  ${label}`),
+      .map(([label, n]) => `  ${String(n).padStart(6)}  ${label.padEnd(40)} slowest ${r.slowestMs[label]} ms`),
+    'the same by what was going on when sent (a disruption lasts until the first acknowledgement after it):',
+    ...Object.entries(r.answersDuring).map(
+      ([phase, counts]) =>
+        `  ${phase.padEnd(13)} ${Object.entries(counts)
+          .sort((a, b) => b[1] - a[1])
+          .map(([label, n]) => `${n} × ${label}`)
+          .join(', ')}`,
+    ),
     `answers with a stack trace, file path or SQL: ${r.leakCount}; 200 with INTERNAL_SERVER_ERROR: ${r.internalOn200}; refused for good: ${r.refused}`,
     'recovery:',
     ...r.disruptions.map(
