@@ -66,10 +66,18 @@ it('with the database cut, every path answers 503 SERVICE_UNAVAILABLE JSON with 
     ['API key mutation', await apiRequest('mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename } }', { input: { email: plantedEmail } })],
     ['demo page', await app.yoga.fetch('http://careloop.test/')],
   ];
+  // /readyz under load: 60 widget and API requests in flight against the cut database.
+  const load = Array.from({ length: 60 }, (_, i) =>
+    i % 2 ? widgetRequest(seed.site.publishableKey) : apiRequest('{ customers(first: 1) { totalCount } }'),
+  );
   const started = Date.now();
   const ready = await app.yoga.fetch('http://careloop.test/readyz');
-  expect(Date.now() - started).toBeLessThan(1_000);
+  const readyInMs = Date.now() - started;
+  expect(readyInMs).toBeLessThan(1_000);
   answers.push(['readyz', ready]);
+  const loaded = await Promise.all(load);
+  expect(loaded.map((r) => r.status)).toEqual(loaded.map(() => 503));
+  console.log(`/readyz answered in ${readyInMs} ms with 60 requests in flight against the cut database`);
   for (const [path, response] of answers) {
     const text = await response.text();
     expect(response.status, `${path}: ${text}`).toBe(503);
