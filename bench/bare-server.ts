@@ -25,7 +25,7 @@ const server = createServer((request, response) => {
         on conflict do nothing
         returning id, created_at`;
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ data: { submitResolutionCheck: { data: { id: row?.id, receivedAt: row?.created_at } } } }));
+      response.end(JSON.stringify({ data: { submitResolutionCheck: { data: { feedbackId: row?.id, receivedAt: row?.created_at } } } }));
     } catch (error) {
       response.writeHead(500);
       response.end(String(error));

@@ -34,7 +34,7 @@ const demoTexts = {
 
 /** What the demo page shows a newcomer to find the answers through the API (checked by a test). */
 export const DEMO_FEEDBACK_QUERY =
-  '{ feedback(first: 10) { totalCount edges { node { kind subject solved reason comment agentRating score locale answers { questionId value } createdAt } } } }';
+  '{ feedback(first: 10) { totalCount edges { node { kind subject solved reason comment agentRating score locale answers { questionKey value } createdAt } } } }';
 
 export interface DemoPageParts {
   /** widgets/demo/index.html, with {{name}} placeholders. */

@@ -46,18 +46,18 @@ const demoSurvey = {
   defaultLocale: 'en',
   title: both('How was our service today?', '您对今天的服务满意吗?'),
   questions: [
-    { id: 'satisfaction', type: 'rating', required: true, labels: both('How satisfied are you? (1–5)', '您的满意度如何?(1–5)') },
+    { key: 'satisfaction', type: 'rating', required: true, labels: both('How satisfied are you? (1–5)', '您的满意度如何?(1–5)') },
     {
-      id: 'channel',
+      key: 'channel',
       type: 'single_choice',
       labels: both('How did you reach us?', '您是通过什么方式联系我们的?'),
       options: [
-        { id: 'web', labels: both('Website', '网站') },
-        { id: 'phone', labels: both('Phone', '电话') },
-        { id: 'chat', labels: both('Chat', '在线客服') },
+        { key: 'web', labels: both('Website', '网站') },
+        { key: 'phone', labels: both('Phone', '电话') },
+        { key: 'chat', labels: both('Chat', '在线客服') },
       ],
     },
-    { id: 'better', type: 'text', labels: both('What could we do better?', '我们还有哪些可以改进的地方?') },
+    { key: 'better', type: 'text', labels: both('What could we do better?', '我们还有哪些可以改进的地方?') },
   ],
   thankYou: both('Thank you for your feedback', '感谢您的反馈'),
 };

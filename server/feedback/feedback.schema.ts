@@ -37,7 +37,7 @@ const FeedbackAnswer = builder
   .implement({
     description: "One answer of a survey response, as submitted.",
     fields: (t) => ({
-      questionId: t.exposeString('questionId', { description: 'The id of the question answered.' }),
+      questionKey: t.exposeString('questionId', { description: 'SurveyQuestion.key of the question answered.' }),
       value: t.field({ type: 'JSON', description: 'The answer value; its shape follows the QuestionType.', resolve: (a) => a.value }),
     }),
   });

@@ -12,7 +12,9 @@ type PublicQuestionShape = LocalizedSurvey['questions'][number];
 const PublicOption = builder.objectRef<PublicQuestionShape['options'][number]>('PublicOption').implement({
   description: 'One option of a choice question, in the locale served.',
   fields: (t) => ({
-    id: t.exposeString('id', { description: 'Answer with this id.' }),
+    key: t.exposeString('id', {
+      description: 'Answer with this key; unique within its question only (other questions and surveys use the same keys).',
+    }),
     label: t.exposeString('label', { description: 'The label to show.' }),
   }),
 });
@@ -20,7 +22,9 @@ const PublicOption = builder.objectRef<PublicQuestionShape['options'][number]>('
 const PublicQuestion = builder.objectRef<PublicQuestionShape>('PublicQuestion').implement({
   description: 'A live question as a widget shows it, in the locale served.',
   fields: (t) => ({
-    id: t.exposeString('id', { description: 'Answer with this id in SurveyAnswerInput.questionId.' }),
+    key: t.exposeString('id', {
+      description: 'Answer with this key in SurveyAnswerInput.questionKey; unique within its survey only (other surveys use the same keys).',
+    }),
     type: t.expose('type', { type: QuestionTypeEnum, description: 'How it is answered.' }),
     label: t.exposeString('label', { description: 'The question to show.' }),
     required: t.exposeBoolean('required', { description: 'Whether a response must answer it.' }),

@@ -43,10 +43,13 @@ export async function findActiveSurvey({ db, orgId }: Tenant, key: string): Prom
 
 const answerInput = described(
   z.object({
-    questionId: described(z.string().max(surveyLimits.idLength * 2, 'is too long'), 'PublicQuestion.id of the question answered.'),
+    questionKey: described(
+      z.string().max(surveyLimits.idLength * 2, 'is too long'),
+      'PublicQuestion.key of the question answered.',
+    ),
     value: described(
       z.unknown(),
-      `A whole number for RATING (${scaleText(answerScales.rating)}), NPS (${scaleText(answerScales.nps)}) and CES (${scaleText(answerScales.ces)}); an option id for SINGLE_CHOICE; option ids for MULTIPLE_CHOICE; a string of at most ${surveyLimits.answerText} characters for TEXT; a boolean for YES_NO.`,
+      `A whole number for RATING (${scaleText(answerScales.rating)}), NPS (${scaleText(answerScales.nps)}) and CES (${scaleText(answerScales.ces)}); an option key (PublicOption.key) for SINGLE_CHOICE; option keys for MULTIPLE_CHOICE; a string of at most ${surveyLimits.answerText} characters for TEXT; a boolean for YES_NO.`,
     ),
   }),
   'The answer to one question.',
@@ -158,7 +161,10 @@ export async function submitSurveyResponse(tenant: SiteTenant, raw: unknown): Pr
   const locale = input.locale ? (canonicalLocale(input.locale) ?? input.locale) : null;
   return db.transaction(async (tx) => {
     const customerId = await customerForToken(tx, tenant, input.customerToken);
-    const hash = payloadHash({ surveyKey: input.surveyKey, answers: input.answers, context, locale, customerId });
+    // Hashed in the shape of before the API said questionKey, so stored hashes keep their meaning
+    // (a retry across the rename still gets its receipt).
+    const answers = input.answers.map((a) => ({ questionId: a.questionKey, value: a.value }));
+    const hash = payloadHash({ surveyKey: input.surveyKey, answers, context, locale, customerId });
     const replay = async (failure: CareloopError) => {
       const existing = await findByIdempotencyKey(tx, site, input.idempotencyKey);
       if (existing) return replayOrConflict(existing, hash);

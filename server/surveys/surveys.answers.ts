@@ -17,10 +17,10 @@ function valueProblem(question: StoredQuestion, value: unknown): string | undefi
   const known = new Set(activeOptions(question).map((o) => o.id));
   switch (question.type) {
     case 'single_choice':
-      return typeof value === 'string' && known.has(value) ? undefined : 'must be the id of one of the options';
+      return typeof value === 'string' && known.has(value) ? undefined : 'must be the key of one of the options';
     case 'multiple_choice': {
-      if (!Array.isArray(value) || value.length === 0) return 'must be a non-empty list of option ids';
-      if (!value.every((v) => typeof v === 'string' && known.has(v))) return 'must contain only ids of the options';
+      if (!Array.isArray(value) || value.length === 0) return 'must be a non-empty list of option keys';
+      if (!value.every((v) => typeof v === 'string' && known.has(v))) return 'must contain only keys of the options';
       return new Set(value).size === value.length ? undefined : 'must not name an option twice';
     }
     case 'text':
@@ -36,29 +36,30 @@ function valueProblem(question: StoredQuestion, value: unknown): string | undefi
 /**
  * Checks answers against the survey's live questions and derives the score of a scored kind
  * from its first scored question. A blank text counts as no answer (a widget may send the empty
- * textarea of an optional question). All issues are reported at once, with input paths.
+ * textarea of an optional question). All issues are reported at once, with input paths. The
+ * answers are stored as before the API said questionKey: `{ questionId, value }`.
  */
 export function checkAnswers(
   kind: (typeof surveyKinds)[number],
   questions: StoredQuestion[],
-  answers: { questionId: string; value: unknown }[],
+  answers: { questionKey: string; value: unknown }[],
 ): { answers: SurveyAnswer[]; score: number | null } {
   const live = new Map(activeQuestions(questions).map((q) => [q.id, q]));
   const issues: FieldIssue[] = [];
   const kept: SurveyAnswer[] = [];
   const answered = new Set<string>();
-  answers.forEach(({ questionId, value }, i) => {
+  answers.forEach(({ questionKey, value }, i) => {
     const at = (field: string, message: string) => issues.push({ path: ['input', 'answers', i, field], message });
-    const question = live.get(questionId);
-    if (!question) return at('questionId', 'is not a question of this survey');
-    if (answered.has(questionId)) return at('questionId', 'is answered twice');
-    answered.add(questionId);
+    const question = live.get(questionKey);
+    if (!question) return at('questionKey', 'is not a question of this survey');
+    if (answered.has(questionKey)) return at('questionKey', 'is answered twice');
+    answered.add(questionKey);
     const problem = valueProblem(question, value);
     if (problem) return at('value', problem);
     if (question.type === 'text' && (value as string).trim() === '') {
       return question.required ? at('value', 'must not be blank: the question is required') : undefined;
     }
-    kept.push({ questionId, value: value as SurveyAnswer['value'] });
+    kept.push({ questionId: questionKey, value: value as SurveyAnswer['value'] });
   });
   for (const question of live.values()) {
     if (question.required && !answered.has(question.id)) {

@@ -26,7 +26,7 @@ export const localeTag = z.string().transform((value, ctx) => {
   return canonical;
 });
 
-const idRule = `1 to ${surveyLimits.idLength} letters, digits, - or _, starting with a letter or digit.`;
+const itemKeyRule = `1 to ${surveyLimits.idLength} letters, digits, - or _, starting with a letter or digit.`;
 const keyRule = `A slug, unique per organization, e.g. after-delivery; at most ${surveyLimits.keyLength} characters.`;
 const questionsRule = `1 to ${surveyLimits.questions} questions.`;
 const localesRule = (what: string) => `${what} in 1 to ${surveyLimits.locales} locales.`;
@@ -61,17 +61,22 @@ const localizedText = z
   })
   .transform((entries): LocalizedText => Object.fromEntries(entries.map((e) => [e.locale, e.text])));
 
-/** Question and option ids: short, URL- and JSON-safe, stable once given. */
+/**
+ * Question and option keys: short, URL- and JSON-safe, stable once given, unique within their
+ * survey (options: within their question) only. In GraphQL they are `key`, never `id`: a
+ * normalizing client cache would take a per-survey slug for the identity of one object. Stored
+ * in surveys.questions as `id`, as before (README, "Breaking changes").
+ */
 export const ID_PATTERN = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{0,${surveyLimits.idLength - 1}}$`);
-const itemId = z
+const itemKey = z
   .string()
   .regex(ID_PATTERN, `must be 1–${surveyLimits.idLength} letters, digits, - or _, starting with a letter or digit`);
 
 const optionInput = described(
   z.object({
-    id: described(
-      itemId.nullish(),
-      `Keep an existing option by its id; omit for a new option (an id is made from its label). ${idRule}`,
+    key: described(
+      itemKey.nullish(),
+      `Keep an existing option by its key; omit for a new option (a key is made from its label). ${itemKeyRule}`,
     ),
     labels: described(localizedText, localesRule('The label')),
   }),
@@ -81,9 +86,9 @@ const optionInput = described(
 
 const questionInput = z
   .object({
-    id: described(
-      itemId.nullish(),
-      `Keep an existing question by its id; omit for a new question (an id is made from its label). ${idRule}`,
+    key: described(
+      itemKey.nullish(),
+      `Keep an existing question by its key; omit for a new question (a key is made from its label). ${itemKeyRule}`,
     ),
     type: described(z.enum(questionTypes), 'How it is answered.'),
     required: described(
@@ -118,9 +123,9 @@ const questionInput = z
     }
     const seen = new Set<string>();
     question.options.forEach((option, i) => {
-      if (!option.id) return;
-      if (seen.has(option.id)) ctx.addIssue({ code: 'custom', path: ['options', i, 'id'], message: `${option.id} appears twice` });
-      seen.add(option.id);
+      if (!option.key) return;
+      if (seen.has(option.key)) ctx.addIssue({ code: 'custom', path: ['options', i, 'key'], message: `${option.key} appears twice` });
+      seen.add(option.key);
     });
   });
 

@@ -53,10 +53,10 @@ function claim(base: string, taken: Set<string>): string {
 }
 
 /**
- * Turns the input questions into the stored list. Without responses the input is the whole
- * truth. With responses (`keepHistory`) every id ever used stays valid: a question or option
- * left out is kept as retired, an existing question keeps its type, and new ids never reuse old
- * ones. Issues are reported with paths under `input.questions`.
+ * Turns the input questions into the stored list (an input's `key` is stored as `id`). Without
+ * responses the input is the whole truth. With responses (`keepHistory`) every key ever used
+ * stays valid: a question or option left out is kept as retired, an existing question keeps its
+ * type, and new keys never reuse old ones. Issues are reported with paths under `input.questions`.
  */
 export function buildQuestions(
   input: QuestionInput[],
@@ -68,13 +68,13 @@ export function buildQuestions(
   const storedById = new Map(keepHistory ? stored.map((q) => [q.id, q]) : []);
   const explicit = new Set<string>();
   input.forEach((q, i) => {
-    if (!q.id) return;
-    if (explicit.has(q.id)) issues.push({ path: ['input', 'questions', i, 'id'], message: `${q.id} appears twice` });
-    explicit.add(q.id);
+    if (!q.key) return;
+    if (explicit.has(q.key)) issues.push({ path: ['input', 'questions', i, 'key'], message: `${q.key} appears twice` });
+    explicit.add(q.key);
   });
   const taken = new Set<string>([...storedById.keys(), ...explicit]);
   const built = input.map((q, i): StoredQuestion => {
-    const id = q.id ?? claim(slugOf(q.labels, defaultLocale, `q${i + 1}`), taken);
+    const id = q.key ?? claim(slugOf(q.labels, defaultLocale, `q${i + 1}`), taken);
     const previous = storedById.get(id);
     if (previous && previous.type !== q.type) {
       issues.push({
@@ -95,9 +95,9 @@ export function buildQuestions(
 
 function buildOptions(input: QuestionInput['options'], defaultLocale: string, previous: StoredQuestion | undefined) {
   const old = previous?.options ?? [];
-  const taken = new Set<string>([...old.map((o) => o.id), ...input.flatMap((o) => (o.id ? [o.id] : []))]);
+  const taken = new Set<string>([...old.map((o) => o.id), ...input.flatMap((o) => (o.key ? [o.key] : []))]);
   const built = input.map((o, j): StoredOption => ({
-    id: o.id ?? claim(slugOf(o.labels, defaultLocale, `o${j + 1}`), taken),
+    id: o.key ?? claim(slugOf(o.labels, defaultLocale, `o${j + 1}`), taken),
     label: o.labels,
   }));
   const kept = new Set(built.map((o) => o.id));

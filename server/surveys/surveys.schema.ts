@@ -22,7 +22,9 @@ const localized = (text: LocalizedText, requested: string | null | undefined, de
 const SurveyOption = builder.objectRef<WithDefault<StoredOption>>('SurveyOption').implement({
   description: 'One option of a choice question.',
   fields: (t) => ({
-    id: t.exposeString('id', { description: 'Stable across edits: answers name the option by it.' }),
+    key: t.exposeString('id', {
+      description: 'Unique within its question, stable across edits: answers name the option by it (not an id: other surveys use the same keys).',
+    }),
     labels: t.field({ type: 'JSON', description: 'Every locale: { "en": "…", "zh-CN": "…" }.', resolve: (o) => o.label }),
     label: t.string({
       description: 'The label in one locale.',
@@ -39,7 +41,9 @@ const SurveyOption = builder.objectRef<WithDefault<StoredOption>>('SurveyOption'
 const SurveyQuestion = builder.objectRef<WithDefault<StoredQuestion>>('SurveyQuestion').implement({
   description: 'One question of a survey, in every locale.',
   fields: (t) => ({
-    id: t.exposeString('id', { description: 'Stable across edits: answers refer to it.' }),
+    key: t.exposeString('id', {
+      description: 'Unique within its survey, stable across edits: answers refer to it (not an id: other surveys use the same keys).',
+    }),
     type: t.expose('type', { type: QuestionTypeEnum, description: 'How it is answered.' }),
     required: t.exposeBoolean('required', { description: 'Whether a response must answer it.' }),
     labels: t.field({ type: 'JSON', description: 'Every locale: { "en": "…", "zh-CN": "…" }.', resolve: (q) => q.label }),

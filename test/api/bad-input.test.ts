@@ -79,7 +79,7 @@ describe('text PostgreSQL cannot store, in every public operation', () => {
     ],
     [
       'submitSurveyResponse text answer',
-      (t) => persistedBody('SubmitSurveyResponse', { input: { surveyKey: 'bad-input', idempotencyKey: randomUUID(), answers: [{ questionId: 'text', value: t }] } }),
+      (t) => persistedBody('SubmitSurveyResponse', { input: { surveyKey: 'bad-input', idempotencyKey: randomUUID(), answers: [{ questionKey: 'text', value: t }] } }),
       ['input', 'answers', 0, 'value'],
     ],
   ];
@@ -182,7 +182,7 @@ describe('deep JSON (attributes, answer values) and deep documents', () => {
 
   it('an answer value nested 30,000 deep is BAD_USER_INPUT at input.answers.0.value, nothing stored', async ({ api }) => {
     watch(api);
-    const body = persistedBody('SubmitSurveyResponse', { input: { surveyKey: 'bad-input', idempotencyKey: randomUUID(), answers: [{ questionId: 'text', value: 'DEEP' }] } });
+    const body = persistedBody('SubmitSurveyResponse', { input: { surveyKey: 'bad-input', idempotencyKey: randomUUID(), answers: [{ questionKey: 'text', value: 'DEEP' }] } });
     const response = await send(api.yoga, { headers: widget, body: withRaw(body, deepArray(30_000)) });
     expectBadInput(response, ['input', 'answers', 0, 'value', ...Array(limits.jsonDepth).fill(0)], /more than 16 deep/);
   });

@@ -49,9 +49,9 @@ it('a customer, its purchase and its update carry the clock time', async () => {
 });
 
 it('a survey response and a resolution check carry the clock time, and a token is judged by it', async () => {
-  const survey = await createdSurvey(api.asA, surveyInput('clocked', { questions: [question('RATING', 'How was it?', { id: 'q' })] }));
+  const survey = await createdSurvey(api.asA, surveyInput('clocked', { questions: [question('RATING', 'How was it?', { key: 'q' })] }));
   const widget = widgetOf(api.withSite(site.publishableKey, site.origin));
-  const response = await widget.submit(survey.key, [{ questionId: 'q', value: 4 }], { customerToken: await tokenAt('clock-1') });
+  const response = await widget.submit(survey.key, [{ questionKey: 'q', value: 4 }], { customerToken: await tokenAt('clock-1') });
   expect(response.__typename, JSON.stringify(response)).toBe('MutationSubmitSurveyResponseSuccess');
   same(response.data.receivedAt);
   const checkReceipt = received(await submit(api.withSite(site.publishableKey, site.origin), check({ customerToken: await tokenAt('clock-2') })));

@@ -48,11 +48,11 @@ it('erases complaint contact and text and feedback comments, keeping what statis
   expect(check.__typename).toBe('MutationSubmitResolutionCheckSuccess');
   await createdSurvey(api.asA, surveyInput('erase-survey', { kind: 'CSAT' }));
   const answers = [
-    { questionId: 'rating', value: 4 },
-    { questionId: 'single', value: 'b' },
-    { questionId: 'multi', value: ['x', 'z'] },
-    { questionId: 'text', value: 'Erin here, flat 3 at 12 Rose Street' },
-    { questionId: 'yesno', value: true },
+    { questionKey: 'rating', value: 4 },
+    { questionKey: 'single', value: 'b' },
+    { questionKey: 'multi', value: ['x', 'z'] },
+    { questionKey: 'text', value: 'Erin here, flat 3 at 12 Rose Street' },
+    { questionKey: 'yesno', value: true },
   ];
   const response = await widgetOf(widget).submit('erase-survey', answers, { customerToken });
   expect(response.__typename).toBe('MutationSubmitSurveyResponseSuccess');
@@ -77,9 +77,10 @@ it('erases complaint contact and text and feedback comments, keeping what statis
   expect(after.complaints[0].category).toBe('delivery');
   const erasedCheck = after.feedback.find((f: { kind: string }) => f.kind === 'resolution_check');
   expect(erasedCheck).toMatchObject({ solved: false, reason: 'not_solved', comment: null });
-  // The response keeps its score and every answer but the free text, in the order given.
+  // The response keeps its score and every answer but the free text, in the order given. The
+  // export holds the rows as stored, where an answer names its question by questionId.
   const kept = after.feedback.find((f: { kind: string }) => f.kind === 'survey_response');
-  expect(kept.answers).toEqual(answers.filter((a) => a.questionId !== 'text'));
+  expect(kept.answers).toEqual(answers.filter((a) => a.questionKey !== 'text').map(({ questionKey, value }) => ({ questionId: questionKey, value })));
   expect(kept.score).toBe(4);
 });
 
@@ -90,9 +91,9 @@ it('erasure drops every string answer of a response whose survey is gone (it can
   // The newest response below is this test's: the clock stands still until moved.
   api.clock.advance(1000);
   const answers = [
-    { questionId: 'rating', value: 2 },
-    { questionId: 'single', value: 'a' },
-    { questionId: 'text', value: 'Ring 555-0199 after six' },
+    { questionKey: 'rating', value: 2 },
+    { questionKey: 'single', value: 'a' },
+    { questionKey: 'text', value: 'Ring 555-0199 after six' },
   ];
   expect((await widgetOf(widget).submit('erase-deleted-survey', answers, { customerToken })).__typename).toBe(
     'MutationSubmitSurveyResponseSuccess',

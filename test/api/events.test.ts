@@ -128,7 +128,7 @@ describe('one event per successful mutation', () => {
       kind: 'csat',
       defaultLocale: 'en',
       title: texts({ en: 'How was it?' }),
-      questions: [{ type: 'rating', id: 'rating', labels: texts({ en: 'Rate us' }) }],
+      questions: [{ type: 'rating', key: 'rating', labels: texts({ en: 'Rate us' }) }],
     };
     const { event: created, result: survey } = await one(() => createSurvey(a, input), 'survey.created', (s) => ['survey', s.id]);
     expect(created).toMatchObject({ sequence: 1, payload: { key: 'csat-events', kind: survey.kind, status: survey.status } });
@@ -184,7 +184,7 @@ describe('the submission hot paths', () => {
     expect(new Date(event.occurredAt).toISOString()).toBe(api.clock.now().toISOString());
     expect(JSON.stringify(event)).not.toContain('Eve Example');
     const replay = await recorded(() => submit(widget, input));
-    expect(received(replay.result).id).toBe(receipt.id);
+    expect(received(replay.result).feedbackId).toBe(receipt.feedbackId);
     expect(replay.list).toEqual([]);
   });
 
@@ -197,9 +197,9 @@ describe('the submission hot paths', () => {
       status: 'active',
       defaultLocale: 'en',
       title: texts({ en: 'How was it?' }),
-      questions: [{ type: 'rating', id: 'rating', labels: texts({ en: 'Rate us' }) }],
+      questions: [{ type: 'rating', key: 'rating', labels: texts({ en: 'Rate us' }) }],
     });
-    const answers = [{ questionId: 'rating', value: 4 }];
+    const answers = [{ questionKey: 'rating', value: 4 }];
     const idempotencyKey = randomUUID();
     const first = await recorded(() => widget.submit('csat-hot', answers, { idempotencyKey }));
     expect(first.result.__typename, JSON.stringify(first.result)).toMatch(/Success$/);

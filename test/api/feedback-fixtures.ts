@@ -18,7 +18,7 @@ export type Json = Record<string, any>;
 export const SUBMIT_CHECK = persistedOperation('SubmitResolutionCheck').document;
 
 export const FEEDBACK_FIELDS = `id kind subject solved reason comment agentRating score locale createdAt siteId
-  answers { questionId value }
+  answers { questionKey value }
   context { pageUrl subject agentId touchpointId complaintReference }
   customer { id externalId name }
   survey { id key }`;
@@ -41,7 +41,7 @@ export async function submit(widget: Caller, input: Json): Promise<Json> {
   return dataOf(await submitRaw(widget, input)).submitResolutionCheck;
 }
 
-export function ok(result: Json): { id: string; receivedAt: string } {
+export function ok(result: Json): { feedbackId: string; receivedAt: string } {
   expect(result.__typename, JSON.stringify(result)).toBe('MutationSubmitResolutionCheckSuccess');
   return result.data;
 }

@@ -24,19 +24,19 @@ beforeAll(async () => {
   help = await api.createSite({ allowedOrigins: ['https://help.example.com'] });
   const shopWidget = api.withSite(shop.publishableKey, shop.origin);
   const helpWidget = api.withSite(help.publishableKey, help.origin);
-  ids.f1 = ok(await submit(shopWidget, check({ subject: 'article:1', solved: true }))).id;
+  ids.f1 = ok(await submit(shopWidget, check({ subject: 'article:1', solved: true }))).feedbackId;
   ids.f2 = ok(
     await submit(
       shopWidget,
       check({ subject: 'article:1', solved: false, reason: 'NOT_SOLVED', customerToken: await customerToken(shop, { sub: 'mei' }) }),
     ),
-  ).id;
+  ).feedbackId;
   ids.f3 = ok(
     await submit(
       helpWidget,
       check({ subject: 'https://help.example.com/returns', solved: false, reason: 'TOO_SLOW', customerToken: await customerToken(help, { sub: 'ken' }) }),
     ),
-  ).id;
+  ).feedbackId;
   // A survey response, written as the survey service would: this file tests the reads only.
   const db = api.db.db;
   const [survey] = await db
@@ -76,7 +76,7 @@ beforeAll(async () => {
   }
   // Org B's feedback must never show up in A's reads.
   const bSite = await api.createSite({ as: api.asB, allowedOrigins: ['https://b.example.com'] });
-  ids.b1 = ok(await submit(api.withSite(bSite.publishableKey, bSite.origin), check({ subject: 'article:1', solved: false }))).id;
+  ids.b1 = ok(await submit(api.withSite(bSite.publishableKey, bSite.origin), check({ subject: 'article:1', solved: false }))).feedbackId;
 });
 afterAll(() => api.close());
 
@@ -97,7 +97,7 @@ describe('feedback', () => {
       score: 5,
       subject: null,
       solved: null,
-      answers: [{ questionId: 'q1', value: 5 }, { questionId: 'q2', value: ['fast', 'kind'] }],
+      answers: [{ questionKey: 'q1', value: 5 }, { questionKey: 'q2', value: ['fast', 'kind'] }],
       customer: { id: mei, externalId: 'mei' },
       survey: { id: surveyId, key: 'csat' },
     });

@@ -43,9 +43,9 @@ describe('a stored check', () => {
     });
     const receipt = ok(await submit(widget, input));
     expect(Date.parse(receipt.receivedAt)).not.toBeNaN();
-    const item = await feedbackItem(api.asA, receipt.id);
+    const item = await feedbackItem(api.asA, receipt.feedbackId);
     expect(item).toMatchObject({
-      id: receipt.id,
+      id: receipt.feedbackId,
       kind: 'RESOLUTION_CHECK',
       subject: 'article:42',
       solved: false,
@@ -67,7 +67,7 @@ describe('a stored check', () => {
     const fromHelpCenter = api.withSite(site.publishableKey, 'https://zh.help.example.com');
     for (const subject of ['https://shop.example.com/p/kettle?tab=faq', 'article:KB-1001', 'answer:9f2c', 'C-7K2M-9QXD']) {
       const receipt = ok(await submit(fromHelpCenter, check({ subject })));
-      expect((await feedbackItem(api.asA, receipt.id))!.subject).toBe(subject);
+      expect((await feedbackItem(api.asA, receipt.feedbackId))!.subject).toBe(subject);
     }
   });
 
@@ -151,7 +151,7 @@ describe('customer tokens', () => {
     const token = await customerToken(site, { sub: 'cust-777', name: 'Mei Lin' });
     const first = ok(await submit(widget, check({ customerToken: token })));
     const second = ok(await submit(widget, check({ customerToken: await customerToken(site, { sub: 'cust-777' }), solved: false })));
-    const [a, b] = [await feedbackItem(api.asA, first.id), await feedbackItem(api.asA, second.id)];
+    const [a, b] = [await feedbackItem(api.asA, first.feedbackId), await feedbackItem(api.asA, second.feedbackId)];
     expect(a!.customer).toMatchObject({ externalId: 'cust-777', name: 'Mei Lin' });
     expect(b!.customer!.id).toBe(a!.customer!.id);
     const customers = dataOf(await api.asA.gql('{ customers(first: 100) { edges { node { externalId } } } }')).customers.edges;
@@ -164,7 +164,7 @@ describe('customer tokens', () => {
         ... on MutationCreateCustomerSuccess { data { id } } } }`),
     ).createCustomer.data;
     const receipt = ok(await submit(widget, check({ customerToken: await customerToken(site, { sub: 'known-1' }) })));
-    expect((await feedbackItem(api.asA, receipt.id))!.customer).toMatchObject({ id: created.id, name: 'Known' });
+    expect((await feedbackItem(api.asA, receipt.feedbackId))!.customer).toMatchObject({ id: created.id, name: 'Known' });
   });
 });
 
@@ -248,7 +248,7 @@ describe('idempotency', () => {
   it('still replays after the customer was merged into another in between', async () => {
     const input = check({ customerToken: await customerToken(site, { sub: 'merged-away' }) });
     const first = ok(await submit(widget, input));
-    const stubId = (await feedbackItem(api.asA, first.id))!.customer.id;
+    const stubId = (await feedbackItem(api.asA, first.feedbackId))!.customer.id;
     const target = dataOf(
       await api.asA.gql(`mutation { createCustomer(input: { name: "Survivor" }) { ... on MutationCreateCustomerSuccess { data { id } } } }`),
     ).createCustomer.data.id;
@@ -257,7 +257,7 @@ describe('idempotency', () => {
     );
     expect(merged.mergeCustomers.__typename).toBe('MutationMergeCustomersSuccess');
     expect(ok(await submit(widget, input))).toEqual(first);
-    expect((await feedbackItem(api.asA, first.id))!.customer.id).toBe(target);
+    expect((await feedbackItem(api.asA, first.feedbackId))!.customer.id).toBe(target);
     expect(await feedbackCount(api.asA)).toBe(countBefore + 1);
   });
 
@@ -275,26 +275,26 @@ describe('idempotency', () => {
       const result = await submit(widget, { ...input, ...changed });
       expect(result).toMatchObject({ __typename: 'ConflictError', field: 'idempotencyKey' });
     }
-    expect((await feedbackItem(api.asA, first.id))!.solved).toBe(true);
+    expect((await feedbackItem(api.asA, first.feedbackId))!.solved).toBe(true);
     expect(await feedbackCount(api.asA)).toBe(countBefore + 1);
   });
 
   it('completes a Yes with the agent rating sent later under the same key: one row, rated, idempotent after', async () => {
     const input = check({ solved: true, context: { agentId: 'agent-9', pageUrl: 'https://shop.example.com/help' }, locale: 'en' });
     const first = ok(await submit(widget, input));
-    expect((await feedbackItem(api.asA, first.id))!.agentRating).toBeNull();
+    expect((await feedbackItem(api.asA, first.feedbackId))!.agentRating).toBeNull();
     const rated = { ...input, agentRating: 4 };
     expect(ok(await submit(widget, rated))).toEqual(first);
-    expect(await feedbackItem(api.asA, first.id)).toMatchObject({ solved: true, agentRating: 4, reason: null, comment: null });
+    expect(await feedbackItem(api.asA, first.feedbackId)).toMatchObject({ solved: true, agentRating: 4, reason: null, comment: null });
     // A replay of the rated answer, and the first send arriving late (from a queue): the same receipt.
     expect(ok(await submit(widget, rated))).toEqual(first);
     expect(ok(await submit(widget, input))).toEqual(first);
-    expect((await feedbackItem(api.asA, first.id))!.agentRating).toBe(4);
+    expect((await feedbackItem(api.asA, first.feedbackId))!.agentRating).toBe(4);
     // Another rating, or the rating with anything else changed, is another answer.
     for (const changed of [{ agentRating: 5 }, { agentRating: 4, locale: 'zh-CN' }, { agentRating: 4, solved: false }, { agentRating: 4, comment: 'and a comment' }]) {
       expect(await submit(widget, { ...input, ...changed }), JSON.stringify(changed)).toMatchObject({ __typename: 'ConflictError', field: 'idempotencyKey' });
     }
-    expect(await feedbackItem(api.asA, first.id)).toMatchObject({ solved: true, agentRating: 4, comment: null, locale: 'en' });
+    expect(await feedbackItem(api.asA, first.feedbackId)).toMatchObject({ solved: true, agentRating: 4, comment: null, locale: 'en' });
     expect(await feedbackCount(api.asA)).toBe(countBefore + 1);
   });
 
@@ -303,13 +303,13 @@ describe('idempotency', () => {
     const first = ok(await submit(widget, input));
     const completed = { ...input, reason: 'INCOMPLETE', comment: 'Step 3 is missing.', agentRating: 2 };
     expect(ok(await submit(widget, completed))).toEqual(first);
-    expect(await feedbackItem(api.asA, first.id)).toMatchObject({ solved: false, reason: 'INCOMPLETE', comment: 'Step 3 is missing.', agentRating: 2 });
+    expect(await feedbackItem(api.asA, first.feedbackId)).toMatchObject({ solved: false, reason: 'INCOMPLETE', comment: 'Step 3 is missing.', agentRating: 2 });
     expect(ok(await submit(widget, completed))).toEqual(first);
     expect(ok(await submit(widget, input))).toEqual(first);
     for (const changed of [{ reason: 'TOO_SLOW' }, { comment: 'Something else.' }, { agentRating: 3 }]) {
       expect(await submit(widget, { ...completed, ...changed }), JSON.stringify(changed)).toMatchObject({ __typename: 'ConflictError' });
     }
-    expect(await feedbackItem(api.asA, first.id)).toMatchObject({ reason: 'INCOMPLETE', comment: 'Step 3 is missing.', agentRating: 2 });
+    expect(await feedbackItem(api.asA, first.feedbackId)).toMatchObject({ reason: 'INCOMPLETE', comment: 'Step 3 is missing.', agentRating: 2 });
     expect(await feedbackCount(api.asA)).toBe(countBefore + 1);
   });
 
@@ -317,7 +317,7 @@ describe('idempotency', () => {
     const input = check({ context: { agentId: 'agent-9' } });
     const rated = ok(await submit(widget, { ...input, agentRating: 5 }));
     expect(ok(await submit(widget, input))).toEqual(rated);
-    expect((await feedbackItem(api.asA, rated.id))!.agentRating).toBe(5);
+    expect((await feedbackItem(api.asA, rated.feedbackId))!.agentRating).toBe(5);
     expect(await feedbackCount(api.asA)).toBe(countBefore + 1);
   });
 
@@ -326,7 +326,7 @@ describe('idempotency', () => {
     const first = ok(await submit(widget, input));
     const resigned = await customerToken(site, { sub: 'rating-cust' }, { expiresIn: '2h' });
     expect(ok(await submit(widget, { ...input, customerToken: resigned, agentRating: 3 }))).toEqual(first);
-    expect(await feedbackItem(api.asA, first.id)).toMatchObject({ agentRating: 3, customer: { externalId: 'rating-cust' } });
+    expect(await feedbackItem(api.asA, first.feedbackId)).toMatchObject({ agentRating: 3, customer: { externalId: 'rating-cust' } });
     const someoneElse = await customerToken(site, { sub: 'not-rating-cust' });
     expect(await submit(widget, { ...input, customerToken: someoneElse, agentRating: 3 })).toMatchObject({ __typename: 'ConflictError' });
   });
@@ -336,7 +336,7 @@ describe('idempotency', () => {
     const first = ok(await submit(widget, input));
     const results = await Promise.all(Array.from({ length: 10 }, () => submit(widget, { ...input, agentRating: 4 })));
     for (const result of results) expect(ok(result)).toEqual(first);
-    expect((await feedbackItem(api.asA, first.id))!.agentRating).toBe(4);
+    expect((await feedbackItem(api.asA, first.feedbackId))!.agentRating).toBe(4);
     expect(await feedbackCount(api.asA)).toBe(countBefore + 1);
   });
 
@@ -345,14 +345,14 @@ describe('idempotency', () => {
     const input = check();
     const first = ok(await submit(widget, input));
     const second = ok(await submit(api.withSite(other.publishableKey, other.origin), input));
-    expect(second.id).not.toBe(first.id);
+    expect(second.feedbackId).not.toBe(first.feedbackId);
     expect(await feedbackCount(api.asA)).toBe(countBefore + 2);
   });
 
   it('stores one row for ten concurrent identical submissions, and every caller gets its id', async () => {
     const input = check({ solved: false, reason: 'TOO_SLOW' });
     const results = await Promise.all(Array.from({ length: 10 }, () => submit(widget, input)));
-    const ids = new Set(results.map((result) => ok(result).id));
+    const ids = new Set(results.map((result) => ok(result).feedbackId));
     expect(ids.size).toBe(1);
     expect(await feedbackCount(api.asA)).toBe(countBefore + 1);
   });
@@ -360,7 +360,7 @@ describe('idempotency', () => {
   it('stores one row and one stub customer for ten concurrent identical submissions with a token', async () => {
     const input = check({ customerToken: await customerToken(site, { sub: `burst-${randomUUID()}` }) });
     const results = await Promise.all(Array.from({ length: 10 }, () => submit(widget, input)));
-    const ids = new Set(results.map((result) => ok(result).id));
+    const ids = new Set(results.map((result) => ok(result).feedbackId));
     expect(ids.size).toBe(1);
     expect(await feedbackCount(api.asA)).toBe(countBefore + 1);
     const customerId = (await feedbackItem(api.asA, [...ids][0]!))!.customer.id;
@@ -369,7 +369,7 @@ describe('idempotency', () => {
 
   it('stores a row for each of ten concurrent submissions with distinct keys', async () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => submit(widget, check())));
-    expect(new Set(results.map((result) => ok(result).id)).size).toBe(10);
+    expect(new Set(results.map((result) => ok(result).feedbackId)).size).toBe(10);
     expect(await feedbackCount(api.asA)).toBe(countBefore + 10);
   });
 });

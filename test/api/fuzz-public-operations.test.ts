@@ -122,7 +122,7 @@ const HINTS: Record<string, fc.Arbitrary<unknown>> = {
   idempotencyKey: fc.uuid({ version: 4 }),
   locale: fc.constantFrom('en', 'zh-CN'),
   surveyKey: fc.constant('fuzz'),
-  questionId: fc.constantFrom('rating', 'nps', 'ces', 'single', 'multi', 'text', 'yesno'),
+  questionKey: fc.constantFrom('rating', 'nps', 'ces', 'single', 'multi', 'text', 'yesno'),
   elapsedMs: fc.constant(45_000),
   category: fc.constant('DELIVERY'),
   description: fc.string({ unit: fc.constantFrom('a', 'b', ' ', '\u0000', 'é'), minLength: 12, maxLength: 60 }),

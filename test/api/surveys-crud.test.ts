@@ -43,7 +43,7 @@ describe('createSurvey', () => {
       thankYou: 'Thank you for your feedback',
       thankYous: { en: 'Thank you for your feedback', 'zh-CN': '感谢您的反馈' },
     });
-    expect(created.questions.map((q: Json) => [q.id, q.type, q.required, q.retired])).toEqual([
+    expect(created.questions.map((q: Json) => [q.key, q.type, q.required, q.retired])).toEqual([
       ['rating', 'RATING', false, false],
       ['nps', 'NPS', false, false],
       ['ces', 'CES', false, false],
@@ -53,9 +53,9 @@ describe('createSurvey', () => {
       ['yesno', 'YES_NO', false, false],
     ]);
     expect(created.questions[3].options).toEqual([
-      { id: 'a', labels: { en: 'Option a' }, label: 'Option a', retired: false },
-      { id: 'b', labels: { en: 'Option b' }, label: 'Option b', retired: false },
-      { id: 'c', labels: { en: 'Option c' }, label: 'Option c', retired: false },
+      { key: 'a', labels: { en: 'Option a' }, label: 'Option a', retired: false },
+      { key: 'b', labels: { en: 'Option b' }, label: 'Option b', retired: false },
+      { key: 'c', labels: { en: 'Option c' }, label: 'Option c', retired: false },
     ]);
     expect(created.updatedAt).toBe(created.createdAt);
   });
@@ -87,7 +87,7 @@ describe('createSurvey', () => {
     expect(survey.questions[0].required).toBe(false);
   });
 
-  it('makes short, stable ids from the labels of questions and options given without one', async () => {
+  it('makes short, stable keys from the labels of questions and options given without one', async () => {
     const survey = ok(
       await a.create({
         key: uniqueKey(),
@@ -98,18 +98,18 @@ describe('createSurvey', () => {
           question('TEXT', 'How was the delivery, really? Tell us everything please'),
           { type: 'YES_NO', labels: texts({ 'zh-CN': '解决了吗?', en: '!!!' }) },
           { type: 'SINGLE_CHOICE', labels: texts({ en: 'Pick' }), options: [{ labels: texts({ en: 'Très bien' }) }, { labels: texts({ en: '好' }) }] },
-          question('TEXT', 'Explicit', { id: 'how-was-the-delivery-really' }),
+          question('TEXT', 'Explicit', { key: 'how-was-the-delivery-really' }),
         ],
       }),
     );
-    expect(survey.questions.map((q: Json) => q.id)).toEqual([
+    expect(survey.questions.map((q: Json) => q.key)).toEqual([
       'how-was-the-delivery',
       'how-was-the-delivery-2',
       'q3',
       'pick',
       'how-was-the-delivery-really',
     ]);
-    expect(survey.questions[3].options.map((o: Json) => o.id)).toEqual(['tres-bien', 'o2']);
+    expect(survey.questions[3].options.map((o: Json) => o.key)).toEqual(['tres-bien', 'o2']);
   });
 
   it('canonicalizes locale tags', async () => {
@@ -201,16 +201,16 @@ describe('validation', () => {
     expect(paths.sort()).toEqual(['input.questions.1.labels', 'input.questions.2.options.1.labels', 'input.thankYou', 'input.title']);
   });
 
-  it('checks questions: 1 to 50, known fields, distinct ids, label lengths', async () => {
+  it('checks questions: 1 to 50, known fields, distinct keys, label lengths', async () => {
     expect(await invalid(surveyInput(uniqueKey(), { questions: [] }))).toEqual(['input.questions']);
     const many = (n: number) => Array.from({ length: n }, (_, i) => question('TEXT', `Q${i}`));
     expect(await invalid(surveyInput(uniqueKey(), { questions: many(51) }))).toEqual(['input.questions']);
     expect(ok(await a.create(surveyInput(uniqueKey(), { questions: many(50) }))).questions).toHaveLength(50);
     expect(
-      await invalid(surveyInput(uniqueKey(), { questions: [question('TEXT', 'A', { id: 'same' }), question('TEXT', 'B', { id: 'same' })] })),
-    ).toEqual(['input.questions.1.id']);
-    for (const id of ['', 'has space', '-x', 'x'.repeat(41), 'ü']) {
-      expect(await invalid(surveyInput(uniqueKey(), { questions: [question('TEXT', 'A', { id })] }))).toEqual(['input.questions.0.id']);
+      await invalid(surveyInput(uniqueKey(), { questions: [question('TEXT', 'A', { key: 'same' }), question('TEXT', 'B', { key: 'same' })] })),
+    ).toEqual(['input.questions.1.key']);
+    for (const key of ['', 'has space', '-x', 'x'.repeat(41), 'ü']) {
+      expect(await invalid(surveyInput(uniqueKey(), { questions: [question('TEXT', 'A', { key })] }))).toEqual(['input.questions.0.key']);
     }
     expect(await invalid(surveyInput(uniqueKey(), { questions: [question('TEXT', long(501))] }))).toEqual(['input.questions.0.labels.0.text']);
     expect(await invalid(surveyInput(uniqueKey(), { questions: [question('TEXT', 'ok'), { type: 'TEXT', labels: [] }] }))).toEqual([
@@ -218,7 +218,7 @@ describe('validation', () => {
     ]);
   });
 
-  it('checks options: choice questions need 2 to 30, other types none, ids distinct', async () => {
+  it('checks options: choice questions need 2 to 30, other types none, keys distinct', async () => {
     const ids = (n: number) => Array.from({ length: n }, (_, i) => `o${i}`);
     for (const type of ['SINGLE_CHOICE', 'MULTIPLE_CHOICE']) {
       expect(await invalid(surveyInput(uniqueKey(), { questions: [choice(type, 'C', ids(1))] }))).toEqual(['input.questions.0.options']);
@@ -227,7 +227,7 @@ describe('validation', () => {
       expect(ok(await a.create(surveyInput(uniqueKey(), { questions: [choice(type, 'C', ids(2))] }))).questions[0].options).toHaveLength(2);
       expect(ok(await a.create(surveyInput(uniqueKey(), { questions: [choice(type, 'C', ids(30))] }))).questions[0].options).toHaveLength(30);
       expect(await invalid(surveyInput(uniqueKey(), { questions: [choice(type, 'C', ['d', 'e', 'd'])] }))).toEqual([
-        'input.questions.0.options.2.id',
+        'input.questions.0.options.2.key',
       ]);
     }
     for (const type of ['RATING', 'NPS', 'CES', 'TEXT', 'YES_NO']) {
@@ -309,9 +309,9 @@ describe('updateSurvey', () => {
 
   it('replaces questions outright while there are no responses', async () => {
     const survey = await createdSurvey(api.asA, surveyInput(uniqueKey()));
-    const updated = ok(await a.update(survey.id, { questions: [question('YES_NO', 'Only one', { id: 'rating' })] }));
-    // No answers refer to the old ids, so the type may change and nothing is retired.
-    expect(updated.questions.map((q: Json) => [q.id, q.type, q.retired])).toEqual([['rating', 'YES_NO', false]]);
+    const updated = ok(await a.update(survey.id, { questions: [question('YES_NO', 'Only one', { key: 'rating' })] }));
+    // No answers refer to the old keys, so the type may change and nothing is retired.
+    expect(updated.questions.map((q: Json) => [q.key, q.type, q.retired])).toEqual([['rating', 'YES_NO', false]]);
   });
 
   it('checks the whole survey after the change, pointing at the field that changed', async () => {

@@ -12,7 +12,7 @@ export type Json = Record<string, any>;
 
 export const SURVEY = `
   id key title titles status kind defaultLocale thankYou thankYous createdAt updatedAt
-  questions { id type required labels label retired options { id labels label retired } }`;
+  questions { key type required labels label retired options { key labels label retired } }`;
 
 const result = (successType: string, data: string) => `
   __typename
@@ -27,8 +27,8 @@ export const texts = (byLocale: Record<string, string>) =>
 
 export const question = (type: string, en: string, extra: Json = {}) => ({ type, labels: texts({ en }), ...extra });
 
-export const choice = (type: string, en: string, optionIds: string[], extra: Json = {}) =>
-  question(type, en, { options: optionIds.map((id) => ({ id, labels: texts({ en: `Option ${id}` }) })), ...extra });
+export const choice = (type: string, en: string, optionKeys: string[], extra: Json = {}) =>
+  question(type, en, { options: optionKeys.map((key) => ({ key, labels: texts({ en: `Option ${key}` }) })), ...extra });
 
 /** A valid survey input of every question type; override what a test is about. */
 export function surveyInput(key: string, overrides: Json = {}): Json {
@@ -38,13 +38,13 @@ export function surveyInput(key: string, overrides: Json = {}): Json {
     kind: 'CUSTOM',
     status: 'ACTIVE',
     questions: [
-      question('RATING', 'Rate us', { id: 'rating' }),
-      question('NPS', 'Recommend us?', { id: 'nps' }),
-      question('CES', 'Was it easy?', { id: 'ces' }),
-      choice('SINGLE_CHOICE', 'Pick one', ['a', 'b', 'c'], { id: 'single' }),
-      choice('MULTIPLE_CHOICE', 'Pick some', ['x', 'y', 'z'], { id: 'multi' }),
-      question('TEXT', 'Anything else?', { id: 'text' }),
-      question('YES_NO', 'Solved?', { id: 'yesno' }),
+      question('RATING', 'Rate us', { key: 'rating' }),
+      question('NPS', 'Recommend us?', { key: 'nps' }),
+      question('CES', 'Was it easy?', { key: 'ces' }),
+      choice('SINGLE_CHOICE', 'Pick one', ['a', 'b', 'c'], { key: 'single' }),
+      choice('MULTIPLE_CHOICE', 'Pick some', ['x', 'y', 'z'], { key: 'multi' }),
+      question('TEXT', 'Anything else?', { key: 'text' }),
+      question('YES_NO', 'Solved?', { key: 'yesno' }),
     ],
     thankYou: texts({ en: 'Thank you for your feedback', 'zh-CN': '感谢您的反馈' }),
     ...overrides,
@@ -75,7 +75,7 @@ export function surveysOf(caller: Caller) {
     async responses(id: string): Promise<{ totalCount: number; nodes: Json[] }> {
       const survey = await this.get(
         id,
-        'responses(first: 100) { totalCount edges { node { id kind score locale answers { questionId value } context { pageUrl } customer { id externalId name } } } }',
+        'responses(first: 100) { totalCount edges { node { id kind score locale answers { questionKey value } context { pageUrl } customer { id externalId name } } } }',
       );
       return { totalCount: survey!.responses.totalCount, nodes: survey!.responses.edges.map((e: Json) => e.node) };
     },
@@ -94,12 +94,19 @@ export async function createdSurvey(caller: Caller, input: Json): Promise<Json> 
 export const PUBLIC_SURVEY = persistedOperation('PublicSurvey').document;
 export const SUBMIT_RESPONSE = persistedOperation('SubmitSurveyResponse').document;
 
+/** The answer without its __typename fields (the operation asks for them for client caches). */
+const withoutTypenames = (value: any): any =>
+  Array.isArray(value)
+    ? value.map(withoutTypenames)
+    : value && typeof value === 'object'
+      ? Object.fromEntries(Object.entries(value).filter(([k]) => k !== '__typename').map(([k, v]) => [k, withoutTypenames(v)]))
+      : value;
+
 export function widgetOf(caller: Caller) {
   return {
     async survey(key: string, locale?: string | null): Promise<Json | null> {
       const survey = dataOf(await caller.gql(PUBLIC_SURVEY, { key, locale })).publicSurvey;
-      if (survey) delete survey.__typename;
-      return survey;
+      return survey ? withoutTypenames(survey) : survey;
     },
     /** Submits a response; `input` may override every field, idempotencyKey is fresh by default. */
     async submit(surveyKey: string, answers: Json[], input: Json = {}): Promise<Json> {

@@ -21,8 +21,8 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
-const options = (...ids: string[]) => ids.map((id) => ({ id, labels: texts({ en: `Label ${id}` }) }));
-const colour = (ids: string[]) => ({ id: 'colour', type: 'SINGLE_CHOICE', labels: texts({ en: 'Colour' }), options: options(...ids) });
+const options = (...keys: string[]) => keys.map((key) => ({ key, labels: texts({ en: `Label ${key}` }) }));
+const colour = (keys: string[]) => ({ key: 'colour', type: 'SINGLE_CHOICE', labels: texts({ en: 'Colour' }), options: options(...keys) });
 
 /** A survey of three questions that has one response answering all of them. */
 async function answeredSurvey(): Promise<Json> {
@@ -30,20 +30,20 @@ async function answeredSurvey(): Promise<Json> {
     api.asA,
     surveyInput(uniqueKey(), {
       kind: 'CSAT',
-      questions: [question('RATING', 'Score', { id: 'score' }), question('TEXT', 'Why', { id: 'why' }), colour(['red', 'blue', 'green'])],
+      questions: [question('RATING', 'Score', { key: 'score' }), question('TEXT', 'Why', { key: 'why' }), colour(['red', 'blue', 'green'])],
     }),
   );
-  ok(await widget.submit(survey.key, [{ questionId: 'score', value: 5 }, { questionId: 'why', value: 'because' }, { questionId: 'colour', value: 'green' }]));
+  ok(await widget.submit(survey.key, [{ questionKey: 'score', value: 5 }, { questionKey: 'why', value: 'because' }, { questionKey: 'colour', value: 'green' }]));
   return survey;
 }
 
 const shape = (survey: Json) =>
-  survey.questions.map((q: Json) => [q.id, q.type, q.retired, q.options.map((o: Json) => `${o.id}${o.retired ? '(retired)' : ''}`)]);
+  survey.questions.map((q: Json) => [q.key, q.type, q.retired, q.options.map((o: Json) => `${o.key}${o.retired ? '(retired)' : ''}`)]);
 
 describe('updateSurvey on a survey with responses', () => {
   it('keeps a removed question as retired, still labelled for old answers', async () => {
     const survey = await answeredSurvey();
-    const updated = ok(await a.update(survey.id, { questions: [question('RATING', 'Score', { id: 'score' }), colour(['red', 'blue', 'green'])] }));
+    const updated = ok(await a.update(survey.id, { questions: [question('RATING', 'Score', { key: 'score' }), colour(['red', 'blue', 'green'])] }));
     expect(shape(updated)).toEqual([
       ['score', 'RATING', false, []],
       ['colour', 'SINGLE_CHOICE', false, ['red', 'blue', 'green']],
@@ -52,14 +52,14 @@ describe('updateSurvey on a survey with responses', () => {
     expect(updated.questions[2].label).toBe('Why');
     const responses = await a.responses(survey.id);
     expect(responses.totalCount).toBe(1);
-    expect(responses.nodes[0]!.answers.map((x: Json) => x.questionId)).toEqual(['score', 'why', 'colour']);
+    expect(responses.nodes[0]!.answers.map((x: Json) => x.questionKey)).toEqual(['score', 'why', 'colour']);
   });
 
   it('keeps a removed option as retired', async () => {
     const survey = await answeredSurvey();
     const updated = ok(
       await a.update(survey.id, {
-        questions: [question('RATING', 'Score', { id: 'score' }), question('TEXT', 'Why', { id: 'why' }), colour(['blue', 'red'])],
+        questions: [question('RATING', 'Score', { key: 'score' }), question('TEXT', 'Why', { key: 'why' }), colour(['blue', 'red'])],
       }),
     );
     expect(shape(updated)[2]).toEqual(['colour', 'SINGLE_CHOICE', false, ['blue', 'red', 'green(retired)']]);
@@ -67,10 +67,10 @@ describe('updateSurvey on a survey with responses', () => {
 
   it('brings a retired question or option back when its id is given again', async () => {
     const survey = await answeredSurvey();
-    ok(await a.update(survey.id, { questions: [question('RATING', 'Score', { id: 'score' }), colour(['red', 'blue'])] }));
+    ok(await a.update(survey.id, { questions: [question('RATING', 'Score', { key: 'score' }), colour(['red', 'blue'])] }));
     const back = ok(
       await a.update(survey.id, {
-        questions: [question('RATING', 'Score', { id: 'score' }), question('TEXT', 'Why, again', { id: 'why' }), colour(['red', 'blue', 'green'])],
+        questions: [question('RATING', 'Score', { key: 'score' }), question('TEXT', 'Why, again', { key: 'why' }), colour(['red', 'blue', 'green'])],
       }),
     );
     expect(shape(back)).toEqual([
@@ -83,10 +83,10 @@ describe('updateSurvey on a survey with responses', () => {
 
   it('refuses to change the type of a question that has responses, retired or not', async () => {
     const survey = await answeredSurvey();
-    const changed = await a.update(survey.id, { questions: [question('NPS', 'Score', { id: 'score' })] });
+    const changed = await a.update(survey.id, { questions: [question('NPS', 'Score', { key: 'score' })] });
     expect(issuePaths(changed)).toEqual(['input.questions.0.type']);
-    ok(await a.update(survey.id, { questions: [question('RATING', 'Score', { id: 'score' })] }));
-    expect(issuePaths(await a.update(survey.id, { questions: [question('RATING', 'S', { id: 'score' }), question('YES_NO', 'Why', { id: 'why' })] }))).toEqual([
+    ok(await a.update(survey.id, { questions: [question('RATING', 'Score', { key: 'score' })] }));
+    expect(issuePaths(await a.update(survey.id, { questions: [question('RATING', 'S', { key: 'score' }), question('YES_NO', 'Why', { key: 'why' })] }))).toEqual([
       'input.questions.1.type',
     ]);
     // Nothing was half written.
@@ -99,43 +99,43 @@ describe('updateSurvey on a survey with responses', () => {
 
   it('gives new questions and options ids that never reuse an old one', async () => {
     const survey = await answeredSurvey();
-    ok(await a.update(survey.id, { questions: [question('RATING', 'Score', { id: 'score' })] }));
+    ok(await a.update(survey.id, { questions: [question('RATING', 'Score', { key: 'score' })] }));
     const updated = ok(
       await a.update(survey.id, {
         questions: [
-          question('RATING', 'Score', { id: 'score' }),
+          question('RATING', 'Score', { key: 'score' }),
           question('YES_NO', 'Why'),
           { type: 'MULTIPLE_CHOICE', labels: texts({ en: 'Colour' }), options: [{ labels: texts({ en: 'Green' }) }, { labels: texts({ en: 'Pink' }) }] },
         ],
       }),
     );
-    expect(updated.questions.map((q: Json) => q.id)).toEqual(['score', 'why-2', 'colour-2', 'why', 'colour']);
-    expect(updated.questions[2].options.map((o: Json) => o.id)).toEqual(['green', 'pink']);
+    expect(updated.questions.map((q: Json) => q.key)).toEqual(['score', 'why-2', 'colour-2', 'why', 'colour']);
+    expect(updated.questions[2].options.map((o: Json) => o.key)).toEqual(['green', 'pink']);
     // Within the kept question the old option ids are reserved too.
     const withOption = ok(
       await a.update(survey.id, {
-        questions: [question('RATING', 'Score', { id: 'score' }), { ...colour(['red']), options: [...options('red'), { labels: texts({ en: 'Green' }) }] }],
+        questions: [question('RATING', 'Score', { key: 'score' }), { ...colour(['red']), options: [...options('red'), { labels: texts({ en: 'Green' }) }] }],
       }),
     );
-    const kept = withOption.questions.find((q: Json) => q.id === 'colour');
-    expect(kept.options.map((o: Json) => `${o.id}${o.retired ? '(retired)' : ''}`)).toEqual(['red', 'green-2', 'blue(retired)', 'green(retired)']);
+    const kept = withOption.questions.find((q: Json) => q.key === 'colour');
+    expect(kept.options.map((o: Json) => `${o.key}${o.retired ? '(retired)' : ''}`)).toEqual(['red', 'green-2', 'blue(retired)', 'green(retired)']);
   });
 
   it('still checks a scored kind against the live questions only', async () => {
     const survey = await answeredSurvey();
-    expect(issuePaths(await a.update(survey.id, { questions: [question('TEXT', 'Why', { id: 'why' })] }))).toEqual(['input.questions']);
+    expect(issuePaths(await a.update(survey.id, { questions: [question('TEXT', 'Why', { key: 'why' })] }))).toEqual(['input.questions']);
   });
 
   it('still checks the default locale of live texts only', async () => {
     const survey = await answeredSurvey();
-    ok(await a.update(survey.id, { questions: [question('RATING', 'Score', { id: 'score' })] }));
+    ok(await a.update(survey.id, { questions: [question('RATING', 'Score', { key: 'score' })] }));
     // The retired questions exist only in en; switching the default to zh-CN asks only the live ones.
     const result = await a.update(survey.id, {
       defaultLocale: 'zh-CN',
-      questions: [{ id: 'score', type: 'RATING', labels: texts({ en: 'Score', 'zh-CN': '评分' }) }],
+      questions: [{ key: 'score', type: 'RATING', labels: texts({ en: 'Score', 'zh-CN': '评分' }) }],
     });
     expect(ok(result).defaultLocale).toBe('zh-CN');
-    expect(ok(result).questions.find((q: Json) => q.id === 'why').label).toBe('Why');
+    expect(ok(result).questions.find((q: Json) => q.key === 'why').label).toBe('Why');
   });
 });
 
@@ -147,7 +147,7 @@ describe('updateSurvey on a survey with responses', () => {
  */
 describe.skipIf(testEngine === 'pglite')('updateSurvey racing a response', () => {
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-  const twoQuestions = () => surveyInput(uniqueKey(), { questions: [question('TEXT', 'A', { id: 'a' }), question('TEXT', 'B', { id: 'b' })] });
+  const twoQuestions = () => surveyInput(uniqueKey(), { questions: [question('TEXT', 'A', { key: 'a' }), question('TEXT', 'B', { key: 'b' })] });
   const tracked = <T>(promise: Promise<T>) => {
     const state = { settled: false, promise };
     promise.finally(() => (state.settled = true)).catch(() => {});
@@ -159,12 +159,12 @@ describe.skipIf(testEngine === 'pglite')('updateSurvey racing a response', () =>
     let submission!: ReturnType<typeof tracked<Json>>;
     await api.db.db.transaction(async (tx) => {
       await tx.select({ id: surveys.id }).from(surveys).where(eq(surveys.id, rawId(survey.id))).for('update');
-      submission = tracked(widget.submit(survey.key, [{ questionId: 'a', value: 'x' }]));
+      submission = tracked(widget.submit(survey.key, [{ questionKey: 'a', value: 'x' }]));
       await sleep(300);
       expect(submission.settled).toBe(false);
       await tx.update(surveys).set({ questions: [{ id: 'b', type: 'text', label: { en: 'B' }, required: false }] }).where(eq(surveys.id, rawId(survey.id)));
     });
-    expect(issuePaths(await submission.promise)).toEqual(['input.answers.0.questionId']);
+    expect(issuePaths(await submission.promise)).toEqual(['input.answers.0.questionKey']);
   });
 
   it('an edit waits for a response in flight and then keeps its question', async () => {
@@ -172,7 +172,7 @@ describe.skipIf(testEngine === 'pglite')('updateSurvey racing a response', () =>
     let update!: ReturnType<typeof tracked<Json>>;
     await api.db.db.transaction(async (tx) => {
       await tx.select({ id: surveys.id }).from(surveys).where(eq(surveys.id, rawId(survey.id))).for('key share');
-      update = tracked(a.update(survey.id, { questions: [question('TEXT', 'B', { id: 'b' })] }));
+      update = tracked(a.update(survey.id, { questions: [question('TEXT', 'B', { key: 'b' })] }));
       await sleep(300);
       expect(update.settled).toBe(false);
       await tx.insert(feedback).values({
@@ -192,17 +192,17 @@ describe.skipIf(testEngine === 'pglite')('updateSurvey racing a response', () =>
 
 describe('Survey.responses', () => {
   it('pages the responses newest first, with their answers, and counts them', async () => {
-    const survey = await createdSurvey(api.asA, surveyInput(uniqueKey(), { kind: 'NPS', questions: [question('NPS', 'N', { id: 'n' })] }));
+    const survey = await createdSurvey(api.asA, surveyInput(uniqueKey(), { kind: 'NPS', questions: [question('NPS', 'N', { key: 'n' })] }));
     const receipts = [];
     for (const value of [3, 9, 10]) {
-      receipts.push(ok(await widget.submit(survey.key, [{ questionId: 'n', value }])));
+      receipts.push(ok(await widget.submit(survey.key, [{ questionKey: 'n', value }])));
       // Newest first is by the clock, which stands still until moved.
       api.clock.advance(1000);
     }
     const responses = await a.responses(survey.id);
     expect(responses.totalCount).toBe(3);
     expect(responses.nodes.map((n) => [n.id, n.kind, n.score])).toEqual(
-      receipts.map((r, i) => [r.id, 'SURVEY_RESPONSE', [3, 9, 10][i]]).reverse(),
+      receipts.map((r, i) => [r.feedbackId, 'SURVEY_RESPONSE', [3, 9, 10][i]]).reverse(),
     );
     const page = (await a.get(survey.id, 'responses(first: 2) { totalCount pageInfo { hasNextPage } edges { node { score } } }'))!.responses;
     expect(page).toEqual({ totalCount: 3, pageInfo: { hasNextPage: true }, edges: [{ node: { score: 10 } }, { node: { score: 9 } }] });
@@ -217,7 +217,7 @@ describe('Survey.responses', () => {
 
 describe('updateSurvey on a survey without responses', () => {
   it('drops removed questions and options outright', async () => {
-    const survey = await createdSurvey(api.asA, surveyInput(uniqueKey(), { questions: [question('TEXT', 'A', { id: 'a' }), colour(['red', 'blue'])] }));
+    const survey = await createdSurvey(api.asA, surveyInput(uniqueKey(), { questions: [question('TEXT', 'A', { key: 'a' }), colour(['red', 'blue'])] }));
     const updated = ok(await a.update(survey.id, { questions: [colour(['blue', 'pink'])] }));
     expect(shape(updated)).toEqual([['colour', 'SINGLE_CHOICE', false, ['blue', 'pink']]]);
   });

@@ -14,14 +14,14 @@ beforeAll(async () => {
     surveyInput('bilingual', {
       kind: 'CSAT',
       questions: [
-        { id: 'score', type: 'RATING', required: true, labels: texts({ en: 'Rate us', 'zh-CN': '请评分', zh: '评分' }) },
+        { key: 'score', type: 'RATING', required: true, labels: texts({ en: 'Rate us', 'zh-CN': '请评分', zh: '评分' }) },
         {
-          id: 'why',
+          key: 'why',
           type: 'SINGLE_CHOICE',
           labels: texts({ en: 'Why?', 'zh-CN': '为什么?' }),
           options: [
-            { id: 'price', labels: texts({ en: 'Price', 'zh-CN': '价格' }) },
-            { id: 'speed', labels: texts({ en: 'Speed' }) },
+            { key: 'price', labels: texts({ en: 'Price', 'zh-CN': '价格' }) },
+            { key: 'speed', labels: texts({ en: 'Speed' }) },
           ],
         },
       ],
@@ -39,15 +39,15 @@ describe('publicSurvey', () => {
       title: 'How did we do?',
       thankYou: 'Thank you for your feedback',
       questions: [
-        { id: 'score', type: 'RATING', label: 'Rate us', required: true, options: [] },
+        { key: 'score', type: 'RATING', label: 'Rate us', required: true, options: [] },
         {
-          id: 'why',
+          key: 'why',
           type: 'SINGLE_CHOICE',
           label: 'Why?',
           required: false,
           options: [
-            { id: 'price', label: 'Price' },
-            { id: 'speed', label: 'Speed' },
+            { key: 'price', label: 'Price' },
+            { key: 'speed', label: 'Speed' },
           ],
         },
       ],
@@ -83,13 +83,13 @@ describe('publicSurvey', () => {
   it('leaves out retired questions and options', async () => {
     const survey = await createdSurvey(
       api.asA,
-      surveyInput(uniqueKey(), { questions: [question('TEXT', 'Keep', { id: 'keep' }), question('TEXT', 'Drop', { id: 'drop' })] }),
+      surveyInput(uniqueKey(), { questions: [question('TEXT', 'Keep', { key: 'keep' }), question('TEXT', 'Drop', { key: 'drop' })] }),
     );
-    const submitted = await widget.submit(survey.key, [{ questionId: 'drop', value: 'old answer' }]);
+    const submitted = await widget.submit(survey.key, [{ questionKey: 'drop', value: 'old answer' }]);
     ok(submitted);
-    ok(await surveysOf(api.asA).update(survey.id, { questions: [question('TEXT', 'Keep', { id: 'keep' })] }));
+    ok(await surveysOf(api.asA).update(survey.id, { questions: [question('TEXT', 'Keep', { key: 'keep' })] }));
     const view = await widget.survey(survey.key);
-    expect(view!.questions.map((q: Json) => q.id)).toEqual(['keep']);
+    expect(view!.questions.map((q: Json) => q.key)).toEqual(['keep']);
   });
 
   it('is null for an unknown key, a draft and an archived survey', async () => {

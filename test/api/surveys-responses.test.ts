@@ -33,7 +33,7 @@ afterAll(() => api.close());
 
 const rowsOf = (surveyId: string) => api.db.db.$count(feedback, eq(feedback.surveyId, surveyId));
 const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
-const one = (questionId: string, value: unknown) => [{ questionId, value }];
+const one = (questionKey: string, value: unknown) => [{ questionKey, value }];
 
 describe('answers are checked against the question type', () => {
   const cases: [string, unknown[], unknown[]][] = [
@@ -45,15 +45,15 @@ describe('answers are checked against the question type', () => {
     ['text', ['fine', 'x'.repeat(5000), '<script>alert(1)</script>', '很好'], ['x'.repeat(5001), 5, ['a'], false]],
     ['yesno', [true, false], ['yes', 1, 0, 'true', {}]],
   ];
-  for (const [questionId, accepted, rejected] of cases) {
-    it(`${questionId}: accepts ${JSON.stringify(accepted).slice(0, 60)} and rejects the rest`, async () => {
+  for (const [questionKey, accepted, rejected] of cases) {
+    it(`${questionKey}: accepts ${JSON.stringify(accepted).slice(0, 60)} and rejects the rest`, async () => {
       const before = await rowsOf(rawId(all.id));
       for (const value of rejected) {
-        const result = await widget.submit('all-types', one(questionId, value));
+        const result = await widget.submit('all-types', one(questionKey, value));
         expect(issuePaths(result), JSON.stringify(value)).toEqual(['input.answers.0.value']);
       }
       expect(await rowsOf(rawId(all.id))).toBe(before);
-      for (const value of accepted) ok(await widget.submit('all-types', one(questionId, value)));
+      for (const value of accepted) ok(await widget.submit('all-types', one(questionKey, value)));
       expect(await rowsOf(rawId(all.id))).toBe(before + accepted.length);
     });
   }
@@ -67,18 +67,18 @@ describe('answers are checked against the question type', () => {
 
   it('stores every answer as given, with locale and context, and the response is readable', async () => {
     const answers = [
-      { questionId: 'rating', value: 4 },
-      { questionId: 'multi', value: ['y', 'x'] },
-      { questionId: 'text', value: '<b>not html</b>' },
-      { questionId: 'yesno', value: false },
+      { questionKey: 'rating', value: 4 },
+      { questionKey: 'multi', value: ['y', 'x'] },
+      { questionKey: 'text', value: '<b>not html</b>' },
+      { questionKey: 'yesno', value: false },
     ];
     const receipt = ok(
       await widget.submit('all-types', answers, { locale: 'zh-cn', context: { pageUrl: 'https://shop.example.com/order/1', subject: '' } }),
     );
     expect(Date.parse(receipt.receivedAt)).not.toBeNaN();
     const node = dataOf(
-      await api.asA.gql(`query($id: ID!) { node(id: $id) { ... on Feedback { kind score locale answers { questionId value } context { pageUrl subject } customer { id } } } }`, {
-        id: receipt.id,
+      await api.asA.gql(`query($id: ID!) { node(id: $id) { ... on Feedback { kind score locale answers { questionKey value } context { pageUrl subject } customer { id } } } }`, {
+        id: receipt.feedbackId,
       }),
     ).node;
     expect(node).toEqual({
@@ -95,25 +95,25 @@ describe('answers are checked against the question type', () => {
     const survey = await createdSurvey(
       api.asA,
       surveyInput(uniqueKey(), {
-        questions: [question('TEXT', 'Optional', { id: 'opt' }), question('TEXT', 'Required', { id: 'req', required: true })],
+        questions: [question('TEXT', 'Optional', { key: 'opt' }), question('TEXT', 'Required', { key: 'req', required: true })],
       }),
     );
-    expect(issuePaths(await widget.submit(survey.key, [{ questionId: 'req', value: '  ' }]))).toEqual(['input.answers.0.value']);
-    const receipt = ok(await widget.submit(survey.key, [{ questionId: 'opt', value: '' }, { questionId: 'req', value: 'yes' }]));
-    const node = dataOf(await api.asA.gql(`query($id: ID!) { node(id: $id) { ... on Feedback { answers { questionId value } } } }`, { id: receipt.id })).node;
-    expect(node.answers).toEqual([{ questionId: 'req', value: 'yes' }]);
+    expect(issuePaths(await widget.submit(survey.key, [{ questionKey: 'req', value: '  ' }]))).toEqual(['input.answers.0.value']);
+    const receipt = ok(await widget.submit(survey.key, [{ questionKey: 'opt', value: '' }, { questionKey: 'req', value: 'yes' }]));
+    const node = dataOf(await api.asA.gql(`query($id: ID!) { node(id: $id) { ... on Feedback { answers { questionKey value } } } }`, { id: receipt.feedbackId })).node;
+    expect(node.answers).toEqual([{ questionKey: 'req', value: 'yes' }]);
   });
 });
 
 describe('answers are checked against the survey', () => {
   it('refuses unknown and duplicate question ids, and reports every issue at once', async () => {
     const result = await widget.submit('all-types', [
-      { questionId: 'rating', value: 5 },
-      { questionId: 'nope', value: 1 },
-      { questionId: 'rating', value: 4 },
-      { questionId: 'nps', value: 11 },
+      { questionKey: 'rating', value: 5 },
+      { questionKey: 'nope', value: 1 },
+      { questionKey: 'rating', value: 4 },
+      { questionKey: 'nps', value: 11 },
     ]);
-    expect(issuePaths(result)).toEqual(['input.answers.1.questionId', 'input.answers.2.questionId', 'input.answers.3.value']);
+    expect(issuePaths(result)).toEqual(['input.answers.1.questionKey', 'input.answers.2.questionKey', 'input.answers.3.value']);
   });
 
   it('needs every required question answered', async () => {
@@ -121,9 +121,9 @@ describe('answers are checked against the survey', () => {
       api.asA,
       surveyInput(uniqueKey(), {
         questions: [
-          question('RATING', 'Score', { id: 'score', required: true }),
-          question('YES_NO', 'Solved', { id: 'solved', required: true }),
-          question('TEXT', 'Why', { id: 'why' }),
+          question('RATING', 'Score', { key: 'score', required: true }),
+          question('YES_NO', 'Solved', { key: 'solved', required: true }),
+          question('TEXT', 'Why', { key: 'why' }),
         ],
       }),
     );
@@ -132,10 +132,10 @@ describe('answers are checked against the survey', () => {
     expect(missing.issues.map((i: Json) => i.message)).toEqual(['question score is required', 'question solved is required']);
     expect(issuePaths(await widget.submit(survey.key, []))).toEqual(['input.answers', 'input.answers']);
     // A wrong value for a required question is reported on the value only.
-    expect(issuePaths(await widget.submit(survey.key, [{ questionId: 'score', value: 9 }, { questionId: 'solved', value: true }]))).toEqual([
+    expect(issuePaths(await widget.submit(survey.key, [{ questionKey: 'score', value: 9 }, { questionKey: 'solved', value: true }]))).toEqual([
       'input.answers.0.value',
     ]);
-    ok(await widget.submit(survey.key, [{ questionId: 'solved', value: true }, { questionId: 'score', value: 2 }]));
+    ok(await widget.submit(survey.key, [{ questionKey: 'solved', value: true }, { questionKey: 'score', value: 2 }]));
   });
 
   it('checks the envelope: surveyKey, idempotencyKey, locale, context and list sizes', async () => {
@@ -143,7 +143,7 @@ describe('answers are checked against the survey', () => {
     expect(issuePaths(await widget.submit('all-types', [], { locale: 'klingon please' }))).toEqual(['input.locale']);
     expect(issuePaths(await widget.submit('all-types', [], { context: { pageUrl: 'x'.repeat(2049) } }))).toEqual(['input.context.pageUrl']);
     expect(issuePaths(await widget.submit('x'.repeat(65), []))).toEqual(['input.surveyKey']);
-    const tooMany = Array.from({ length: 51 }, (_, i) => ({ questionId: `q${i}`, value: 1 }));
+    const tooMany = Array.from({ length: 51 }, (_, i) => ({ questionKey: `q${i}`, value: 1 }));
     expect(issuePaths(await widget.submit('all-types', tooMany))).toEqual(['input.answers']);
   });
 
@@ -152,18 +152,18 @@ describe('answers are checked against the survey', () => {
       api.asA,
       surveyInput(uniqueKey(), {
         questions: [
-          question('TEXT', 'Old', { id: 'old' }),
-          { id: 'pick', type: 'SINGLE_CHOICE', labels: texts({ en: 'Pick' }), options: ['p', 'q', 'r'].map((id) => ({ id, labels: texts({ en: id }) })) },
+          question('TEXT', 'Old', { key: 'old' }),
+          { key: 'pick', type: 'SINGLE_CHOICE', labels: texts({ en: 'Pick' }), options: ['p', 'q', 'r'].map((key) => ({ key, labels: texts({ en: key }) })) },
         ],
       }),
     );
-    ok(await widget.submit(survey.key, [{ questionId: 'old', value: 'first' }, { questionId: 'pick', value: 'r' }]));
+    ok(await widget.submit(survey.key, [{ questionKey: 'old', value: 'first' }, { questionKey: 'pick', value: 'r' }]));
     ok(
       await surveysOf(api.asA).update(survey.id, {
-        questions: [{ id: 'pick', type: 'SINGLE_CHOICE', labels: texts({ en: 'Pick' }), options: ['p', 'q'].map((id) => ({ id, labels: texts({ en: id }) })) }],
+        questions: [{ key: 'pick', type: 'SINGLE_CHOICE', labels: texts({ en: 'Pick' }), options: ['p', 'q'].map((key) => ({ key, labels: texts({ en: key }) })) }],
       }),
     );
-    expect(issuePaths(await widget.submit(survey.key, one('old', 'again')))).toEqual(['input.answers.0.questionId']);
+    expect(issuePaths(await widget.submit(survey.key, one('old', 'again')))).toEqual(['input.answers.0.questionKey']);
     expect(issuePaths(await widget.submit(survey.key, one('pick', 'r')))).toEqual(['input.answers.0.value']);
     ok(await widget.submit(survey.key, one('pick', 'q')));
   });
@@ -184,47 +184,47 @@ describe('score', () => {
   const scored = async (kind: string, questions: Json[], answers: Json[]) => {
     const survey = await createdSurvey(api.asA, surveyInput(uniqueKey(), { kind, questions }));
     const receipt = ok(await widget.submit(survey.key, answers));
-    const node = dataOf(await api.asA.gql(`query($id: ID!) { node(id: $id) { ... on Feedback { score } } }`, { id: receipt.id })).node;
+    const node = dataOf(await api.asA.gql(`query($id: ID!) { node(id: $id) { ... on Feedback { score } } }`, { id: receipt.feedbackId })).node;
     return node.score;
   };
 
   it('is the answer to the first RATING question of a CSAT survey', async () => {
-    const questions = [question('NPS', 'n', { id: 'n' }), question('RATING', 'r1', { id: 'r1' }), question('RATING', 'r2', { id: 'r2' })];
-    expect(await scored('CSAT', questions, [{ questionId: 'n', value: 9 }, { questionId: 'r2', value: 1 }, { questionId: 'r1', value: 4 }])).toBe(4);
+    const questions = [question('NPS', 'n', { key: 'n' }), question('RATING', 'r1', { key: 'r1' }), question('RATING', 'r2', { key: 'r2' })];
+    expect(await scored('CSAT', questions, [{ questionKey: 'n', value: 9 }, { questionKey: 'r2', value: 1 }, { questionKey: 'r1', value: 4 }])).toBe(4);
   });
 
   it('is the answer to the first NPS question of an NPS survey, 0 included', async () => {
-    const questions = [question('RATING', 'r', { id: 'r' }), question('NPS', 'n', { id: 'n' })];
-    expect(await scored('NPS', questions, [{ questionId: 'r', value: 5 }, { questionId: 'n', value: 0 }])).toBe(0);
-    expect(await scored('NPS', questions, [{ questionId: 'n', value: 10 }])).toBe(10);
+    const questions = [question('RATING', 'r', { key: 'r' }), question('NPS', 'n', { key: 'n' })];
+    expect(await scored('NPS', questions, [{ questionKey: 'r', value: 5 }, { questionKey: 'n', value: 0 }])).toBe(0);
+    expect(await scored('NPS', questions, [{ questionKey: 'n', value: 10 }])).toBe(10);
   });
 
   it('is the answer to the first CES question of a CES survey', async () => {
-    expect(await scored('CES', [question('CES', 'c', { id: 'c' }), question('CES', 'd', { id: 'd' })], [{ questionId: 'd', value: 2 }, { questionId: 'c', value: 7 }])).toBe(7);
+    expect(await scored('CES', [question('CES', 'c', { key: 'c' }), question('CES', 'd', { key: 'd' })], [{ questionKey: 'd', value: 2 }, { questionKey: 'c', value: 7 }])).toBe(7);
   });
 
   it('is null when the scored question is left unanswered, and for CUSTOM surveys', async () => {
-    expect(await scored('CSAT', [question('RATING', 'r', { id: 'r' }), question('TEXT', 't', { id: 't' })], [{ questionId: 't', value: 'hi' }])).toBeNull();
-    expect(await scored('CUSTOM', [question('RATING', 'r', { id: 'r' })], [{ questionId: 'r', value: 5 }])).toBeNull();
+    expect(await scored('CSAT', [question('RATING', 'r', { key: 'r' }), question('TEXT', 't', { key: 't' })], [{ questionKey: 't', value: 'hi' }])).toBeNull();
+    expect(await scored('CUSTOM', [question('RATING', 'r', { key: 'r' })], [{ questionKey: 'r', value: 5 }])).toBeNull();
   });
 
   it('follows the live questions after an edit', async () => {
     const survey = await createdSurvey(
       api.asA,
-      surveyInput(uniqueKey(), { kind: 'CSAT', questions: [question('RATING', 'old', { id: 'old' }), question('RATING', 'new', { id: 'new' })] }),
+      surveyInput(uniqueKey(), { kind: 'CSAT', questions: [question('RATING', 'old', { key: 'old' }), question('RATING', 'new', { key: 'new' })] }),
     );
-    ok(await widget.submit(survey.key, [{ questionId: 'old', value: 1 }]));
-    ok(await surveysOf(api.asA).update(survey.id, { questions: [question('RATING', 'new', { id: 'new' })] }));
+    ok(await widget.submit(survey.key, [{ questionKey: 'old', value: 1 }]));
+    ok(await surveysOf(api.asA).update(survey.id, { questions: [question('RATING', 'new', { key: 'new' })] }));
     // Newest first is by the clock, which stands still until moved.
     api.clock.advance(1000);
-    const receipt = ok(await widget.submit(survey.key, [{ questionId: 'new', value: 5 }]));
+    const receipt = ok(await widget.submit(survey.key, [{ questionKey: 'new', value: 5 }]));
     const responses = await surveysOf(api.asA).responses(survey.id);
-    expect(responses.nodes.map((n) => [n.id === receipt.id, n.score])).toEqual([[true, 5], [false, 1]]);
+    expect(responses.nodes.map((n) => [n.id === receipt.feedbackId, n.score])).toEqual([[true, 5], [false, 1]]);
   });
 });
 
 describe('idempotency', () => {
-  const answers = [{ questionId: 'rating', value: 5 }, { questionId: 'text', value: 'great' }];
+  const answers = [{ questionKey: 'rating', value: 5 }, { questionKey: 'text', value: 'great' }];
   const countByKey = (key: string) =>
     api.db.db.$count(feedback, and(eq(feedback.orgId, api.orgA.id), eq(feedback.idempotencyKey, key)));
 
@@ -242,7 +242,7 @@ describe('idempotency', () => {
     const idempotencyKey = randomUUID();
     const first = ok(await widget.submit('all-types', answers, { idempotencyKey }));
     const variants: [Json[], Json][] = [
-      [[{ questionId: 'rating', value: 4 }], {}],
+      [[{ questionKey: 'rating', value: 4 }], {}],
       [answers, { locale: 'en' }],
       [answers, { context: { subject: 'article:1' } }],
     ];
@@ -251,7 +251,7 @@ describe('idempotency', () => {
       expect(result, JSON.stringify(extra)).toMatchObject({ __typename: 'ConflictError', field: 'idempotencyKey' });
     }
     expect(await countByKey(idempotencyKey)).toBe(1);
-    const node = dataOf(await api.asA.gql(`query($id: ID!) { node(id: $id) { ... on Feedback { answers { value } } } }`, { id: first.id })).node;
+    const node = dataOf(await api.asA.gql(`query($id: ID!) { node(id: $id) { ... on Feedback { answers { value } } } }`, { id: first.feedbackId })).node;
     expect(node.answers.map((a: Json) => a.value)).toEqual([5, 'great']);
   });
 
@@ -259,16 +259,16 @@ describe('idempotency', () => {
     const idempotencyKey = randomUUID();
     const results = await Promise.all(Array.from({ length: 10 }, () => widget.submit('all-types', answers, { idempotencyKey })));
     const receipts = results.map(ok);
-    expect(new Set(receipts.map((r) => r.id)).size).toBe(1);
+    expect(new Set(receipts.map((r) => r.feedbackId)).size).toBe(1);
     expect(new Set(receipts.map((r) => r.receivedAt)).size).toBe(1);
     expect(await countByKey(idempotencyKey)).toBe(1);
   });
 
   it('a replay still gets its receipt after the survey was archived or its question retired', async () => {
-    const survey = await createdSurvey(api.asA, surveyInput(uniqueKey(), { questions: [question('TEXT', 'T', { id: 't' }), question('YES_NO', 'Y', { id: 'y' })] }));
+    const survey = await createdSurvey(api.asA, surveyInput(uniqueKey(), { questions: [question('TEXT', 'T', { key: 't' }), question('YES_NO', 'Y', { key: 'y' })] }));
     const idempotencyKey = randomUUID();
     const first = ok(await widget.submit(survey.key, one('t', 'hello'), { idempotencyKey }));
-    ok(await surveysOf(api.asA).update(survey.id, { questions: [question('YES_NO', 'Y', { id: 'y' })] }));
+    ok(await surveysOf(api.asA).update(survey.id, { questions: [question('YES_NO', 'Y', { key: 'y' })] }));
     expect(ok(await widget.submit(survey.key, one('t', 'hello'), { idempotencyKey }))).toEqual(first);
     ok(await surveysOf(api.asA).archive(survey.id));
     expect(ok(await widget.submit(survey.key, one('t', 'hello'), { idempotencyKey }))).toEqual(first);
@@ -282,7 +282,7 @@ describe('idempotency', () => {
     const idempotencyKey = randomUUID();
     const first = ok(await widget.submit('all-types', answers, { idempotencyKey }));
     const second = ok(await otherWidget.submit('all-types', answers, { idempotencyKey }));
-    expect(second.id).not.toBe(first.id);
+    expect(second.feedbackId).not.toBe(first.feedbackId);
   });
 });
 
@@ -291,14 +291,14 @@ describe('customer tokens', () => {
     const token = await customerToken(site, 'crm-42', { claims: { name: 'Li Wei', email: 'Li.Wei@Example.com' } });
     const receipt = ok(await widget.submit('all-types', one('rating', 5), { customerToken: token }));
     const node = dataOf(
-      await api.asA.gql(`query($id: ID!) { node(id: $id) { ... on Feedback { customer { id externalId name email } } } }`, { id: receipt.id }),
+      await api.asA.gql(`query($id: ID!) { node(id: $id) { ... on Feedback { customer { id externalId name email } } } }`, { id: receipt.feedbackId }),
     ).node;
     expect(node.customer).toMatchObject({ externalId: 'crm-42', name: 'Li Wei' });
     const customer = dataOf(await api.asA.gql(`query($id: ID!) { customer(id: $id) { externalId feedback(first: 10) { totalCount } } }`, { id: node.customer.id })).customer;
     expect(customer).toEqual({ externalId: 'crm-42', feedback: { totalCount: 1 } });
     // A second response with a fresh token for the same person links to the same customer.
     const later = ok(await widget.submit('all-types', one('rating', 4), { customerToken: await customerToken(site, 'crm-42') }));
-    const again = dataOf(await api.asA.gql(`query($id: ID!) { node(id: $id) { ... on Feedback { customer { id } } } }`, { id: later.id })).node;
+    const again = dataOf(await api.asA.gql(`query($id: ID!) { node(id: $id) { ... on Feedback { customer { id } } } }`, { id: later.feedbackId })).node;
     expect(again.customer.id).toBe(node.customer.id);
     expect(await api.db.db.$count(customers, and(eq(customers.orgId, api.orgA.id), eq(customers.externalId, 'crm-42')))).toBe(1);
   });

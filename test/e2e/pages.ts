@@ -76,7 +76,7 @@ export async function createTestSurvey(h: BrowserHarness, key: string): Promise<
         kind: 'CSAT',
         status: 'ACTIVE',
         title: both(`Survey ${key}`, `问卷 ${key}`),
-        questions: [{ id: 'score', type: 'RATING', labels: both('How satisfied are you?', '您的满意度如何?') }],
+        questions: [{ key: 'score', type: 'RATING', labels: both('How satisfied are you?', '您的满意度如何?') }],
       },
     },
   );

@@ -8,7 +8,7 @@ const both = (en: string, zh: string) => [
   { locale: 'en', text: en },
   { locale: 'zh-CN', text: zh },
 ];
-const option = (id: string, en: string, zh: string) => ({ id, labels: both(en, zh) });
+const option = (key: string, en: string, zh: string) => ({ key, labels: both(en, zh) });
 
 /** One question of every type the intake API knows, each optional but the rating. */
 async function createEveryTypeSurvey(key: string) {
@@ -21,13 +21,13 @@ async function createEveryTypeSurvey(key: string) {
         status: 'ACTIVE',
         title: both('Every question type', '所有题型'),
         questions: [
-          { id: 'rating', type: 'RATING', required: true, labels: both('Rate the service', '为服务打分') },
-          { id: 'nps', type: 'NPS', labels: both('Would you recommend us?', '您会推荐我们吗?') },
-          { id: 'ces', type: 'CES', labels: both('How easy was it?', '操作容易吗?') },
-          { id: 'single', type: 'SINGLE_CHOICE', labels: both('How did you reach us?', '您通过什么方式联系我们?'), options: [option('web', 'Website', '网站'), option('phone', 'Phone', '电话')] },
-          { id: 'multi', type: 'MULTIPLE_CHOICE', labels: both('What went well?', '哪些方面做得好?'), options: [option('speed', 'Speed', '速度'), option('kindness', 'Kindness', '态度'), option('price', 'Price', '价格')] },
-          { id: 'text', type: 'TEXT', labels: both('Anything else?', '还有其他意见吗?') },
-          { id: 'yesno', type: 'YES_NO', labels: both('Was it solved?', '问题解决了吗?') },
+          { key: 'rating', type: 'RATING', required: true, labels: both('Rate the service', '为服务打分') },
+          { key: 'nps', type: 'NPS', labels: both('Would you recommend us?', '您会推荐我们吗?') },
+          { key: 'ces', type: 'CES', labels: both('How easy was it?', '操作容易吗?') },
+          { key: 'single', type: 'SINGLE_CHOICE', labels: both('How did you reach us?', '您通过什么方式联系我们?'), options: [option('web', 'Website', '网站'), option('phone', 'Phone', '电话')] },
+          { key: 'multi', type: 'MULTIPLE_CHOICE', labels: both('What went well?', '哪些方面做得好?'), options: [option('speed', 'Speed', '速度'), option('kindness', 'Kindness', '态度'), option('price', 'Price', '价格')] },
+          { key: 'text', type: 'TEXT', labels: both('Anything else?', '还有其他意见吗?') },
+          { key: 'yesno', type: 'YES_NO', labels: both('Was it solved?', '问题解决了吗?') },
         ],
       },
     },
@@ -64,17 +64,17 @@ describe.skipIf(skipBrowserTests)('<careloop-survey>: every question type', () =
     const submitted = nextEvent<{ id: string }>(survey, 'careloop-submitted');
     await survey.getByRole('button', { name: 'Send' }).click();
     const { id } = await submitted;
-    const { feedbackItem } = await h.api(`query($id: ID!) { feedbackItem(id: $id) { score answers { questionId value } } }`, { id });
+    const { feedbackItem } = await h.api(`query($id: ID!) { feedbackItem(id: $id) { score answers { questionKey value } } }`, { id });
     expect(feedbackItem).toEqual({
       score: 4,
       answers: [
-        { questionId: 'rating', value: 4 },
-        { questionId: 'nps', value: 0 },
-        { questionId: 'ces', value: 7 },
-        { questionId: 'single', value: 'phone' },
-        { questionId: 'multi', value: ['speed', 'price'] },
-        { questionId: 'text', value: 'Quick and friendly.' },
-        { questionId: 'yesno', value: false },
+        { questionKey: 'rating', value: 4 },
+        { questionKey: 'nps', value: 0 },
+        { questionKey: 'ces', value: 7 },
+        { questionKey: 'single', value: 'phone' },
+        { questionKey: 'multi', value: ['speed', 'price'] },
+        { questionKey: 'text', value: 'Quick and friendly.' },
+        { questionKey: 'yesno', value: false },
       ],
     });
     await page.close();

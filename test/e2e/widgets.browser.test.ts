@@ -111,13 +111,13 @@ describe.skipIf(skipBrowserTests)('widgets in Chromium against a real server', (
     await survey.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => survey.getByRole('status').textContent()).toBe('Thank you for your feedback');
     const { id } = (await submitted) as { id: string };
-    const { feedbackItem } = await h.api(`query($id: ID!) { feedbackItem(id: $id) { kind score survey { key } answers { questionId value } } }`, { id });
+    const { feedbackItem } = await h.api(`query($id: ID!) { feedbackItem(id: $id) { kind score survey { key } answers { questionKey value } } }`, { id });
     expect(feedbackItem).toMatchObject({ kind: 'SURVEY_RESPONSE', score: 5, survey: { key: 'demo-csat' } });
     expect(feedbackItem.answers).toEqual(
       expect.arrayContaining([
-        { questionId: 'satisfaction', value: 5 },
-        { questionId: 'channel', value: 'phone' },
-        { questionId: 'better', value: 'Answer the phone faster, please.' },
+        { questionKey: 'satisfaction', value: 5 },
+        { questionKey: 'channel', value: 'phone' },
+        { questionKey: 'better', value: 'Answer the phone faster, please.' },
       ]),
     );
   });
@@ -290,12 +290,12 @@ describe.skipIf(skipBrowserTests)('widgets in Chromium against a real server', (
           title: [{ locale: 'en', text: payload }],
           questions: [
             {
-              id: 'pick',
+              key: 'pick',
               type: 'SINGLE_CHOICE',
               labels: [{ locale: 'en', text: `Pick ${payload}` }],
               options: [
-                { id: 'a', labels: [{ locale: 'en', text: payload }] },
-                { id: 'b', labels: [{ locale: 'en', text: 'b' }] },
+                { key: 'a', labels: [{ locale: 'en', text: payload }] },
+                { key: 'b', labels: [{ locale: 'en', text: 'b' }] },
               ],
             },
           ],

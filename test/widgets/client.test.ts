@@ -23,10 +23,10 @@ describe('graphqlUrl', () => {
 
 describe('callOperation', () => {
   it('sends the persisted hash with the site key, never the document', async () => {
-    const fetch = vi.fn(async (_url: string, _init: RequestInit) => json({ data: { submitResolutionCheck: { __typename: 'MutationSubmitResolutionCheckSuccess', data: { id: 'f1' } } } }));
+    const fetch = vi.fn(async (_url: string, _init: RequestInit) => json({ data: { submitResolutionCheck: { __typename: 'MutationSubmitResolutionCheckSuccess', data: { feedbackId: 'f1' } } } }));
     vi.stubGlobal('fetch', fetch);
     const outcome = await callOperation('https://c.test/graphql', 'pk_1', 'SubmitResolutionCheck', { input: { solved: true } });
-    expect(outcome).toEqual({ ok: true, data: { id: 'f1' } });
+    expect(outcome).toEqual({ ok: true, data: { feedbackId: 'f1' } });
     const [url, init] = fetch.mock.calls[0]!;
     expect(url).toBe('https://c.test/graphql');
     expect(init.method).toBe('POST');

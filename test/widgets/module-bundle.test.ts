@@ -15,7 +15,7 @@ afterAll(() => vi.unstubAllGlobals());
 
 it('careloop.mjs exports and defines the three elements, which render and submit', async () => {
   const fetch = vi.fn(async (_url: string, _init: RequestInit) =>
-    Response.json({ data: { submitResolutionCheck: { __typename: 'MutationSubmitResolutionCheckSuccess', data: { id: 'f1' } } } }),
+    Response.json({ data: { submitResolutionCheck: { __typename: 'MutationSubmitResolutionCheckSuccess', data: { feedbackId: 'f1' } } } }),
   );
   vi.stubGlobal('fetch', fetch);
   expect(readFileSync(bundle, 'utf8')).toMatch(/^var /);

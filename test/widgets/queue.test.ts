@@ -13,7 +13,7 @@ const item = (key: string): Pending => ({
   createdAt: Date.now(),
 });
 
-const ok = () => new Response(JSON.stringify({ data: { submitResolutionCheck: { __typename: 'MutationSubmitResolutionCheckSuccess', data: { id: 'f1' } } } }));
+const ok = () => new Response(JSON.stringify({ data: { submitResolutionCheck: { __typename: 'MutationSubmitResolutionCheckSuccess', data: { feedbackId: 'f1' } } } }));
 const sentKeys = (fetch: ReturnType<typeof vi.fn>) => fetch.mock.calls.map(([, init]) => JSON.parse((init as RequestInit).body as string).variables.input.idempotencyKey);
 
 beforeEach(() => {
@@ -36,7 +36,7 @@ describe('submit queue', () => {
     stop();
     expect(JSON.parse(storedDuringSend as string)).toHaveLength(1);
     expect(localStorage.getItem(STORAGE_KEY)).toBeNull();
-    expect(outcomes).toEqual([{ ok: true, data: { id: 'f1' } }]);
+    expect(outcomes).toEqual([{ ok: true, data: { feedbackId: 'f1' } }]);
   });
 
   it('keeps a submission while offline and retries with backoff, always with the same idempotency key', async () => {

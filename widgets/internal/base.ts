@@ -92,7 +92,7 @@ export abstract class CareloopElement extends LitElement {
       this.phase = 'done';
       this.message = this.t.thanks;
       this.acknowledged(outcome.data);
-      this.emit('careloop-submitted', { kind: this.kind, id: outcome.data?.id, reference: outcome.data?.reference });
+      this.emit('careloop-submitted', { kind: this.kind, id: outcome.data?.feedbackId, reference: outcome.data?.reference });
     } else if (outcome.retry) {
       if (this.phase == 'queued') return;
       this.phase = 'queued';

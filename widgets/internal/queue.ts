@@ -36,7 +36,7 @@ let timer: ReturnType<typeof setTimeout> | undefined;
 /**
  * Read afresh each time: another tab may have sent (and removed) some. Those older than
  * MAX_AGE_MS are left out, so never sent, and gone with the next save; one stored by an older
- * bundle, without createdAt, gets its time from now.
+ * bundle, without createdAt, gets its time from now (and its answers their questionKey).
  */
 export function pending(): Pending[] {
   let items = memory;
@@ -48,7 +48,19 @@ export function pending(): Pending[] {
     }
   }
   const now = Date.now();
-  return items.filter((item) => now - (item.createdAt ||= now) < MAX_AGE_MS);
+  return items.filter((item) => now - (item.createdAt ||= now) < MAX_AGE_MS && upgrade(item));
+}
+
+/**
+ * A survey response queued by a bundle from before the API said questionKey (README, "Breaking
+ * changes") goes out as the server reads it now; the server hashes both alike, so a retry of
+ * one it already stored still gets its receipt. Always true (a filter step).
+ */
+function upgrade(item: Pending): true {
+  for (const answer of (item.variables.input as any)?.answers ?? []) {
+    if ('questionId' in answer) (answer.questionKey = answer.questionId), delete answer.questionId;
+  }
+  return true;
 }
 
 function save(items: Pending[]): void {

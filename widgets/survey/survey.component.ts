@@ -7,11 +7,11 @@ import { baseStyles } from '../internal/styles.ts';
 import { surveyStyles } from './survey.styles.ts';
 
 export interface Question {
-  id: string;
+  key: string;
   type: 'RATING' | 'NPS' | 'CES' | 'SINGLE_CHOICE' | 'MULTIPLE_CHOICE' | 'TEXT' | 'YES_NO';
   label: string;
   required: boolean;
-  options: { id: string; label: string }[];
+  options: { key: string; label: string }[];
 }
 
 interface Survey {
@@ -132,22 +132,22 @@ export class CareloopSurvey extends CareloopElement {
   }
 
   private question(q: Question) {
-    const error = this.invalid.has(q.id) ? this.t.required : '';
+    const error = this.invalid.has(q.key) ? this.t.required : '';
     const range = SCALES[q.type];
-    if (range) return scale(q.id, q.label, range[0], range[1], this.t.scaleHint(range[0], range[1]), error);
+    if (range) return scale(q.key, q.label, range[0], range[1], this.t.scaleHint(range[0], range[1]), error);
     if (q.type == 'TEXT') {
       return html`<div part="field">
-        <label part="label" for=${q.id}>${q.label}</label>
-        <textarea id=${q.id} name=${q.id} rows="3" maxlength="5000" aria-invalid=${error ? 'true' : 'false'}></textarea>
-        ${errorText(q.id, error)}
+        <label part="label" for=${q.key}>${q.label}</label>
+        <textarea id=${q.key} name=${q.key} rows="3" maxlength="5000" aria-invalid=${error ? 'true' : 'false'}></textarea>
+        ${errorText(q.key, error)}
       </div>`;
     }
-    const options = q.type == 'YES_NO' ? [{ id: 'yes', label: this.t.yes }, { id: 'no', label: this.t.no }] : q.options;
+    const options = q.type == 'YES_NO' ? [{ key: 'yes', label: this.t.yes }, { key: 'no', label: this.t.no }] : q.options;
     const type = q.type == 'MULTIPLE_CHOICE' ? 'checkbox' : 'radio';
-    return html`<fieldset part="field" aria-describedby=${error ? `${q.id}-error` : nothing}>
+    return html`<fieldset part="field" aria-describedby=${error ? `${q.key}-error` : nothing}>
       <legend part="label">${q.label}</legend>
-      ${options.map((o) => html`<label class="choice"><input type=${type} name=${q.id} value=${o.id} />${o.label}</label>`)}
-      ${errorText(q.id, error)}
+      ${options.map((o) => html`<label class="choice"><input type=${type} name=${q.key} value=${o.key} />${o.label}</label>`)}
+      ${errorText(q.key, error)}
     </fieldset>`;
   }
 
@@ -157,14 +157,14 @@ export class CareloopSurvey extends CareloopElement {
     const answers = [];
     const invalid = new Set<string>();
     for (const q of this.data!.questions) {
-      const values = form.getAll(q.id).map(String).filter((v) => v.trim());
+      const values = form.getAll(q.key).map(String).filter((v) => v.trim());
       if (!values.length) {
-        if (q.required) invalid.add(q.id);
+        if (q.required) invalid.add(q.key);
         continue;
       }
       const value =
         q.type == 'MULTIPLE_CHOICE' ? values : q.type == 'YES_NO' ? values[0] == 'yes' : q.type in SCALES ? Number(values[0]) : values[0];
-      answers.push({ questionId: q.id, value });
+      answers.push({ questionKey: q.key, value });
     }
     this.invalid = invalid;
     if (invalid.size) {

@@ -26,10 +26,10 @@ export const domain: IsolationDomain = {
         }),
       ),
     );
-    const item = (await feedbackItem(api.asA, receipt.id))!;
+    const item = (await feedbackItem(api.asA, receipt.feedbackId))!;
     const siteB = await api.createSite({ as: api.asB, allowedOrigins: ['https://feedback-b.example'] });
     return {
-      feedbackId: receipt.id,
+      feedbackId: receipt.feedbackId,
       customerId: item.customer.id,
       siteId: siteA.id,
       sitePk: siteA.publishableKey,
@@ -67,11 +67,11 @@ export const domain: IsolationDomain = {
         customerToken: await customerToken({ identitySecret: a.bSecret }, { sub: 'iso-ext' }),
       });
       const receipt = ok(await submit(bWidget, input));
-      expect(receipt.id).not.toBe(a.feedbackId);
-      const stored = (await feedbackItem(api.asB, receipt.id))!;
+      expect(receipt.feedbackId).not.toBe(a.feedbackId);
+      const stored = (await feedbackItem(api.asB, receipt.feedbackId))!;
       expect(stored.customer.externalId).toBe('iso-ext');
       expect(stored.customer.id).not.toBe(a.customerId);
-      expect(await feedbackItem(api.asA, receipt.id)).toBeNull();
+      expect(await feedbackItem(api.asA, receipt.feedbackId)).toBeNull();
       expect(await feedbackCount(api.asB)).toBe(before + 1);
 
       // A token signed with B's secret does not identify anyone on A's site.

@@ -11,15 +11,15 @@ export const domain: IsolationDomain = {
   name: 'surveys (definitions, public surveys, responses)',
   snapshotQuery: `{ surveys(first: 20) { totalCount edges { node {
     id key status kind defaultLocale titles thankYous updatedAt
-    questions { id type required labels retired options { id labels retired } }
-    responses { totalCount edges { node { id score locale answers { questionId value } customer { id } } } } } } } }`,
+    questions { key type required labels retired options { key labels retired } }
+    responses { totalCount edges { node { id score locale answers { questionKey value } customer { id } } } } } } } }`,
   async setup(api) {
     const survey = await createdSurvey(api.asA, surveyInput(KEY, { kind: 'CSAT', title: texts({ en: 'A only survey' }) }));
     const draft = await createdSurvey(api.asA, surveyInput(`${KEY}-draft`, { status: 'DRAFT' }));
     const siteA = await api.createSite({ allowedOrigins: ['https://surveys-a.example'] });
     const idempotencyKey = randomUUID();
     ok(
-      await widgetOf(api.withSite(siteA.publishableKey, siteA.origin)).submit(KEY, [{ questionId: 'rating', value: 4 }, { questionId: 'text', value: 'A only answer' }], {
+      await widgetOf(api.withSite(siteA.publishableKey, siteA.origin)).submit(KEY, [{ questionKey: 'rating', value: 4 }, { questionKey: 'text', value: 'A only answer' }], {
         idempotencyKey,
         customerToken: await customerToken(siteA, 'iso-survey-customer'),
       }),
@@ -59,7 +59,7 @@ export const domain: IsolationDomain = {
       const widgetB = widgetOf(api.withSite(a.bSitePk, a.bSiteOrigin));
       for (const key of [KEY, `${KEY}-draft`]) {
         // Even A's idempotency key names nothing of A's from B's site.
-        const result = await widgetB.submit(key, [{ questionId: 'rating', value: 1 }], { idempotencyKey: a.idempotencyKey });
+        const result = await widgetB.submit(key, [{ questionKey: 'rating', value: 1 }], { idempotencyKey: a.idempotencyKey });
         expect(result.__typename).toBe('NotFoundError');
         expect(JSON.stringify(result)).not.toContain('A only');
       }
