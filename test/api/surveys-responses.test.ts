@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { customers, feedback } from '../../server/db/tables/index.ts';
+import { payloadHash } from '../../server/intake/idempotency.ts';
 import { createTestApi, dataOf, type TestApi, type TestSite } from '../helpers/api.ts';
 import {
   SUBMIT_RESPONSE,
@@ -274,6 +276,31 @@ describe('idempotency', () => {
     expect(ok(await widget.submit(survey.key, one('t', 'hello'), { idempotencyKey }))).toEqual(first);
     // …while a new key still fails.
     expect((await widget.submit(survey.key, one('t', 'hello'))).__typename).toBe('NotFoundError');
+  });
+
+  it('a response stored before the API said questionKey (hashed over questionId) replays with questionKey', async () => {
+    const idempotencyKey = randomUUID();
+    const stored = [{ questionId: 'rating', value: 5 }];
+    const [row] = await api.db.db
+      .insert(feedback)
+      .values({
+        orgId: api.orgA.id,
+        siteId: site.rowId,
+        kind: 'survey_response',
+        surveyId: rawId(all.id),
+        answers: stored,
+        score: null,
+        idempotencyKey,
+        // What the server hashed then: the parsed input with questionId, no context, locale or customer.
+        payloadHash: payloadHash({ surveyKey: 'all-types', answers: stored, context: null, locale: null, customerId: null }),
+        createdAt: api.clock.now().toISOString(),
+      })
+      .returning({ id: feedback.id });
+    const receipt = ok(await widget.submit('all-types', one('rating', 5), { idempotencyKey }));
+    expect(receipt.feedbackId).toBe(encodeGlobalID('Feedback', row!.id));
+    expect(await countByKey(idempotencyKey)).toBe(1);
+    // Another answer under that key is still another payload.
+    expect(await widget.submit('all-types', one('rating', 4), { idempotencyKey })).toMatchObject({ __typename: 'ConflictError' });
   });
 
   it('keys are per site: another site may use the same key', async () => {

@@ -52,6 +52,19 @@ describe('submit queue', () => {
     expect(sentKeys(fetch)).toEqual([key, key, key]);
   });
 
+  it('sends a survey response queued by an older bundle (answers with questionId) with questionKey', async () => {
+    const fetch = vi.fn(async () => ok());
+    vi.stubGlobal('fetch', fetch);
+    const key = '44444444-4444-4444-8444-444444444444';
+    const answers = [{ questionId: 'rating', value: 4 }, { questionId: 'multi', value: ['x'] }];
+    const old = { ...item(key), operation: 'SubmitSurveyResponse' as const, variables: { input: { surveyKey: 's', answers, idempotencyKey: key } } };
+    localStorage.setItem(STORAGE_KEY, JSON.stringify([old]));
+    await flush();
+    const sent = JSON.parse((fetch.mock.calls[0] as unknown as [string, RequestInit])[1].body as string).variables.input;
+    expect(sent.answers).toEqual([{ questionKey: 'rating', value: 4 }, { questionKey: 'multi', value: ['x'] }]);
+    expect(sent.idempotencyKey).toBe(key);
+  });
+
   it('drops a submission the server refused, and reports it', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ errors: [{ message: 'Unknown or malformed site key' }] }), { status: 401 })));
     const outcomes: unknown[] = [];
