@@ -221,11 +221,11 @@ describe('the submission hot paths', () => {
     const widget = api.withSite(site.publishableKey, site.origin);
     const input = check({ solved: false, context: { agentId: 'agent-7' } });
     const first = await recorded(() => submit(widget, input));
-    const id = received(first.result).id;
+    const id = received(first.result).feedbackId;
     const completed = { ...input, reason: 'INCOMPLETE', comment: 'Eve Example says step 3 is missing.', agentRating: 2 };
     api.clock.advance(1000);
     const completion = await recorded(() => submit(widget, completed));
-    expect(received(completion.result).id).toBe(id);
+    expect(received(completion.result).feedbackId).toBe(id);
     expect(completion.list).toHaveLength(1);
     expect(completion.list[0]).toMatchObject({
       type: 'feedback.resolution_check_completed',
