@@ -4,6 +4,7 @@ import { createContextFactory, type Context } from './context.ts';
 import type { DatabaseHandle } from './db/client.ts';
 import { useAuthChallenge } from './http/use-auth-challenge.ts';
 import { useGraphQLOverHttp } from './http/use-graphql-over-http.ts';
+import { useVaryOrigin } from './http/use-vary-origin.ts';
 import { corsForRequest } from './http/cors.ts';
 import { useCaller } from './http/use-caller.ts';
 import { maskError } from './http/mask-error.ts';
@@ -66,6 +67,7 @@ export function createCareloopYoga({ database, clock = systemClock, logging = 'w
     plugins: [
       useOutageAnswers(),
       useAuthChallenge(),
+      useVaryOrigin(),
       ...(graphiql ? [useGraphiQLHeaders(graphiqlPage, GRAPHQL_ENDPOINT)] : []),
       useGraphQLOverHttp(),
       useHealth(database.ping),
