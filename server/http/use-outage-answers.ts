@@ -1,4 +1,4 @@
-import type { Plugin } from 'graphql-yoga';
+import type { Plugin, YogaLogger } from 'graphql-yoga';
 import { isDatabaseUnavailable, OUTAGE_RETRY_AFTER_SECONDS } from '../db/unavailable.ts';
 
 /** The JSON answer of any path while the database is unreachable. */
@@ -16,12 +16,19 @@ export function outageResponse(Response: typeof globalThis.Response): Response {
  * database answers 503 JSON with Retry-After, anything else a masked 500 JSON.
  */
 export function useOutageAnswers(): Plugin {
+  let logger: YogaLogger | undefined;
   return {
+    onYogaInit({ yoga }) {
+      logger = yoga.logger as YogaLogger;
+    },
     onRequest({ requestHandler, setRequestHandler, fetchAPI }) {
       setRequestHandler(async (request, context) => {
         try {
           return await requestHandler(request, context);
         } catch (error) {
+          // Logged as yoga logs what it masks (server/logging: an outage at warn, a bug at error
+          // with its stack, never SQL or parameters); the client gets only the code.
+          logger?.error(error);
           if (isDatabaseUnavailable(error)) return outageResponse(fetchAPI.Response);
           return fetchAPI.Response.json(
             { data: null, errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] },
