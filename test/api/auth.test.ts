@@ -1,15 +1,13 @@
 import { GraphQLError } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { maskError } from '../../server/http/mask-error.ts';
 import { createApiKey, revokeApiKey } from '../../server/organizations/organizations.service.ts';
 import { NotFoundError } from '../../server/shared/errors.ts';
-import { createTestApi, dataOf, type TestApi } from '../helpers/api.ts';
+import { dataOf, type TestApi } from '../helpers/api.ts';
+import { test as it } from '../helpers/fixtures.ts';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await createTestApi();
-});
-afterAll(() => api.close());
+// The file's API is built in a hook, under hookTimeout as before, not within the first test's time.
+it.beforeAll(({ api: _ }) => {});
 
 const LIST = '{ customers(first: 1) { totalCount } }';
 const CREATE = `mutation { createCustomer(input: { name: "X" }) { __typename } }`;
@@ -26,11 +24,11 @@ function expectError(result: { errors?: readonly any[] }, code: string, message?
 }
 
 describe('API keys', () => {
-  it('refuses a missing key with UNAUTHENTICATED', async () => {
+  it('refuses a missing key with UNAUTHENTICATED', async ({ api }) => {
     expectError(await api.anonymous.gql(LIST), 'UNAUTHENTICATED', /API key is required/);
   });
 
-  it('refuses a malformed Authorization header with UNAUTHENTICATED and HTTP 401', async () => {
+  it('refuses a malformed Authorization header with UNAUTHENTICATED and HTTP 401', async ({ api }) => {
     for (const header of ['Bearer', 'Bearer nope', 'Basic abc', `Bearer ${api.orgA.key}x`, api.orgA.key]) {
       const result = await api.withHeaders({ authorization: header }).gql(LIST);
       expectError(result, 'UNAUTHENTICATED', /Malformed/);
@@ -39,21 +37,21 @@ describe('API keys', () => {
     }
   });
 
-  it('refuses an unknown key of the right shape', async () => {
+  it('refuses an unknown key of the right shape', async ({ api }) => {
     const unknown = `sk_${'A'.repeat(43)}`;
     const result = await api.withKey(unknown).gql(LIST);
     expectError(result, 'UNAUTHENTICATED', /Unknown API key/);
     expect(result.status).toBe(401);
   });
 
-  it('refuses a revoked key at once', async () => {
+  it('refuses a revoked key at once', async ({ api }) => {
     const { key, row } = await createApiKey(api.tenant(api.orgA.id), { name: 'soon revoked', scopes: ['read'] });
     dataOf(await api.withKey(key).gql(LIST));
     await revokeApiKey(api.tenant(api.orgA.id), row.id);
     expectError(await api.withKey(key).gql(LIST), 'UNAUTHENTICATED', /revoked/);
   });
 
-  it('stores only the hash of a key', async () => {
+  it('stores only the hash of a key', async ({ api }) => {
     const { key, row } = await createApiKey(api.tenant(api.orgA.id), { name: 'hashed', scopes: ['read'] });
     expect(JSON.stringify(row)).not.toContain(key);
     expect(row.keyHash).toMatch(/^[0-9a-f]{64}$/);
@@ -61,25 +59,25 @@ describe('API keys', () => {
 });
 
 describe('scopes', () => {
-  const keyWith = async (scopes: string[]) =>
+  const keyWith = async (api: TestApi, scopes: string[]) =>
     api.withKey((await createApiKey(api.tenant(api.orgA.id), { name: scopes.join('+'), scopes })).key);
 
-  it('a read key reads but may not write or manage keys', async () => {
-    const reader = await keyWith(['read']);
+  it('a read key reads but may not write or manage keys', async ({ api }) => {
+    const reader = await keyWith(api, ['read']);
     dataOf(await reader.gql(LIST));
     expectError(await reader.gql(CREATE), 'FORBIDDEN', /scope/);
     expectError(await reader.gql('{ apiKeys { id } }'), 'FORBIDDEN');
     expectError(await reader.gql('mutation { createApiKey(input: { name: "x", scopes: [ADMIN] }) { __typename } }'), 'FORBIDDEN');
   });
 
-  it('a write key writes but may not list customers', async () => {
-    const writer = await keyWith(['write']);
+  it('a write key writes but may not list customers', async ({ api }) => {
+    const writer = await keyWith(api, ['write']);
     expect(dataOf(await writer.gql(CREATE)).createCustomer.__typename).toBe('MutationCreateCustomerSuccess');
     expectError(await writer.gql(LIST), 'FORBIDDEN');
   });
 
-  it('an admin key manages keys: create, list, revoke over GraphQL', async () => {
-    const admin = await keyWith(['admin']);
+  it('an admin key manages keys: create, list, revoke over GraphQL', async ({ api }) => {
+    const admin = await keyWith(api, ['admin']);
     const created = dataOf(
       await admin.gql(`mutation { createApiKey(input: { name: "console", scopes: [READ, READ, WRITE] }) {
         ... on MutationCreateApiKeySuccess { data { key apiKey { id scopes prefix revokedAt } } } } }`),
@@ -99,7 +97,7 @@ describe('scopes', () => {
     expectError(await api.withKey(created.key).gql(LIST), 'UNAUTHENTICATED', /revoked/);
   });
 
-  it('createApiKey rejects an empty scope list with a ValidationError', async () => {
+  it('createApiKey rejects an empty scope list with a ValidationError', async ({ api }) => {
     const result = dataOf(
       await api.asA.gql(`mutation { createApiKey(input: { name: "none", scopes: [] }) { __typename ... on ValidationError { issues { path } } } }`),
     );
@@ -122,7 +120,7 @@ describe('error masking', () => {
     expect(shown.extensions.code).toBe('NOT_FOUND');
   });
 
-  it('gives BAD_USER_INPUT for a malformed id in a query', async () => {
+  it('gives BAD_USER_INPUT for a malformed id in a query', async ({ api }) => {
     expectError(await api.asA.gql('{ customer(id: "garbage") { id } }'), 'BAD_USER_INPUT', /not a Customer id/);
   });
 });

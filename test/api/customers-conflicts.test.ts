@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
+import { describe, expect } from 'vitest';
+import type { TestApi } from '../helpers/api.ts';
+import { test as it } from '../helpers/fixtures.ts';
 import { customersOf, ok, rowCounts, type CustomersApi, type Json } from './customers-fixtures.ts';
 
-let api: TestApi;
-let a: CustomersApi;
 let holder: Json;
-beforeAll(async () => {
-  api = await createTestApi();
-  a = customersOf(api.asA);
+it.beforeAll(async ({ customers: a }) => {
   holder = ok(
     await a.create({
       externalId: 'held-ext',
@@ -17,10 +14,10 @@ beforeAll(async () => {
     }),
   );
 });
-afterAll(() => api.close());
 
 /** Runs `attempt`, expects a ConflictError on `field`, and checks no row changed anywhere. */
-async function expectConflict(field: string, attempt: () => Promise<Json>) {
+async function expectConflict(api: TestApi, field: string, attempt: () => Promise<Json>) {
+  const a = customersOf(api.asA);
   const before = await rowCounts(api);
   const holderBefore = await a.get(holder.id);
   const result = await attempt();
@@ -33,20 +30,20 @@ async function expectConflict(field: string, attempt: () => Promise<Json>) {
 }
 
 describe('createCustomer conflicts', () => {
-  it('a duplicate externalId', async () => {
-    await expectConflict('externalId', () => a.create({ externalId: 'held-ext', name: 'Dup' }));
+  it('a duplicate externalId', async ({ api, customers: a }) => {
+    await expectConflict(api, 'externalId', () => a.create({ externalId: 'held-ext', name: 'Dup' }));
   });
 
-  it('an email held by another customer, in any spelling', async () => {
-    await expectConflict('email', () => a.create({ email: 'HELD@example.com ', name: 'Dup' }));
+  it('an email held by another customer, in any spelling', async ({ api, customers: a }) => {
+    await expectConflict(api, 'email', () => a.create({ email: 'HELD@example.com ', name: 'Dup' }));
   });
 
-  it('a phone held by another customer', async () => {
-    await expectConflict('phone', () => a.create({ phone: '+49 30 999999', name: 'Dup' }));
+  it('a phone held by another customer', async ({ api, customers: a }) => {
+    await expectConflict(api, 'phone', () => a.create({ phone: '+49 30 999999', name: 'Dup' }));
   });
 
-  it('a further identity held by another customer; earlier ones are not written either', async () => {
-    await expectConflict('identities.1', () =>
+  it('a further identity held by another customer; earlier ones are not written either', async ({ api, customers: a }) => {
+    await expectConflict(api, 'identities.1', () =>
       a.create({
         name: 'Dup',
         email: 'fresh-create@example.com',
@@ -60,7 +57,7 @@ describe('createCustomer conflicts', () => {
     expect(await a.byIdentity('QQ', 'fresh-qq')).toBeNull();
   });
 
-  it('the same externalId may exist in another organization', async () => {
+  it('the same externalId may exist in another organization', async ({ api }) => {
     const other = ok(await customersOf(api.asB).create({ externalId: 'held-ext', email: 'held@example.com' }));
     expect(other.externalId).toBe('held-ext');
   });
@@ -68,49 +65,49 @@ describe('createCustomer conflicts', () => {
 
 describe('updateCustomer conflicts', () => {
   let other: Json;
-  beforeAll(async () => {
+  it.beforeAll(async ({ customers: a }) => {
     other = ok(await a.create({ externalId: 'other-ext', email: 'other@example.com', phone: '+4930888888', name: 'Other' }));
   });
 
-  const otherUnchanged = async () => expect(await a.get(other.id)).toMatchObject({
+  const otherUnchanged = async (a: CustomersApi) => expect(await a.get(other.id)).toMatchObject({
     externalId: 'other-ext',
     email: 'other@example.com',
     phone: '+4930888888',
     name: 'Other',
   });
 
-  it('a duplicate externalId leaves the other fields unchanged', async () => {
-    await expectConflict('externalId', () => a.update(other.id, { externalId: 'held-ext', name: 'Renamed' }));
-    await otherUnchanged();
+  it('a duplicate externalId leaves the other fields unchanged', async ({ api, customers: a }) => {
+    await expectConflict(api, 'externalId', () => a.update(other.id, { externalId: 'held-ext', name: 'Renamed' }));
+    await otherUnchanged(a);
   });
 
-  it('an email held by another customer leaves the old email and its identity in place', async () => {
-    await expectConflict('email', () => a.update(other.id, { email: 'held@example.com', name: 'Renamed' }));
-    await otherUnchanged();
+  it('an email held by another customer leaves the old email and its identity in place', async ({ api, customers: a }) => {
+    await expectConflict(api, 'email', () => a.update(other.id, { email: 'held@example.com', name: 'Renamed' }));
+    await otherUnchanged(a);
     expect((await a.byIdentity('EMAIL', 'other@example.com'))?.id).toBe(other.id);
   });
 
-  it('a phone held by another customer, after a valid email change in the same input, writes neither', async () => {
-    await expectConflict('phone', () => a.update(other.id, { email: 'moved@example.com', phone: '+4930999999' }));
-    await otherUnchanged();
+  it('a phone held by another customer, after a valid email change in the same input, writes neither', async ({ api, customers: a }) => {
+    await expectConflict(api, 'phone', () => a.update(other.id, { email: 'moved@example.com', phone: '+4930999999' }));
+    await otherUnchanged(a);
     expect(await a.byIdentity('EMAIL', 'moved@example.com')).toBeNull();
   });
 
-  it('keeping its own externalId and email is no conflict', async () => {
+  it('keeping its own externalId and email is no conflict', async ({ customers: a }) => {
     const updated = ok(await a.update(other.id, { externalId: 'other-ext', email: 'Other@Example.com' }));
     expect(updated).toMatchObject({ externalId: 'other-ext', email: 'other@example.com' });
   });
 });
 
 describe('addCustomerIdentity conflicts', () => {
-  it('an identity held by another customer', async () => {
+  it('an identity held by another customer', async ({ api, customers: a }) => {
     const c = ok(await a.create({ name: 'Adder' }));
-    await expectConflict('value', () => a.addIdentity(c.id, { channel: 'WECHAT', value: ' held_wx ' }));
-    await expectConflict('value', () => a.addIdentity(c.id, { channel: 'EMAIL', value: 'Held@Example.com' }));
+    await expectConflict(api, 'value', () => a.addIdentity(c.id, { channel: 'WECHAT', value: ' held_wx ' }));
+    await expectConflict(api, 'value', () => a.addIdentity(c.id, { channel: 'EMAIL', value: 'Held@Example.com' }));
     expect((await a.get(c.id))!.identities).toEqual([]);
   });
 
-  it('the same value on another channel is no conflict', async () => {
+  it('the same value on another channel is no conflict', async ({ customers: a }) => {
     const c = ok(await a.create({ name: 'Other channel' }));
     const updated = ok(await a.addIdentity(c.id, { channel: 'QQ', value: 'held_wx' }));
     expect(updated.identities.map((i: Json) => i.channel)).toEqual(['QQ']);
@@ -118,7 +115,7 @@ describe('addCustomerIdentity conflicts', () => {
 });
 
 describe('every mutation is one transaction', () => {
-  it('createCustomer whose second identity conflicts leaves no customer row behind', async () => {
+  it('createCustomer whose second identity conflicts leaves no customer row behind', async ({ api, customers: a }) => {
     const before = await rowCounts(api);
     const result = await a.create({
       externalId: 'never-written',
@@ -134,7 +131,7 @@ describe('every mutation is one transaction', () => {
     expect(ok(await a.create({ externalId: 'never-written' })).externalId).toBe('never-written');
   });
 
-  it('a refused mergeCustomers (into an erased customer) moves nothing', async () => {
+  it('a refused mergeCustomers (into an erased customer) moves nothing', async ({ api, customers: a }) => {
     const source = ok(await a.create({ name: 'Source', email: 'merge-src@example.com' }));
     ok(await a.recordPurchase(source.id, { product: 'Lamp', purchasedAt: '2026-01-01T00:00:00Z', value: 5 }));
     const target = ok(await a.create({ name: 'Erased target' }));
@@ -149,7 +146,8 @@ describe('every mutation is one transaction', () => {
 
 describe('mergeCustomers within the input limits', () => {
   /** Merging must not store a profile no update could: refused whole, nothing moved. */
-  async function expectRefusedMerge(source: Json, target: Json, message: RegExp) {
+  async function expectRefusedMerge(api: TestApi, source: Json, target: Json, message: RegExp) {
+    const a = customersOf(api.asA);
     const before = await rowCounts(api);
     const [sourceBefore, targetBefore] = [await a.get(source.id), await a.get(target.id)];
     const result = await a.merge(source.id, target.id);
@@ -160,21 +158,21 @@ describe('mergeCustomers within the input limits', () => {
     expect(await a.get(target.id)).toEqual(targetBefore);
   }
 
-  it('refuses a merge whose tags together pass 50', async () => {
+  it('refuses a merge whose tags together pass 50', async ({ api, customers: a }) => {
     const tags = (prefix: string) => Array.from({ length: 30 }, (_, i) => `${prefix}-${i}`);
     const source = ok(await a.create({ name: 'Tagged source', tags: tags('s') }));
     ok(await a.recordPurchase(source.id, { product: 'Lamp', purchasedAt: '2026-01-01T00:00:00Z', value: 5 }));
     const target = ok(await a.create({ name: 'Tagged target', tags: tags('t') }));
-    await expectRefusedMerge(source, target, /60 tags, more than 50/);
+    await expectRefusedMerge(api, source, target, /60 tags, more than 50/);
   });
 
-  it('refuses a merge whose attributes together pass 16 KB', async () => {
+  it('refuses a merge whose attributes together pass 16 KB', async ({ api, customers: a }) => {
     const source = ok(await a.create({ name: 'Big source', attributes: { notes: 'x'.repeat(9_000) } }));
     const target = ok(await a.create({ name: 'Big target', attributes: { history: 'y'.repeat(9_000) } }));
-    await expectRefusedMerge(source, target, /bytes of JSON, more than 16384/);
+    await expectRefusedMerge(api, source, target, /bytes of JSON, more than 16384/);
   });
 
-  it('merges shared tags once, so overlapping lists within the limit pass', async () => {
+  it('merges shared tags once, so overlapping lists within the limit pass', async ({ customers: a }) => {
     const tags = Array.from({ length: 40 }, (_, i) => `shared-${i}`);
     const source = ok(await a.create({ name: 'Overlap source', tags: [...tags, 'only-source'] }));
     const target = ok(await a.create({ name: 'Overlap target', tags: [...tags, 'only-target'] }));
@@ -184,7 +182,7 @@ describe('mergeCustomers within the input limits', () => {
 });
 
 describe('concurrent writers', () => {
-  it('of one email: one wins, the others get a ConflictError on email', async () => {
+  it('of one email: one wins, the others get a ConflictError on email', async ({ customers: a }) => {
     const results = await Promise.all(
       Array.from({ length: 6 }, (_, i) => a.create({ name: `Racer ${i}`, email: 'race@example.com' })),
     );
@@ -194,14 +192,14 @@ describe('concurrent writers', () => {
     expect((await a.list({ first: 50, filter: { search: 'Racer' } })).totalCount).toBe(1);
   });
 
-  it('of one externalId: one wins, the others get a ConflictError on externalId', async () => {
+  it('of one externalId: one wins, the others get a ConflictError on externalId', async ({ customers: a }) => {
     const results = await Promise.all(Array.from({ length: 6 }, () => a.create({ externalId: 'race-ext' })));
     const kinds = results.map((r) => (r.__typename === 'ConflictError' ? `Conflict:${r.field}` : r.__typename));
     expect(kinds.filter((k) => k === 'MutationCreateCustomerSuccess')).toHaveLength(1);
     expect(kinds.filter((k) => k === 'Conflict:externalId')).toHaveLength(5);
   });
 
-  it('adding one identity to several customers: one wins, the others get a ConflictError on value', async () => {
+  it('adding one identity to several customers: one wins, the others get a ConflictError on value', async ({ customers: a }) => {
     const racers = await Promise.all(Array.from({ length: 4 }, () => a.create({})));
     const results = await Promise.all(racers.map((c) => a.addIdentity(ok(c).id, { channel: 'WEB', value: 'race-web' })));
     const kinds = results.map((r) => (r.__typename === 'ConflictError' ? `Conflict:${r.field}` : r.__typename));
@@ -209,7 +207,7 @@ describe('concurrent writers', () => {
     expect(kinds.filter((k) => k === 'Conflict:value')).toHaveLength(3);
   });
 
-  it('opposite merges of the same pair: one wins, the other finds its source gone', async () => {
+  it('opposite merges of the same pair: one wins, the other finds its source gone', async ({ customers: a }) => {
     const x = ok(await a.create({ name: 'X', email: 'x-merge@example.com' }));
     const y = ok(await a.create({ name: 'Y', email: 'y-merge@example.com' }));
     const [xy, yx] = await Promise.all([a.merge(x.id, y.id), a.merge(y.id, x.id)]);

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApi, dataOf, type TestApi } from '../helpers/api.ts';
-import { CUSTOMER, customersOf, ok, rowCounts, type CustomersApi } from './customers-fixtures.ts';
+import { describe, expect } from 'vitest';
+import { dataOf } from '../helpers/api.ts';
+import { test as it } from '../helpers/fixtures.ts';
+import { CUSTOMER, customersOf, ok, rowCounts } from './customers-fixtures.ts';
 
-let api: TestApi;
-let a: CustomersApi;
-beforeAll(async () => {
-  api = await createTestApi();
-  a = customersOf(api.asA);
-});
-afterAll(() => api.close());
+// The file's API is built in a hook, under hookTimeout as before, not within the first test's time.
+it.beforeAll(({ api: _ }) => {});
 
 const fullInput = {
   externalId: 'crm-0001',
@@ -31,7 +27,7 @@ const fullInput = {
 
 describe('createCustomer with every field', () => {
   let created: any;
-  beforeAll(async () => {
+  it.beforeAll(async ({ customers: a }) => {
     created = ok(await a.create(fullInput));
   });
 
@@ -71,7 +67,7 @@ describe('createCustomer with every field', () => {
     expect(identities).toHaveLength(4);
   });
 
-  it('reads back the same through customer(id), node(id) and the customers list', async () => {
+  it('reads back the same through customer(id), node(id) and the customers list', async ({ api }) => {
     const data = dataOf(
       await api.asA.gql(
         `query($id: ID!) {
@@ -87,7 +83,7 @@ describe('createCustomer with every field', () => {
     expect(data.customers.edges.map((e: any) => e.node)).toContainEqual(created);
   });
 
-  it('defaults what was not given: stage PROSPECT, no tier, empty lists and attributes', async () => {
+  it('defaults what was not given: stage PROSPECT, no tier, empty lists and attributes', async ({ customers: a }) => {
     const bare = ok(await a.create({}));
     expect(bare).toMatchObject({
       externalId: null,
@@ -108,7 +104,7 @@ describe('createCustomer with every field', () => {
     });
   });
 
-  it('trims text and drops duplicate tags and special needs', async () => {
+  it('trims text and drops duplicate tags and special needs', async ({ customers: a }) => {
     const c = ok(await a.create({ name: '  Ann  ', tags: ['x', 'x', 'y'], specialNeeds: ['CHILD', 'CHILD'] }));
     expect(c.name).toBe('Ann');
     expect(c.tags).toEqual(['x', 'y']);
@@ -117,7 +113,7 @@ describe('createCustomer with every field', () => {
 });
 
 describe('updateCustomer', () => {
-  it('changes given fields, keeps absent ones, clears nulls and bumps updatedAt', async () => {
+  it('changes given fields, keeps absent ones, clears nulls and bumps updatedAt', async ({ customers: a }) => {
     const c = ok(await a.create({ name: 'Bo', gender: 'male', locale: 'en', tags: ['a'], attributes: { x: 1 } }));
     const updated = ok(
       await a.update(c.id, {
@@ -144,19 +140,19 @@ describe('updateCustomer', () => {
     expect(await a.get(c.id)).toEqual(updated);
   });
 
-  it('an empty input changes nothing', async () => {
+  it('an empty input changes nothing', async ({ customers: a }) => {
     const c = ok(await a.create({ name: 'Same', tags: ['t'] }));
     const updated = ok(await a.update(c.id, {}));
     expect({ ...updated, updatedAt: undefined }).toEqual({ ...c, updatedAt: undefined });
   });
 
-  it('setting a tier makes it MANUAL', async () => {
+  it('setting a tier makes it MANUAL', async ({ customers: a }) => {
     const c = ok(await a.create({ name: 'Tiered' }));
     expect(ok(await a.update(c.id, { tier: 'A' }))).toMatchObject({ tier: 'A', tierSource: 'MANUAL' });
     expect(ok(await a.update(c.id, { tier: null }))).toMatchObject({ tier: null, tierSource: null });
   });
 
-  it('can change and clear the externalId', async () => {
+  it('can change and clear the externalId', async ({ customers: a }) => {
     const c = ok(await a.create({ externalId: 'ext-upd-1' }));
     expect(ok(await a.update(c.id, { externalId: 'ext-upd-2' })).externalId).toBe('ext-upd-2');
     expect(ok(await a.update(c.id, { externalId: null })).externalId).toBeNull();
@@ -164,7 +160,7 @@ describe('updateCustomer', () => {
     expect(ok(await a.create({ externalId: 'ext-upd-1' })).externalId).toBe('ext-upd-1');
   });
 
-  it('an unknown customer is NotFoundError and writes nothing', async () => {
+  it('an unknown customer is NotFoundError and writes nothing', async ({ api, customers: a }) => {
     const c = ok(await a.create({ name: 'Gone soon' }));
     const before = await rowCounts(api);
     const other = customersOf(api.asB);
@@ -177,7 +173,7 @@ describe('updateCustomer', () => {
 });
 
 describe('customer(id) and node(id) across organizations', () => {
-  it('reads as null for another organization', async () => {
+  it('reads as null for another organization', async ({ api, customers: a }) => {
     const c = ok(await a.create({ name: 'Private' }));
     const data = dataOf(await api.asB.gql(`query($id: ID!) { customer(id: $id) { id } node(id: $id) { id } }`, { id: c.id }));
     expect(data).toEqual({ customer: null, node: null });
@@ -185,7 +181,7 @@ describe('customer(id) and node(id) across organizations', () => {
 });
 
 describe('recordPurchase', () => {
-  it('lists products newest first with reason, promises and value', async () => {
+  it('lists products newest first with reason, promises and value', async ({ customers: a }) => {
     const c = ok(await a.create({ name: 'Shopper' }));
     const older = ok(
       await a.recordPurchase(c.id, {
@@ -213,13 +209,13 @@ describe('recordPurchase', () => {
     expect(products[2]).toMatchObject({ reason: 'old one broke', promises: ['free descaling', '2-year warranty'], value: 49.9 });
   });
 
-  it('keeps cents exactly', async () => {
+  it('keeps cents exactly', async ({ customers: a }) => {
     const c = ok(await a.create({}));
     const p = ok(await a.recordPurchase(c.id, { product: 'Gift card', purchasedAt: '2026-01-01T00:00:00Z', value: 1234567.89 }));
     expect(p.value).toBe(1234567.89);
   });
 
-  it('an unknown customer is NotFoundError', async () => {
+  it('an unknown customer is NotFoundError', async ({ api, customers: a }) => {
     const c = ok(await a.create({}));
     const result = await customersOf(api.asB).recordPurchase(c.id, { product: 'x', purchasedAt: '2026-01-01T00:00:00Z' });
     expect(result.__typename).toBe('NotFoundError');

@@ -1,15 +1,11 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApi, dataOf, type TestApi } from '../helpers/api.ts';
-import { customersOf, issuePaths, ok, rowCounts, type CustomersApi, type Json } from './customers-fixtures.ts';
+import { describe, expect } from 'vitest';
+import { dataOf } from '../helpers/api.ts';
+import { test as it } from '../helpers/fixtures.ts';
+import { customersOf, issuePaths, ok, rowCounts, type Json } from './customers-fixtures.ts';
 
-let api: TestApi;
-let a: CustomersApi;
-beforeAll(async () => {
-  api = await createTestApi();
-  a = customersOf(api.asA);
-});
-afterAll(() => api.close());
+// The file's API is built in a hook, under hookTimeout as before, not within the first test's time.
+it.beforeAll(({ api: _ }) => {});
 
 const unknownId = encodeGlobalID('Customer', '00000000-0000-4000-8000-000000000000');
 const purchase = (product: string, purchasedAt: string, value: number, reason?: string) => ({
@@ -25,7 +21,7 @@ describe('mergeCustomers', () => {
   let target: Json;
   let merged: Json;
   let before: Awaited<ReturnType<typeof rowCounts>>;
-  beforeAll(async () => {
+  it.beforeAll(async ({ api, customers: a }) => {
     source = ok(
       await a.create({
         externalId: 'src-ext',
@@ -62,7 +58,7 @@ describe('mergeCustomers', () => {
     expect(merged.id).toBe(target.id);
   });
 
-  it('moves identities and purchases to the target', async () => {
+  it('moves identities and purchases to the target', async ({ customers: a }) => {
     const channels = merged.identities.map((i: Json) => `${i.channel}:${i.value}`).sort();
     expect(channels).toEqual([
       'EMAIL:source@example.com',
@@ -97,7 +93,7 @@ describe('mergeCustomers', () => {
     expect([...merged.specialNeeds].sort()).toEqual(['CHILD', 'ELDERLY']);
   });
 
-  it('deletes the source: customer(id) is null and the list no longer has it', async () => {
+  it('deletes the source: customer(id) is null and the list no longer has it', async ({ api, customers: a }) => {
     expect(await a.get(source.id)).toBeNull();
     const ids = (await a.list({ first: 100 })).edges.map((e) => e.node.id);
     expect(ids).toContain(target.id);
@@ -105,17 +101,17 @@ describe('mergeCustomers', () => {
     expect(await rowCounts(api)).toEqual({ ...before, customers: before.customers - 1 });
   });
 
-  it('the source is gone for every mutation too', async () => {
+  it('the source is gone for every mutation too', async ({ customers: a }) => {
     expect((await a.update(source.id, { name: 'ghost' })).__typename).toBe('NotFoundError');
     expect((await a.merge(source.id, target.id)).__typename).toBe('NotFoundError');
   });
 
-  it('the source externalId now belongs to the target', async () => {
+  it('the source externalId now belongs to the target', async ({ customers: a }) => {
     const result = await a.create({ externalId: 'src-ext' });
     expect(result).toMatchObject({ __typename: 'ConflictError', field: 'externalId' });
   });
 
-  it('merging a customer into itself is a ValidationError', async () => {
+  it('merging a customer into itself is a ValidationError', async ({ customers: a }) => {
     const before = await a.get(target.id);
     expect(issuePaths(await a.merge(target.id, target.id))).toEqual(['input.sourceId']);
     // The same id with its UUID in upper case names the same row: refused alike, nothing merged.
@@ -125,21 +121,21 @@ describe('mergeCustomers', () => {
     expect(await a.get(target.id)).toEqual(before);
   });
 
-  it('merging unknown ids is NotFoundError, and changes nothing', async () => {
+  it('merging unknown ids is NotFoundError, and changes nothing', async ({ api, customers: a }) => {
     const snapshot = await rowCounts(api);
     expect(await a.merge(unknownId, target.id)).toMatchObject({ __typename: 'NotFoundError', entity: 'Customer' });
     expect(await a.merge(target.id, unknownId)).toMatchObject({ __typename: 'NotFoundError', entity: 'Customer' });
     expect(await rowCounts(api)).toEqual(snapshot);
   });
 
-  it("merging another organization's customer is NotFoundError", async () => {
+  it("merging another organization's customer is NotFoundError", async ({ api, customers: a }) => {
     const foreign = ok(await customersOf(api.asB).create({ name: 'Foreign' }));
     expect((await a.merge(foreign.id, target.id)).__typename).toBe('NotFoundError');
     expect((await a.merge(target.id, foreign.id)).__typename).toBe('NotFoundError');
     expect(await customersOf(api.asB).get(foreign.id)).not.toBeNull();
   });
 
-  it('a computed tier on the target yields to a manual one from the source', async () => {
+  it('a computed tier on the target yields to a manual one from the source', async ({ customers: a }) => {
     const s = ok(await a.create({ tier: 'B' }));
     const t = ok(await a.create({}));
     ok(await a.recomputeTiers());
@@ -151,7 +147,7 @@ describe('mergeCustomers', () => {
 describe('eraseCustomer', () => {
   let customer: Json;
   let erased: Json;
-  beforeAll(async () => {
+  it.beforeAll(async ({ customers: a }) => {
     customer = ok(
       await a.create({
         externalId: 'erase-ext',
@@ -191,14 +187,14 @@ describe('eraseCustomer', () => {
     });
   });
 
-  it('keeps the row as a stub: customer(id) returns it with erased true', async () => {
+  it('keeps the row as a stub: customer(id) returns it with erased true', async ({ customers: a }) => {
     const stub = await a.get(customer.id);
     expect(stub).toEqual(erased);
     // What statistics need stays: tier and lifecycle stage.
     expect(stub).toMatchObject({ tier: 'A', lifecycleStage: 'DISSATISFIED' });
   });
 
-  it('customerByIdentity no longer finds the person', async () => {
+  it('customerByIdentity no longer finds the person', async ({ customers: a }) => {
     expect(await a.byIdentity('EMAIL', 'erin@example.com')).toBeNull();
     expect(await a.byIdentity('PHONE', '+4930200002')).toBeNull();
     expect(await a.byIdentity('WECHAT', 'erin_wx')).toBeNull();
@@ -210,18 +206,18 @@ describe('eraseCustomer', () => {
     ]);
   });
 
-  it('the erased customer is left out of the customers list and its count', async () => {
+  it('the erased customer is left out of the customers list and its count', async ({ customers: a }) => {
     const page = await a.list({ first: 100 });
     expect(page.edges.map((e) => e.node.id)).not.toContain(customer.id);
     expect(page.totalCount).toBe(page.edges.length);
   });
 
-  it('the freed handles and externalId can be used by a new customer', async () => {
+  it('the freed handles and externalId can be used by a new customer', async ({ customers: a }) => {
     const fresh = ok(await a.create({ externalId: 'erase-ext', email: 'erin@example.com' }));
     expect((await a.byIdentity('EMAIL', 'erin@example.com'))?.id).toBe(fresh.id);
   });
 
-  it('refuses to change an erased customer', async () => {
+  it('refuses to change an erased customer', async ({ api, customers: a }) => {
     const snapshot = await rowCounts(api);
     expect(issuePaths(await a.update(customer.id, { name: 'Back again' }))).toEqual(['input.id']);
     expect(issuePaths(await a.addIdentity(customer.id, { channel: 'QQ', value: '1' }))).toEqual(['input.customerId']);
@@ -230,18 +226,18 @@ describe('eraseCustomer', () => {
     expect(await a.get(customer.id)).toEqual(erased);
   });
 
-  it('refuses to merge an erased customer either way', async () => {
+  it('refuses to merge an erased customer either way', async ({ customers: a }) => {
     const other = ok(await a.create({ name: 'Live' }));
     expect(issuePaths(await a.merge(customer.id, other.id))).toEqual(['input.sourceId']);
     expect(issuePaths(await a.merge(other.id, customer.id))).toEqual(['input.targetId']);
     expect(await a.get(other.id)).not.toBeNull();
   });
 
-  it('erasing again is harmless and returns the stub', async () => {
+  it('erasing again is harmless and returns the stub', async ({ customers: a }) => {
     expect(ok(await a.erase(customer.id))).toEqual(erased);
   });
 
-  it('an unknown or foreign id is NotFoundError', async () => {
+  it('an unknown or foreign id is NotFoundError', async ({ api, customers: a }) => {
     expect((await a.erase(unknownId)).__typename).toBe('NotFoundError');
     const foreign = ok(await customersOf(api.asB).create({ name: 'Foreign' }));
     expect((await a.erase(foreign.id)).__typename).toBe('NotFoundError');
@@ -250,7 +246,7 @@ describe('eraseCustomer', () => {
 });
 
 describe('exportCustomer', () => {
-  it('returns one JSON document with the customer, identities and purchases', async () => {
+  it('returns one JSON document with the customer, identities and purchases', async ({ api, customers: a }) => {
     const c = ok(
       await a.create({
         externalId: 'exp-1',
@@ -288,13 +284,13 @@ describe('exportCustomer', () => {
     expect(JSON.stringify(document)).not.toContain(api.orgA.id);
   });
 
-  it('the document is plain JSON: it survives a round trip unchanged', async () => {
+  it('the document is plain JSON: it survives a round trip unchanged', async ({ customers: a }) => {
     const c = ok(await a.create({ name: 'Round Trip' }));
     const document = ok(await a.exportOne(c.id));
     expect(JSON.parse(JSON.stringify(document))).toEqual(document);
   });
 
-  it('of an erased customer holds only the stub', async () => {
+  it('of an erased customer holds only the stub', async ({ customers: a }) => {
     const c = ok(await a.create({ name: 'Gone', email: 'gone@example.com' }));
     ok(await a.erase(c.id));
     const document = ok(await a.exportOne(c.id));
@@ -302,13 +298,13 @@ describe('exportCustomer', () => {
     expect(document.identities).toEqual([]);
   });
 
-  it('an unknown or foreign id is NotFoundError', async () => {
+  it('an unknown or foreign id is NotFoundError', async ({ api, customers: a }) => {
     expect((await a.exportOne(unknownId)).__typename).toBe('NotFoundError');
     const foreign = ok(await customersOf(api.asB).create({ name: 'Foreign' }));
     expect((await a.exportOne(foreign.id)).__typename).toBe('NotFoundError');
   });
 
-  it('needs only the read scope', async () => {
+  it('needs only the read scope', async ({ api, customers: a }) => {
     const c = ok(await a.create({ name: 'Readable' }));
     const response = await api.asA.gql(`mutation { createApiKey(input: { name: "reader", scopes: [READ] }) { ... on MutationCreateApiKeySuccess { data { key } } } }`);
     const reader = customersOf(api.withKey(dataOf(response).createApiKey.data.key));

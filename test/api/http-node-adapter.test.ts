@@ -5,24 +5,21 @@
 import { createServer, request, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { createSchema, createYoga } from 'graphql-yoga';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { useInFlightRequests } from '../../server/http/use-in-flight.ts';
 import { MAX_REQUEST_BYTES } from '../../server/http/use-request-size-limit.ts';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
+import type { TestApi } from '../helpers/api.ts';
+import { test } from '../helpers/fixtures.ts';
 
-let api: TestApi;
-let server: Server;
-let port: number;
-beforeAll(async () => {
-  api = await createTestApi();
-  server = createServer((req, res) => void api.yoga(req, res));
+/** The port of a node:http server in front of the file's API, closed after the file (before the API). */
+const it = test.extend('port', { scope: 'file' }, async ({ api }, { onCleanup }): Promise<number> => {
+  const server: Server = createServer((req, res) => void api.yoga(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  onCleanup(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return (server.address() as AddressInfo).port;
 });
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await api.close();
-});
+// The file's API and server are built in a hook, under hookTimeout as before, not within the first test's time.
+it.beforeAll(({ port: _ }) => {});
 
 interface Answer {
   status: number;
@@ -30,7 +27,7 @@ interface Answer {
 }
 
 /** One POST; `chunks` are written one by one (chunked, no Content-Length unless given). */
-function post(chunks: string[], headers: Record<string, string> = {}): Promise<Answer> {
+function post(api: TestApi, port: number, chunks: string[], headers: Record<string, string> = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -57,23 +54,23 @@ function post(chunks: string[], headers: Record<string, string> = {}): Promise<A
 const query = JSON.stringify({ query: '{ organization { id } }' });
 
 describe('request size over node:http', () => {
-  it('reads a body with or without a Content-Length', async () => {
-    const declared = await post([query], { 'content-length': String(Buffer.byteLength(query)) });
+  it('reads a body with or without a Content-Length', async ({ api, port }) => {
+    const declared = await post(api, port, [query], { 'content-length': String(Buffer.byteLength(query)) });
     expect(declared.body).toEqual({ data: { organization: { id: api.orgA.id } } });
-    const chunked = await post([query.slice(0, 10), query.slice(10)]);
+    const chunked = await post(api, port, [query.slice(0, 10), query.slice(10)]);
     expect(chunked.body).toEqual({ data: { organization: { id: api.orgA.id } } });
   });
 
-  it('answers 413 to a chunked body over the limit, counting as it arrives', async () => {
+  it('answers 413 to a chunked body over the limit, counting as it arrives', async ({ api, port }) => {
     const padding = ' '.repeat(16 * 1024);
-    const answer = await post([query.slice(0, -1), ...Array<string>(8).fill(padding), '}']);
+    const answer = await post(api, port, [query.slice(0, -1), ...Array<string>(8).fill(padding), '}']);
     expect(answer.status).toBe(413);
     expect(answer.body.errors[0].extensions.code).toBe('REQUEST_TOO_LARGE');
     expect(8 * padding.length).toBeGreaterThan(MAX_REQUEST_BYTES);
   });
 
-  it('answers 413 by the declared Content-Length, and 400 to a malformed one', async () => {
-    const large = await post([query], { 'content-length': String(MAX_REQUEST_BYTES + 1) }).catch(() => undefined);
+  it('answers 413 by the declared Content-Length, and 400 to a malformed one', async ({ api, port }) => {
+    const large = await post(api, port, [query], { 'content-length': String(MAX_REQUEST_BYTES + 1) }).catch(() => undefined);
     // Node may cut the connection once the short body ends early; if it answered, it is a 413.
     if (large) expect(large.status).toBe(413);
     const malformed = await new Promise<number>((resolve, reject) => {

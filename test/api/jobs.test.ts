@@ -1,32 +1,27 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import { TestClock } from '../../server/clock/clock.ts';
 import { jobs } from '../../server/db/tables/index.ts';
 import { backoffMs } from '../../server/jobs/backoff.ts';
 import { enqueue, jobRegistry } from '../../server/jobs/kinds.ts';
 import { createJobRunner } from '../../server/jobs/runner.ts';
 import { createOrganization } from '../../server/organizations/organizations.service.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { test } from '../helpers/fixtures.ts';
 import { jobRow, Recorder, silent, testRegistry, testRunner } from './jobs-fixtures.ts';
 
 // The runner's rules, driven by a TestClock and runOnce(): nothing here waits for real time.
-let database: TestDatabase;
-let clock: TestClock;
-let recorder: Recorder;
+// Each test gets a new clock and recorder; the file's `database` is emptied of jobs before each test.
+const it = test
+  .extend('clock', (): TestClock => new TestClock('2031-02-28T23:59:00Z'))
+  .extend('recorder', (): Recorder => new Recorder());
 const kinds = testRegistry(new Recorder(), true);
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(() => database.destroy());
-beforeEach(async () => {
+it.beforeEach(async ({ database }) => {
   await database.db.delete(jobs);
-  clock = new TestClock('2031-02-28T23:59:00Z');
-  recorder = new Recorder();
 });
 
 describe('enqueue', () => {
-  it('inside a rolled-back transaction leaves no job; inside a committed one, one job stamped by the clock', async () => {
+  it('inside a rolled-back transaction leaves no job; inside a committed one, one job stamped by the clock', async ({ database, clock }) => {
     await expect(
       database.db.transaction(async (tx) => {
         await kinds.enqueue(tx, 'test.count', { n: 1 }, { clock });
@@ -42,13 +37,13 @@ describe('enqueue', () => {
     expect(new Date(row!.runAt).toISOString()).toBe('2031-02-28T23:59:00.000Z');
   });
 
-  it('refuses a payload that does not match its kind, before anything is written', async () => {
+  it('refuses a payload that does not match its kind, before anything is written', async ({ database, clock }) => {
     // @ts-expect-error the payload type is checked at compile time too
     await expect(kinds.enqueue(database.db, 'test.count', { n: 'one' }, { clock })).rejects.toThrow();
     expect(await database.db.select().from(jobs)).toEqual([]);
   });
 
-  it('a unique key is one job per organization, and one among system jobs', async () => {
+  it('a unique key is one job per organization, and one among system jobs', async ({ database, clock }) => {
     const orgA = await createOrganization({ db: database.db, clock }, { name: 'Jobs A' });
     const orgB = await createOrganization({ db: database.db, clock }, { name: 'Jobs B' });
     const results = [
@@ -64,7 +59,7 @@ describe('enqueue', () => {
     expect(results[1]!.id).toBeUndefined();
   });
 
-  it("the app's registry types its kinds: the housekeeping job", async () => {
+  it("the app's registry types its kinds: the housekeeping job", async ({ database, clock }) => {
     expect(jobRegistry.definitions.map((d) => d.kind)).toContain('jobs.prune-finished');
     const { created } = await enqueue(database.db, 'jobs.prune-finished', { olderThanDays: 30 }, { clock });
     expect(created).toBe(true);
@@ -72,7 +67,7 @@ describe('enqueue', () => {
 });
 
 describe('running', () => {
-  it('runs a due job once, leaves a later one until the clock reaches it, and stamps finishedAt from the clock', async () => {
+  it('runs a due job once, leaves a later one until the clock reaches it, and stamps finishedAt from the clock', async ({ database, clock, recorder }) => {
     const runner = testRunner(database.db, clock, recorder);
     const due = await kinds.enqueue(database.db, 'test.count', { n: 1 }, { clock });
     const later = await kinds.enqueue(database.db, 'test.count', { n: 2 }, { clock, runAt: new Date('2031-03-01T00:30:00Z') });
@@ -88,7 +83,7 @@ describe('running', () => {
     expect(recorder.runs.get(later.id!)).toBe(1);
   });
 
-  it('retries a failing job with exponential backoff, then keeps it as dead with its last error', async () => {
+  it('retries a failing job with exponential backoff, then keeps it as dead with its last error', async ({ database, clock, recorder }) => {
     const runner = testRunner(database.db, clock, recorder);
     const { id } = await kinds.enqueue(database.db, 'test.fail', { reason: 'provider down' }, { clock });
     const start = clock.now().getTime();
@@ -120,7 +115,7 @@ describe('running', () => {
     expect([1, 2, 3].map((n) => backoffMs(n, options, () => 0))).toEqual([500, 1_000, 2_000]);
   });
 
-  it('a payload that no longer parses makes the job dead at once; an unknown kind is retried (a newer deploy may know it)', async () => {
+  it('a payload that no longer parses makes the job dead at once; an unknown kind is retried (a newer deploy may know it)', async ({ database, clock, recorder }) => {
     const runner = testRunner(database.db, clock, recorder);
     const now = clock.now().toISOString();
     const base = { maxAttempts: 5, runAt: now, createdAt: now, updatedAt: now };
@@ -138,7 +133,7 @@ describe('running', () => {
 });
 
 describe('leases', () => {
-  it("a worker that died mid-job (its lease left behind) loses nothing: the job runs again once the lease is over", async () => {
+  it("a worker that died mid-job (its lease left behind) loses nothing: the job runs again once the lease is over", async ({ database, clock, recorder }) => {
     const runner = testRunner(database.db, clock, recorder);
     const now = clock.now();
     const [ghost] = await database.db
@@ -167,7 +162,7 @@ describe('leases', () => {
     });
   });
 
-  it('a lease lost mid-run: another runner takes the job over, and the slow first run cannot overwrite its outcome', async () => {
+  it('a lease lost mid-run: another runner takes the job over, and the slow first run cannot overwrite its outcome', async ({ database, clock, recorder }) => {
     const slow = testRunner(database.db, clock, recorder, { workerId: 'slow' });
     const other = testRunner(database.db, clock, recorder, { workerId: 'other' });
     const { id } = await kinds.enqueue(database.db, 'test.block', {}, { clock, maxAttempts: 1 });
@@ -182,7 +177,7 @@ describe('leases', () => {
     expect(await jobRow(database.db, id!)).toMatchObject({ state: 'dead', attempts: 1, lockedBy: null });
   });
 
-  it('stop(deadline) releases a job still running at the deadline, without counting the attempt', async () => {
+  it('stop(deadline) releases a job still running at the deadline, without counting the attempt', async ({ database, clock, recorder }) => {
     const runner = testRunner(database.db, clock, recorder, { workerId: 'stopping' });
     const { id } = await kinds.enqueue(database.db, 'test.block', {}, { clock });
     const round = runner.runOnce();
@@ -195,7 +190,7 @@ describe('leases', () => {
     expect(await jobRow(database.db, id!)).toMatchObject({ state: 'queued', attempts: 0 });
   });
 
-  it('stop(deadline) lets a job that finishes in time finish', async () => {
+  it('stop(deadline) lets a job that finishes in time finish', async ({ database, clock, recorder }) => {
     const runner = testRunner(database.db, clock, recorder);
     const { id } = await kinds.enqueue(database.db, 'test.block', {}, { clock });
     const round = runner.runOnce();
@@ -209,7 +204,7 @@ describe('leases', () => {
 });
 
 describe('periodic jobs', () => {
-  it('two runners enqueue one job per period (the unique key kind:periodStart), and it runs once', async () => {
+  it('two runners enqueue one job per period (the unique key kind:periodStart), and it runs once', async ({ database, clock, recorder }) => {
     const one = testRunner(database.db, clock, recorder, { periodic: true });
     const two = testRunner(database.db, clock, recorder, { periodic: true });
     const rounds = await Promise.all([one.runOnce(), two.runOnce(), one.runOnce()]);
@@ -231,7 +226,7 @@ describe('periodic jobs', () => {
     expect([...recorder.runs.values()]).toEqual([1, 1]);
   });
 
-  it('the hourly housekeeping job deletes succeeded jobs older than 7 days and keeps dead ones', async () => {
+  it('the hourly housekeeping job deletes succeeded jobs older than 7 days and keeps dead ones', async ({ database, clock }) => {
     const runner = createJobRunner({ db: database.db, clock, logger: silent, registry: jobRegistry, heartbeat: false });
     const old = new Date(clock.now().getTime() - 8 * 86_400_000).toISOString();
     const recent = new Date(clock.now().getTime() - 6 * 86_400_000).toISOString();
@@ -258,7 +253,7 @@ describe('periodic jobs', () => {
 });
 
 describe('many jobs, one runner', () => {
-  it('1,000 jobs each run exactly once', { timeout: 120_000 }, async () => {
+  it('1,000 jobs each run exactly once', { timeout: 120_000 }, async ({ database, clock, recorder }) => {
     const runner = testRunner(database.db, clock, recorder, { batchSize: 50 });
     await database.db.transaction(async (tx) => {
       for (let n = 0; n < 1_000; n++) await kinds.enqueue(tx, 'test.count', { n }, { clock });

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApi, dataOf, type TestApi } from '../helpers/api.ts';
+import { expect } from 'vitest';
+import { dataOf, type TestApi } from '../helpers/api.ts';
+import { test as it } from '../helpers/fixtures.ts';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await createTestApi();
+it.beforeAll(async ({ api }) => {
   for (let i = 0; i < 60; i++) {
     const result = dataOf(
       await api.asA.gql(
@@ -18,10 +17,9 @@ beforeAll(async () => {
     );
   }
 });
-afterAll(() => api.close());
 
 /** Statements for one operation, minus the API-key lookup every authenticated request makes. */
-async function statementsFor(query: string): Promise<string[]> {
+async function statementsFor(api: TestApi, query: string): Promise<string[]> {
   await api.asA.gql('{ __typename }');
   api.statements.reset();
   await api.asA.gql('{ __typename }');
@@ -32,9 +30,9 @@ async function statementsFor(query: string): Promise<string[]> {
   return api.statements.statements.slice(baseline);
 }
 
-it('reads 50 customers with their identities and products in one SQL statement', async () => {
+it('reads 50 customers with their identities and products in one SQL statement', async ({ api }) => {
   const query = `{ customers(first: 50) { edges { node { identities { value } products { product } } } } }`;
-  const statements = await statementsFor(query);
+  const statements = await statementsFor(api, query);
   expect(statements).toHaveLength(1);
   expect(statements[0]).toMatch(/customer_identities/);
   expect(statements[0]).toMatch(/purchases/);
@@ -46,14 +44,14 @@ it('reads 50 customers with their identities and products in one SQL statement',
   }
 });
 
-it('adds exactly one count statement when totalCount is selected', async () => {
-  const statements = await statementsFor(`{ customers(first: 50) { totalCount edges { node { identities { value } } } } }`);
+it('adds exactly one count statement when totalCount is selected', async ({ api }) => {
+  const statements = await statementsFor(api, `{ customers(first: 50) { totalCount edges { node { identities { value } } } } }`);
   expect(statements).toHaveLength(2);
 });
 
-it('reads a customer through node(id) with nested relations in one statement', async () => {
+it('reads a customer through node(id) with nested relations in one statement', async ({ api }) => {
   const first = dataOf(await api.asA.gql(`{ customers(first: 1) { edges { node { id } } } }`));
   const id = first.customers.edges[0].node.id;
-  const statements = await statementsFor(`{ node(id: "${id}") { ... on Customer { name identities { value } products { product } } } }`);
+  const statements = await statementsFor(api, `{ node(id: "${id}") { ... on Customer { name identities { value } products { product } } } }`);
   expect(statements).toHaveLength(1);
 });

@@ -1,26 +1,23 @@
 import { getIntrospectionQuery } from 'graphql';
 import { createYoga } from 'graphql-yoga';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { useCaller } from '../../server/http/use-caller.ts';
 import { QUERY_LIMITS, useQueryLimits } from '../../server/http/use-query-limits.ts';
 import { MAX_REQUEST_BYTES } from '../../server/http/use-request-size-limit.ts';
 import { schema } from '../../server/schema.ts';
 import type { CareloopYoga } from '../../server/yoga.ts';
-import { createTestApi, type TestApi, type TestSite } from '../helpers/api.ts';
+import { test as it } from '../helpers/fixtures.ts';
 import { codeOf, send, siteHeaders, type RawResponse } from './security-fixtures.ts';
 
-let api: TestApi;
-let site: TestSite;
+/** Org A's key, as a header. */
 let apiKey: Record<string, string>;
 /** Under this media type GraphQL over HTTP answers a refused document with 400 (plain JSON: 200). */
 let strict: Record<string, string>;
-beforeAll(async () => {
-  api = await createTestApi();
-  site = await api.createSite();
+// The file's site is made here, before any test, as before.
+it.beforeAll(({ api, site: _ }) => {
   apiKey = { authorization: `Bearer ${api.orgA.key}` };
   strict = { ...apiKey, accept: 'application/graphql-response+json' };
 });
-afterAll(() => api.close());
 
 /** Refused before execution, fast, with a clear message, a stable code and no data. */
 function expectRefused(response: RawResponse, code: string, status: number, message: RegExp) {
@@ -32,7 +29,7 @@ function expectRefused(response: RawResponse, code: string, status: number, mess
 }
 
 describe('GraphQL Armor, for every caller', () => {
-  it('refuses a depth bomb', async () => {
+  it('refuses a depth bomb', async ({ api }) => {
     const nested = (depth: number) => `{ ${'customers(first: 1) { edges { node { '.repeat(depth)}id${' } } }'.repeat(depth)} }`;
     const response = await send(api.yoga, { headers: strict, body: { query: nested(5) } });
     expectRefused(response, 'QUERY_LIMIT_EXCEEDED', 400, new RegExp(`depth limit of ${QUERY_LIMITS.maxDepth} exceeded, found 16`));
@@ -42,32 +39,32 @@ describe('GraphQL Armor, for every caller', () => {
     expectRefused(deep, 'QUERY_LIMIT_EXCEEDED', 400, new RegExp(`Nesting limit of ${QUERY_LIMITS.maxNesting} exceeded`));
   });
 
-  it('answers a refused document with 200 under plain application/json, as GraphQL over HTTP says', async () => {
+  it('answers a refused document with 200 under plain application/json, as GraphQL over HTTP says', async ({ api }) => {
     const query = `{ ${'a { '.repeat(20)}b${' }'.repeat(20)} }`;
     const response = await send(api.yoga, { headers: apiKey, body: { query } });
     expectRefused(response, 'QUERY_LIMIT_EXCEEDED', 200, /depth limit/);
   });
 
-  it('refuses an alias bomb', async () => {
+  it('refuses an alias bomb', async ({ api }) => {
     const query = `{ ${Array.from({ length: 200 }, (_, i) => `a${i}: organization { id }`).join(' ')} }`;
     const response = await send(api.yoga, { headers: strict, body: { query } });
     expectRefused(response, 'QUERY_LIMIT_EXCEEDED', 400, new RegExp(`Aliases limit of ${QUERY_LIMITS.maxAliases} exceeded`));
   });
 
-  it('refuses a directive flood', async () => {
+  it('refuses a directive flood', async ({ api }) => {
     const query = `{ organization ${'@include(if: true) '.repeat(50)}{ id } }`;
     const response = await send(api.yoga, { headers: strict, body: { query } });
     expectRefused(response, 'QUERY_LIMIT_EXCEEDED', 400, /Directives limit/i);
   });
 
-  it('refuses a token flood that fits in the body limit', async () => {
+  it('refuses a token flood that fits in the body limit', async ({ api }) => {
     const query = `{ organization { ${'id '.repeat(5_000)}} }`;
     expect(query.length).toBeLessThan(MAX_REQUEST_BYTES);
     const response = await send(api.yoga, { headers: strict, body: { query } });
     expectRefused(response, 'QUERY_LIMIT_EXCEEDED', 400, new RegExp(`Token limit of ${QUERY_LIMITS.maxTokens} exceeded`));
   });
 
-  it('refuses a query whose estimated cost is too high (many large pages)', async () => {
+  it('refuses a query whose estimated cost is too high (many large pages)', async ({ api }) => {
     const page = 'customers(first: 100) { edges { node { id name email phone tier tags identities { id channel value } } } }';
     const ok = await send(api.yoga, { headers: apiKey, body: { query: `{ ${page} }` } });
     expect(ok.body.errors).toBeUndefined();
@@ -76,13 +73,13 @@ describe('GraphQL Armor, for every caller', () => {
     expectRefused(response, 'QUERY_LIMIT_EXCEEDED', 400, new RegExp(`Cost limit of ${QUERY_LIMITS.maxCost} exceeded`));
   });
 
-  it('refuses a 1 MB query with HTTP 413 before parsing it', async () => {
+  it('refuses a 1 MB query with HTTP 413 before parsing it', async ({ api }) => {
     const query = `{ organization { id } } # ${'x'.repeat(1024 * 1024)}`;
     const response = await send(api.yoga, { headers: apiKey, body: { query } });
     expectRefused(response, 'REQUEST_TOO_LARGE', 413, /Request too large: the limit is 65536 bytes/);
   });
 
-  it('refuses by the declared Content-Length alone, and counts a streamed body that declares none', async () => {
+  it('refuses by the declared Content-Length alone, and counts a streamed body that declares none', async ({ api }) => {
     const declared = await send(api.yoga, {
       headers: { ...apiKey, 'content-length': String(MAX_REQUEST_BYTES + 1) },
       body: '{"query":"{ organization { id } }"}',
@@ -104,13 +101,13 @@ describe('GraphQL Armor, for every caller', () => {
     expectRefused(streamed, 'REQUEST_TOO_LARGE', 413, /Request too large/);
   });
 
-  it('lets a request just under the body limit through', async () => {
+  it('lets a request just under the body limit through', async ({ api }) => {
     const query = `{ organization { id } } # ${'x'.repeat(MAX_REQUEST_BYTES - 200)}`;
     const response = await send(api.yoga, { headers: apiKey, body: { query } });
     expect(response.body).toEqual({ data: { organization: { id: api.orgA.id } } });
   });
 
-  it('refuses the same bombs from a site key (before anything else)', async () => {
+  it('refuses the same bombs from a site key (before anything else)', async ({ api, site }) => {
     const query = `{ ${'a { '.repeat(50)}b${' }'.repeat(50)} }`;
     const response = await send(api.yoga, { headers: siteHeaders(site), body: { query } });
     // A raw document from a site key never reaches validation.
@@ -121,18 +118,18 @@ describe('GraphQL Armor, for every caller', () => {
 });
 
 describe('introspection and field suggestions', () => {
-  it('an API key may introspect the whole schema', async () => {
+  it('an API key may introspect the whole schema', async ({ api }) => {
     const response = await send(api.yoga, { headers: apiKey, body: { query: getIntrospectionQuery() } });
     expect(response.body.errors).toBeUndefined();
     expect(response.body.data.__schema.queryType.name).toBe('Query');
   });
 
-  it('an API key gets field suggestions', async () => {
+  it('an API key gets field suggestions', async ({ api }) => {
     const response = await send(api.yoga, { headers: apiKey, body: { query: '{ organizaton { id } }' } });
     expect(response.body.errors[0].message).toMatch(/Did you mean "organization"\?/);
   });
 
-  it('a site key may not introspect', async () => {
+  it('a site key may not introspect', async ({ api, site }) => {
     const response = await send(api.yoga, { headers: siteHeaders(site), body: { query: '{ __schema { types { name } } }' } });
     expect(codeOf(response)).toBe('PERSISTED_QUERY_ONLY');
     expect(response.body.data ?? null).toBeNull();
@@ -144,7 +141,7 @@ describe('introspection and field suggestions', () => {
   describe('the site-key rules themselves (useQueryLimits on the live schema)', () => {
     let yoga: CareloopYoga;
     let widget: Record<string, string>;
-    beforeAll(() => {
+    it.beforeAll(({ api, site }) => {
       yoga = createYoga({ schema, logging: false, plugins: [useCaller(api.db.db), useQueryLimits()] }) as unknown as CareloopYoga;
       widget = siteHeaders(site);
     });

@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { originAllowed } from '../../server/auth/origins.ts';
 import { createApiKey } from '../../server/organizations/organizations.service.ts';
 import { persistedOperation } from '../../server/http/persisted-operations.ts';
-import { createTestApi, dataOf, type TestApi } from '../helpers/api.ts';
+import { dataOf, type TestApi } from '../helpers/api.ts';
+import { test as it } from '../helpers/fixtures.ts';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await createTestApi();
-});
-afterAll(() => api.close());
+// The file's API is built in a hook, under hookTimeout as before, not within the first test's time.
+it.beforeAll(({ api: _ }) => {});
 
 const PUBLIC_SURVEY = persistedOperation('PublicSurvey').document;
 const probe = (api: TestApi, key: string, origin: string) =>
@@ -34,7 +32,7 @@ describe('origin rules', () => {
 });
 
 describe('sites', () => {
-  it('creates a site with a pk_ key and a secret shown once, never listed', async () => {
+  it('creates a site with a pk_ key and a secret shown once, never listed', async ({ api }) => {
     const site = await api.createSite({ allowedOrigins: ['https://Shop.Example.com/', 'https://*.example.net'] });
     expect(site.publishableKey).toMatch(/^pk_[A-Za-z0-9_-]{24}$/);
     expect(site.identitySecret.length).toBeGreaterThan(40);
@@ -44,7 +42,7 @@ describe('sites', () => {
     expect(JSON.stringify(listed)).not.toContain(site.identitySecret);
   });
 
-  it('rejects bad origin rules with the path of each', async () => {
+  it('rejects bad origin rules with the path of each', async ({ api }) => {
     const result = dataOf(
       await api.asA.gql(
         `mutation { createSite(input: { name: "x", allowedOrigins: ["https://ok.example", "javascript:alert(1)", "https://*"] }) {
@@ -55,7 +53,7 @@ describe('sites', () => {
     expect(result.issues.map((i: { path: string[] }) => i.path.join('.'))).toEqual(['input.allowedOrigins.1', 'input.allowedOrigins.2']);
   });
 
-  it('gives a Site a global id that node reads back, for the admin scope only', async () => {
+  it('gives a Site a global id that node reads back, for the admin scope only', async ({ api }) => {
     const site = await api.createSite({ allowedOrigins: ['https://node.example.com'] });
     expect(decodeGlobalID(site.id)).toEqual({ typename: 'Site', id: site.rowId });
     const read = dataOf(await api.asA.gql(`query($id: ID!) { node(id: $id) { id ... on Site { name } } }`, { id: site.id }));
@@ -66,7 +64,7 @@ describe('sites', () => {
     expect(denied.data?.node ?? null).toBeNull();
   });
 
-  it('refuses an id of another type where a Site id is wanted, naming the argument', async () => {
+  it('refuses an id of another type where a Site id is wanted, naming the argument', async ({ api }) => {
     const customer = dataOf(
       await api.asA.gql('mutation { createCustomer(input: { name: "x" }) { ... on MutationCreateCustomerSuccess { data { id } } } }'),
     ).createCustomer.data;
@@ -78,7 +76,7 @@ describe('sites', () => {
     expect(result).toEqual({ __typename: 'ValidationError', issues: [{ path: ['input', 'id'] }] });
   });
 
-  it('needs the admin scope', async () => {
+  it('needs the admin scope', async ({ api }) => {
     const { key } = await import('../../server/organizations/organizations.service.ts').then((m) =>
       m.createApiKey(api.tenant(api.orgA.id), { name: 'rw', scopes: ['read', 'write'] }),
     );
@@ -89,7 +87,7 @@ describe('sites', () => {
 
 describe('widget requests', () => {
   /** A widget request as a browser sends it: by POST, or as a GET persisted query. */
-  const widgetFetch = (key: string, origin: string | undefined, method: 'GET' | 'POST' = 'POST') => {
+  const widgetFetch = (api: TestApi, key: string, origin: string | undefined, method: 'GET' | 'POST' = 'POST') => {
     const headers: Record<string, string> = { 'x-careloop-site-key': key, ...(origin ? { origin } : {}) };
     if (method === 'GET') {
       const search = new URLSearchParams({
@@ -112,21 +110,21 @@ describe('widget requests', () => {
     expect(response.headers.get('vary')).toMatch(/\bOrigin\b/);
   };
 
-  it('accepts an allowed origin and answers with CORS for that origin only, without credentials, varying by Origin', async () => {
+  it('accepts an allowed origin and answers with CORS for that origin only, without credentials, varying by Origin', async ({ api }) => {
     const site = await api.createSite({ allowedOrigins: ['https://shop.example.com', 'https://*.example.org'] });
     for (const [origin, method] of [
       ['https://shop.example.com', 'POST'],
       ['https://a.example.org', 'POST'],
       ['https://shop.example.com', 'GET'],
     ] as const) {
-      const response = await widgetFetch(site.publishableKey, origin, method);
+      const response = await widgetFetch(api, site.publishableKey, origin, method);
       expect(response.status, `${method} from ${origin}`).toBe(200);
       expectCorsFor(response, origin);
       expect(await response.json()).toEqual({ data: { publicSurvey: null } });
     }
   });
 
-  it('refuses a wrong or missing origin with FORBIDDEN, readable by the page: CORS for its origin, no credentials', async () => {
+  it('refuses a wrong or missing origin with FORBIDDEN, readable by the page: CORS for its origin, no credentials', async ({ api }) => {
     const site = await api.createSite({ allowedOrigins: ['https://shop.example.com'] });
     // The first request looks the site up (a promise); the later ones find it cached (no promise).
     for (const [origin, method] of [
@@ -134,7 +132,7 @@ describe('widget requests', () => {
       ['https://shop.example.com.evil.example', 'POST'],
       ['https://evil.example', 'GET'],
     ] as const) {
-      const response = await widgetFetch(site.publishableKey, origin, method);
+      const response = await widgetFetch(api, site.publishableKey, origin, method);
       expect(response.status).toBe(403);
       expectCorsFor(response, origin);
       expect(response.headers.get('access-control-allow-methods')).toBe('GET, POST');
@@ -146,7 +144,7 @@ describe('widget requests', () => {
     expect(missing.errors?.[0]?.message).toMatch(/Origin header is missing/);
   });
 
-  it('refuses unknown and malformed site keys, and a site key sent with an API key', async () => {
+  it('refuses unknown and malformed site keys, and a site key sent with an API key', async ({ api }) => {
     for (const key of ['pk_' + 'x'.repeat(24), 'nope', '']) {
       const result = await probe(api, key, 'https://shop.example.com');
       expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
@@ -158,7 +156,7 @@ describe('widget requests', () => {
     expect(both.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
-  it('answers an unknown or mistyped site key 401 with CORS for the origin, so the page can read why', async () => {
+  it('answers an unknown or mistyped site key 401 with CORS for the origin, so the page can read why', async ({ api }) => {
     // Well-formed but unknown (looked up, a promise), malformed (refused at once), and empty.
     for (const [key, method] of [
       ['pk_' + 'x'.repeat(24), 'POST'],
@@ -166,7 +164,7 @@ describe('widget requests', () => {
       ['pk_typo', 'POST'],
       ['', 'POST'],
     ] as const) {
-      const response = await widgetFetch(key, 'https://shop.example.com', method);
+      const response = await widgetFetch(api, key, 'https://shop.example.com', method);
       expect(response.status, `${method} ${key}`).toBe(401);
       expectCorsFor(response, 'https://shop.example.com');
       const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
@@ -174,7 +172,7 @@ describe('widget requests', () => {
     }
   });
 
-  it('answers a preflight without credentials, varying by Origin, and no CORS for API-key requests', async () => {
+  it('answers a preflight without credentials, varying by Origin, and no CORS for API-key requests', async ({ api }) => {
     const preflight = await api.yoga.fetch('http://careloop.test/graphql', {
       method: 'OPTIONS',
       headers: { origin: 'https://shop.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-careloop-site-key' },
@@ -193,7 +191,7 @@ describe('widget requests', () => {
     }
   });
 
-  it('stops the old key at once after rotateSiteKeys, and new origins apply at once', async () => {
+  it('stops the old key at once after rotateSiteKeys, and new origins apply at once', async ({ api }) => {
     const site = await api.createSite({ allowedOrigins: ['https://shop.example.com'] });
     expect((await probe(api, site.publishableKey, site.origin)).errors).toBeUndefined();
     expect((await probe(api, site.publishableKey, 'https://new.example.com')).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { createTestApi, type TestApi, type TestSite } from '../helpers/api.ts';
+import { expect, vi } from 'vitest';
+import { test as it } from '../helpers/fixtures.ts';
 import { persistedBody, send, siteHeaders } from './security-fixtures.ts';
 
 // Counts compilations: graphql-jit compiles a widget operation once, however a caller spells it.
@@ -15,15 +15,10 @@ vi.mock('graphql-jit', async (importOriginal) => {
   };
 });
 
-let api: TestApi;
-let site: TestSite;
-beforeAll(async () => {
-  api = await createTestApi();
-  site = await api.createSite();
-});
-afterAll(() => api.close());
+// The file's API and site are built in a hook, under hookTimeout as before, not within the test's time.
+it.beforeAll(({ site: _ }) => {});
 
-it('a widget operation is compiled once, whether the request names the operation or not', async () => {
+it('a widget operation is compiled once, whether the request names the operation or not', async ({ api, site }) => {
   const lookup = (operationName?: string) =>
     send(api.yoga, {
       headers: siteHeaders(site),

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { countActiveKeys, listApiKeys } from '../../server/organizations/organizations.service.ts';
 import { organizations } from '../../server/db/tables/index.ts';
 import { eq } from 'drizzle-orm';
@@ -6,15 +6,12 @@ import { sites } from '../../server/db/tables/index.ts';
 import { systemClock } from '../../server/clock/clock.ts';
 import { systemTenant } from '../../server/tenant/tenant.ts';
 import { demoOrigins, ensureDemoOrigins, seedDemo } from '../../server/demo/seed.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { test as it } from '../helpers/fixtures.ts';
 
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(() => database?.destroy());
+// The file's database is made in a hook, under hookTimeout as before, not within the first test's time.
+it.beforeAll(({ database: _ }) => {});
 
-it('seeds the demo organization and a full-scope key once, on an empty database only', async () => {
+it('seeds the demo organization and a full-scope key once, on an empty database only', async ({ database }) => {
   const seeded = await seedDemo(database.db);
   expect(seeded?.organization).toMatchObject({ name: 'Demo', slug: 'demo' });
   expect(seeded?.apiKey.key).toMatch(/^sk_[A-Za-z0-9_-]{43}$/);
@@ -31,14 +28,14 @@ it('seeds the demo organization and a full-scope key once, on an empty database 
   expect(await countActiveKeys(systemTenant({ db: database.db, clock: systemClock }, seeded!.organization.id))).toBe(1);
 });
 
-it('two instances seeding one empty database at once create one demo organization', async () => {
+it('two instances seeding one empty database at once create one demo organization', async ({ database }) => {
   await database.db.delete(organizations); // empty again (keys cascade)
   const results = await Promise.all([seedDemo(database.db), seedDemo(database.db), seedDemo(database.db)]);
   expect(results.filter(Boolean)).toHaveLength(1);
   expect(await database.db.$count(organizations)).toBe(1);
 });
 
-it('later starts on other ports replace the demo site\'s earlier server origins, so the list never outgrows its limit', async () => {
+it('later starts on other ports replace the demo site\'s earlier server origins, so the list never outgrows its limit', async ({ database }) => {
   // Seeded by the first test of this file.
   const [{ id: siteId }] = await database.db.select({ id: sites.id }).from(sites).where(eq(sites.name, 'Demo site'));
   const originsOf = async () => (await database.db.select().from(sites).where(eq(sites.id, siteId)))[0]!.allowedOrigins;

@@ -1,22 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { widgetsDir } from '../../scripts/build-widgets.ts';
 import { DEMO_CSP, DEMO_FEEDBACK_QUERY } from '../../server/demo/demo-page.ts';
 import { seedDemo } from '../../server/demo/seed.ts';
-import { createTestApi, dataOf, type TestApi } from '../helpers/api.ts';
+import { dataOf, type TestApi } from '../helpers/api.ts';
+import { test as it } from '../helpers/fixtures.ts';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await createTestApi();
-});
-afterAll(() => api?.close());
+// The file's API is built in a hook, under hookTimeout as before, not within the first test's time.
+it.beforeAll(({ api: _ }) => {});
 
-const get = (path: string, headers: Record<string, string> = {}) => api.yoga.fetch(`http://careloop.test${path}`, { headers });
+const get = (api: TestApi, path: string, headers: Record<string, string> = {}) => api.yoga.fetch(`http://careloop.test${path}`, { headers });
 
-it('serves the bundle as JavaScript with an ETag, long-lived caching and 304 on revalidation', async () => {
+it('serves the bundle as JavaScript with an ETag, long-lived caching and 304 on revalidation', async ({ api }) => {
   for (const file of ['careloop.js', 'careloop.mjs']) {
-    const response = await get(`/widgets/${file}`);
+    const response = await get(api, `/widgets/${file}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(response.headers.get('cache-control')).toBe('public, max-age=86400, must-revalidate');
@@ -28,18 +26,18 @@ it('serves the bundle as JavaScript with an ETag, long-lived caching and 304 on 
     expect(body.length).toBeGreaterThan(10_000);
     expect(body).toBe(readFileSync(join(widgetsDir, file), 'utf8'));
 
-    const again = await get(`/widgets/${file}`, { 'if-none-match': etag });
+    const again = await get(api, `/widgets/${file}`, { 'if-none-match': etag });
     expect(again.status).toBe(304);
-    const versioned = await get(`/widgets/${file}?v=${etag.slice(1, -1)}`);
+    const versioned = await get(api, `/widgets/${file}?v=${etag.slice(1, -1)}`);
     expect(versioned.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
   }
 });
 
-it('serves the demo page under a strict CSP, with the demo site key as an attribute value and no inline script', async () => {
+it('serves the demo page under a strict CSP, with the demo site key as an attribute value and no inline script', async ({ api }) => {
   const seeded = (await seedDemo(api.db.db)) ?? undefined;
   // The test database already has organizations, so seedDemo declines: the page says so.
   expect(seeded).toBeUndefined();
-  const response = await get('/?lang=zh-CN');
+  const response = await get(api, '/?lang=zh-CN');
   expect(response.headers.get('content-security-policy')).toBe(DEMO_CSP);
   const html = await response.text();
   expect(html).toContain('<html lang="zh-CN">');
@@ -48,12 +46,12 @@ it('serves the demo page under a strict CSP, with the demo site key as an attrib
   expect(html).toMatch(/<script src="\/widgets\/careloop\.js\?v=[0-9a-f]{20}" defer><\/script>/);
 });
 
-it('the demo page shows a query that finds the answers through the API, and it runs with an API key', async () => {
+it('the demo page shows a query that finds the answers through the API, and it runs with an API key', async ({ api }) => {
   for (const [lang, words] of [
     ['en', 'Where your answers go'],
     ['zh-CN', '您的回答去了哪里'],
   ]) {
-    const html = await (await get(`/?lang=${lang}`)).text();
+    const html = await (await get(api, `/?lang=${lang}`)).text();
     expect(html).toContain(words);
     const shown = /<pre><code>([^<]*)<\/code><\/pre>/.exec(html)?.[1];
     expect(shown?.replaceAll('&quot;', '"')).toBe(DEMO_FEEDBACK_QUERY);
