@@ -1,8 +1,10 @@
 /**
  * Builds the widget bundle (dist/widgets/careloop.js and careloop.mjs) with widgets/vite.config.ts.
- * `--if-missing` (the prestart hook) builds only when there is no bundle yet.
+ * `--if-missing` (the prestart hook) builds only when there is no bundle yet, or when a file
+ * under widgets/ (sources, translations, persisted-operations.json) is newer than it: a bundle
+ * left from before a `git pull` would otherwise send operations the server no longer knows.
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
@@ -34,10 +36,21 @@ function isEntryPoint(): boolean {
   }
 }
 
+/** The newest modification time of the files the bundle is built from. */
+function newestSource(): number {
+  return readdirSync(join(root, 'widgets'), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .reduce((newest, entry) => Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs), 0);
+}
+
+function bundleIsCurrent(): boolean {
+  const bundles = [widgetsBundle, join(widgetsDir, 'careloop.mjs')];
+  if (!bundles.every((file) => existsSync(file))) return false;
+  return Math.min(...bundles.map((file) => statSync(file).mtimeMs)) >= newestSource();
+}
+
 if (isEntryPoint()) {
-  if (process.argv.includes('--if-missing') && existsSync(widgetsBundle) && existsSync(join(widgetsDir, 'careloop.mjs'))) {
-    process.exit(0);
-  }
+  if (process.argv.includes('--if-missing') && bundleIsCurrent()) process.exit(0);
   process.stdout.write('building the widget bundle (dist/widgets)…\n');
   await buildWidgets();
 }
