@@ -17,15 +17,20 @@ export function parseInput<S extends z.ZodType>(
   );
 }
 
+/** What a zod schema's metadata tells zod-input.ts about its GraphQL input. */
+export interface GraphqlInputMeta {
+  description?: string;
+  /** The GraphQL name of a nested input object. */
+  title?: string;
+  graphqlType?: 'Date' | 'DateTime' | 'JSON';
+  graphqlOptional?: boolean;
+}
+
 /**
  * A schema with the words GraphQL shows for it (see zod-input.ts, which makes GraphQL inputs
  * from these schemas): `described(shortText(), 'The name.')`. zod keeps metadata through later
  * refinements, and the outermost word wins over a wrapped schema's.
  */
-export function described<S extends z.ZodType>(
-  schema: S,
-  description: string,
-  meta: { title?: string; graphqlType?: 'Date' | 'DateTime' | 'JSON'; graphqlOptional?: boolean } = {},
-): S {
+export function described<S extends z.ZodType>(schema: S, description: string, meta: Omit<GraphqlInputMeta, 'description'> = {}): S {
   return schema.meta({ ...meta, description }) as S;
 }

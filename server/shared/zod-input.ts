@@ -2,6 +2,7 @@ import type { InputFieldRef, InputObjectRef } from '@pothos/core';
 import type { z } from 'zod';
 import { builder } from '../builder.ts';
 import { enumRefOf } from './enums.ts';
+import type { GraphqlInputMeta } from './validate.ts';
 
 /**
  * GraphQL input types made from the zod schemas the services validate with, so an input shape
@@ -17,13 +18,6 @@ import { enumRefOf } from './enums.ts';
  * zod requires but GraphQL should not, so that a missing one is a typed ValidationError naming
  * the field rather than a request error before any resolver runs (public widget fields).
  */
-export interface GraphqlInputMeta {
-  description?: string;
-  /** The GraphQL name of a nested input object. */
-  title?: string;
-  graphqlType?: 'Date' | 'DateTime' | 'JSON';
-  graphqlOptional?: boolean;
-}
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 export type InputFields = PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>;
