@@ -10,6 +10,7 @@ import { createApp, createLogger, type App } from './app.ts';
 import type { Clock } from './clock/clock.ts';
 import { DataDirInUseError, describeDatabaseError, rootCause } from './db/data-dir-lock.ts';
 import type { DatabaseHandle } from './db/client.ts';
+import { isDatabaseUnavailable } from './db/unavailable.ts';
 import { readEnv, type Env } from './env.ts';
 import { demoOrigins, describeDemoSeed, ensureDemoOrigins, seedDemo, type DemoSeed } from './demo/seed.ts';
 import { withRequestLog } from './logging/logger.ts';
@@ -237,7 +238,24 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  process.on('unhandledRejection', (reason) => onUnhandledRejection(reason, log));
   if (stopRequested) onSignal(stopRequested);
+}
+
+/**
+ * A lost database can surface as a promise nobody awaits: a socket error (ECONNRESET) on a
+ * connection postgres.js opened for a query of its own. Seen in the suite's chaos run, where it
+ * crashed a serving process during a database cut. That is an outage, which the server rides
+ * out (requests answer 503 meanwhile), not a reason to exit; any other unhandled rejection is a
+ * bug, and the process exits as node would, after logging it.
+ */
+export function onUnhandledRejection(reason: unknown, log: Logger): void {
+  if (isDatabaseUnavailable(reason)) {
+    log.warn({ code: 'SERVICE_UNAVAILABLE', err: reason }, 'database unavailable (an unawaited driver promise)');
+    return;
+  }
+  log.fatal({ err: reason }, 'unhandled promise rejection');
+  process.exit(1);
 }
 
 if (isEntryPoint(import.meta.url)) void main();
