@@ -33,7 +33,7 @@ export const ComplaintStatus = enumOf('ComplaintStatus', complaintStatuses, {
   description: 'Where a complaint is in its lifecycle.',
   values: {
     new: 'Filed, not yet looked at.',
-    triaged: 'Looked at: categorized, prioritized and assigned.',
+    acknowledged: 'Received: the care team has seen it and will handle it.',
     in_progress: 'Being worked on.',
     awaiting_customer: 'Waiting for an answer from the customer.',
     resolved: 'Resolved by the company; waiting for the customer to confirm.',

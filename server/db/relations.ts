@@ -38,15 +38,33 @@ export const relations = defineRelations(tables, (r) => ({
     survey: r.one.surveys({ from: r.feedback.surveyId, to: r.surveys.id }),
     site: r.one.sites({ from: r.feedback.siteId, to: r.sites.id }),
   },
+  teams: {
+    agents: r.many.agents({ from: r.teams.id, to: r.agents.teamId }),
+  },
+  agents: {
+    team: r.one.teams({ from: r.agents.teamId, to: r.teams.id }),
+    complaints: r.many.complaints({ from: r.agents.id, to: r.complaints.assigneeId }),
+  },
   complaints: {
     customer: r.one.customers({ from: r.complaints.customerId, to: r.customers.id }),
     site: r.one.sites({ from: r.complaints.siteId, to: r.sites.id }),
+    assignee: r.one.agents({ from: r.complaints.assigneeId, to: r.agents.id }),
+    team: r.one.teams({ from: r.complaints.teamId, to: r.teams.id }),
+    slaClocks: r.many.slaClocks({ from: r.complaints.id, to: r.slaClocks.complaintId }),
+    messages: r.many.complaintMessages({ from: r.complaints.id, to: r.complaintMessages.complaintId }),
     // Its history is its aggregate's events (in the complaint's organization).
     events: r.many.events({
       from: [r.complaints.id, r.complaints.orgId],
       to: [r.events.aggregateId, r.events.orgId],
       where: { aggregateType: 'complaint' },
     }),
+  },
+  slaClocks: {
+    complaint: r.one.complaints({ from: r.slaClocks.complaintId, to: r.complaints.id, optional: false }),
+  },
+  complaintMessages: {
+    complaint: r.one.complaints({ from: r.complaintMessages.complaintId, to: r.complaints.id, optional: false }),
+    agent: r.one.agents({ from: r.complaintMessages.agentId, to: r.agents.id }),
   },
 }));
 

@@ -25,8 +25,9 @@ export interface FirstEventColumns {
 export function firstEventFrom(type: EventType, columns: FirstEventColumns): SQL {
   const { aggregate, visibility } = catalogue[type];
   const literal = (value: string) => sql.raw(`'${value.replaceAll("'", "''")}'`);
+  // Positional: the columns of `events` in their declared order (acting_agent_id null: a widget acts for no agent).
   return sql`select gen_random_uuid(), ${columns.orgId}, ${literal(type)}, ${literal(aggregate)}, ${columns.aggregateId}, 1,
-      ${columns.occurredAt}, ${literal(columns.actorType)}, ${columns.actorId}, ${columns.payload},
+      ${columns.occurredAt}, ${literal(columns.actorType)}, ${columns.actorId}, null, ${columns.payload},
       ${literal(visibility)}::event_visibility
     from ${columns.from}`;
 }

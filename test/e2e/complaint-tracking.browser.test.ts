@@ -77,7 +77,7 @@ describe.skipIf(skipBrowserTests)('<careloop-complaint-form>: following a compla
 
   it('with reference and token shows the reference and the public timeline, in en and zh-CN; no form, no question before it is resolved', async () => {
     const receipt = await file('The invoice charges the same order twice.');
-    await moveTo(receipt.reference, 'triaged', '2099-01-01T09:00:00.000Z', false);
+    await moveTo(receipt.reference, 'acknowledged', '2099-01-01T09:00:00.000Z', false);
     await moveTo(receipt.reference, 'in_progress', '2099-01-01T10:00:00.000Z');
     await note(receipt.reference, '2099-01-01T11:00:00.000Z');
 

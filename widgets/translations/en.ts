@@ -105,7 +105,7 @@ export const en: Translation = {
   progress: 'Progress',
   statuses: {
     NEW: 'Received',
-    TRIAGED: 'Assessed',
+    ACKNOWLEDGED: 'Received by our team',
     IN_PROGRESS: 'In progress',
     AWAITING_CUSTOMER: 'Waiting for your reply',
     RESOLVED: 'Resolved',

@@ -56,7 +56,7 @@ export const zhCN: Translation = {
   progress: '处理进度',
   statuses: {
     NEW: '已受理',
-    TRIAGED: '已分派',
+    ACKNOWLEDGED: '客服已受理',
     IN_PROGRESS: '处理中',
     AWAITING_CUSTOMER: '等待您的回复',
     RESOLVED: '已解决',

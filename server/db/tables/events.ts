@@ -28,6 +28,8 @@ export const events = pgTable(
     /** api_key, site or system (later agent). */
     actorType: text('actor_type').notNull(),
     actorId: text('actor_id').notNull(),
+    /** The person the actor (an API key) acted for, when the mutation named one (`actorAgentId`). */
+    actingAgentId: uuid('acting_agent_id'),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
     visibility: eventVisibility('visibility').notNull(),
   },

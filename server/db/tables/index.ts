@@ -3,6 +3,8 @@ export * from './customers.ts';
 export * from './sites.ts';
 export * from './surveys.ts';
 export * from './feedback.ts';
+export * from './care-team.ts';
 export * from './complaints.ts';
+export * from './sla.ts';
 export * from './jobs.ts';
 export * from './events.ts';

@@ -1,4 +1,4 @@
-import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /** A tenant. Every other table carries `org_id` and leads its indexes with it. */
 export const organizations = pgTable(
@@ -7,6 +7,11 @@ export const organizations = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     slug: text('slug').notNull(),
     name: text('name').notNull(),
+    /**
+     * How complaints are handled: SLA policy, business calendar, follow-up delay. Null or a missing
+     * part means the defaults (server/complaints/sla); validated by the service that writes it.
+     */
+    complaintSettings: jsonb('complaint_settings').$type<Record<string, unknown>>(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull(),
   },
   (t) => [uniqueIndex('organizations_slug_key').on(t.slug)],
