@@ -7,6 +7,7 @@ import './sites/sites.schema.ts';
 import './intake/submission.schema.ts';
 import './surveys/surveys.schema.ts';
 import './feedback/feedback.schema.ts';
+import './care-team/care-team.schema.ts';
 import './complaints/complaints.schema.ts';
 import './jobs/jobs.schema.ts';
 

@@ -40,6 +40,7 @@ export const relations = defineRelations(tables, (r) => ({
   },
   teams: {
     agents: r.many.agents({ from: r.teams.id, to: r.agents.teamId }),
+    complaints: r.many.complaints({ from: r.teams.id, to: r.complaints.teamId }),
   },
   agents: {
     team: r.one.teams({ from: r.agents.teamId, to: r.teams.id }),

@@ -1,7 +1,7 @@
 import type { eventVisibilities } from '../db/tables/index.ts';
 
 /** What an event is about: its sequence runs per (aggregate type, aggregate id). */
-export type AggregateType = 'customer' | 'organization' | 'site' | 'survey' | 'feedback' | 'complaint' | 'api_key';
+export type AggregateType = 'customer' | 'organization' | 'site' | 'survey' | 'feedback' | 'complaint' | 'api_key' | 'agent' | 'team';
 export type Visibility = (typeof eventVisibilities)[number];
 
 interface Entry<A extends AggregateType, P> {
@@ -114,6 +114,27 @@ export const catalogue = {
     visibility: 'public',
     description:
       "A widget filed a complaint (its site, customer and category; never the description or contact). Public: the first entry of the customer's timeline. Written in the insert's own statement; a replay records nothing.",
+  }),
+  'agent.created': entry<Changed>()({
+    aggregate: 'agent',
+    visibility: 'internal',
+    description: 'An agent was added to the care team (the names of the fields given; never the email).',
+  }),
+  'agent.updated': entry<Changed>()({
+    aggregate: 'agent',
+    visibility: 'internal',
+    description: "An agent's name, email or team changed (field names).",
+  }),
+  'agent.deactivated': entry<None>()({
+    aggregate: 'agent',
+    visibility: 'internal',
+    description: 'An agent was deactivated: history kept, no longer assignable. Deactivating again records nothing.',
+  }),
+  'team.created': entry<Changed>()({ aggregate: 'team', visibility: 'internal', description: 'A team was created (field names).' }),
+  'team.updated': entry<Changed>()({
+    aggregate: 'team',
+    visibility: 'internal',
+    description: "A team's name or description changed (field names).",
   }),
   'api_key.created': entry<{ scopes: string[] }>()({
     aggregate: 'api_key',
