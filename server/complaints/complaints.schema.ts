@@ -1,6 +1,6 @@
 import { builder } from '../builder.ts';
 import { orgIdOf, siteTenantOf } from '../context.ts';
-import { complaintCategories, complaintStatuses, type ComplaintContact } from '../db/tables/index.ts';
+import { complainantTypes, complaintCategories, complaintSeverities, complaintStatuses, type ComplaintContact } from '../db/tables/index.ts';
 import { DomainEvent } from '../events/events.schema.ts';
 import { SubmissionContextType } from '../intake/submission.schema.ts';
 import { inputFromZod } from '../shared/zod-input.ts';
@@ -42,6 +42,25 @@ export const ComplaintStatus = enumOf('ComplaintStatus', complaintStatuses, {
   },
 });
 
+export const ComplaintSeverity = enumOf('ComplaintSeverity', complaintSeverities, {
+  description: 'How serious a complaint is (set at triage; MEDIUM until then): the SLA targets follow it.',
+  values: {
+    low: 'Minor: an annoyance with an easy way round it.',
+    medium: 'The default: a real problem for the customer.',
+    high: 'Serious: money, safety of goods, or a customer at risk of leaving.',
+    critical: 'Urgent: harm, legal or public exposure; escalates at once.',
+  },
+});
+export const ComplainantType = enumOf('ComplainantType', complainantTypes, {
+  description: 'How the complainant behaves (triage): IRATE and ACTIVIST escalate.',
+  values: {
+    passive: 'Unlikely to push: says little, may leave silently.',
+    voicer: 'Complains to the company and gives it a chance to put things right.',
+    irate: 'Angry: likely to tell others; escalates.',
+    activist: 'Takes it public or to third parties; can cost the brand dearly; escalates.',
+  },
+});
+
 const ComplaintContactType = builder.objectRef<ComplaintContact>('ComplaintContact').implement({
   description: 'Contact details the complainant typed: kept as given (normalized), not verified.',
   fields: (t) => ({
@@ -62,7 +81,10 @@ export const Complaint = builder.drizzleNode('complaints', {
     description: t.exposeString('description', { description: 'What happened, in the complainant’s words.' }),
     desiredOutcome: t.exposeString('desiredOutcome', { nullable: true, description: 'What would put it right, in their words.' }),
     contact: t.expose('contact', { type: ComplaintContactType, nullable: true, description: 'Contact details they typed.' }),
-    customer: t.relation('customer', { nullable: true, description: 'Only when a valid customer token identified them.' }),
+    customer: t.relation('customer', {
+      nullable: true,
+      description: 'Who filed it: set when a valid customer token identified them, or when staff linked a customer (linkComplaintCustomer).',
+    }),
     context: t.expose('context', { type: SubmissionContextType, nullable: true, description: 'Where the form was.' }),
     locale: t.exposeString('locale', { nullable: true, description: 'The language the form showed.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was filed: SLAs run from here.' }),
