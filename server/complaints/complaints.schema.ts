@@ -112,7 +112,8 @@ const FiledComplaint = builder.objectRef<Filed>('FiledComplaint').implement({
   fields: (t) => ({
     reference: t.exposeString('reference', { description: 'Public and unambiguous, e.g. C-7K2M-9QXD: show it to the customer.' }),
     trackingToken: t.exposeString('trackingToken', {
-      description: 'With the reference, lets the customer follow the complaint. Shown once: only its hash is stored.',
+      description:
+        'The tracking code, e.g. 7K2M-9QXD-4HBT-0WZE (16 Crockford base32 characters, 80 bits): with the reference, lets the customer follow the complaint. Shown once: only its hash is stored.',
     }),
     status: t.expose('status', { type: ComplaintStatus, description: 'The status now (NEW when just filed).' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was filed.' }),
@@ -151,12 +152,12 @@ const ComplaintStatusView = builder.objectRef<StatusView>('ComplaintStatusView')
 builder.queryFields((t) => ({
   complaintStatus: t.field({
     type: ComplaintStatusView,
-    description: 'Public: a complaint followed by its reference and tracking token.',
+    description: 'Public: a complaint followed by its reference and tracking code; a wrong code gets the same NotFoundError as an unknown reference.',
     authScopes: { site: true },
     errors: { types: [NotFoundError, ValidationError], dataField: resultData },
     args: {
       reference: t.arg.string({ required: true, description: 'The reference, e.g. C-7K2M-9QXD (case and dashes are forgiven).' }),
-      trackingToken: t.arg.string({ required: true, description: 'The tracking token from the receipt of fileComplaint.' }),
+      trackingToken: t.arg.string({ required: true, description: 'The tracking code from the receipt of fileComplaint (case, spaces and dashes are forgiven, O reads as 0, I and L as 1); a complaint filed before the codes keeps its 43-character token.' }),
     },
     resolve: (_root, args, ctx) => complaintStatus(siteTenantOf(ctx), args.reference, args.trackingToken),
   }),

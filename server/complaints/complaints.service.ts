@@ -13,6 +13,7 @@ import type { SiteTenant } from '../tenant/tenant.ts';
 import {
   decoyCodes,
   hashTrackingToken,
+  legacyTrackingTokenFor,
   normalizeReference,
   randomReference,
   trackingTokenFor,
@@ -183,7 +184,7 @@ function findByIdempotencyKey(db: Executor, site: SiteRow, idempotencyKey: strin
 }
 
 /**
- * A retry of the same filing: the same reference and, derived again, the same token. The
+ * A retry of the same filing: the same reference and, derived again, the same code. The
  * status is the complaint's current one. If the site's identity secret was rotated since, the
  * token can no longer be derived, and a token that does not work is worse than a clear error.
  */
@@ -192,8 +193,11 @@ function replay(
   existing: NonNullable<Awaited<ReturnType<typeof findByIdempotencyKey>>>,
   idempotencyKey: string,
 ): FiledComplaint {
-  const trackingToken = trackingTokenFor(site.identitySecret, existing.id, idempotencyKey);
-  if (!trackingTokenMatches(trackingToken, existing.trackingTokenHash)) {
+  // A complaint filed before the 16-character codes keeps the 43-character token it was given.
+  const trackingToken = [trackingTokenFor, legacyTrackingTokenFor]
+    .map((derive) => derive(site.identitySecret, existing.id, idempotencyKey))
+    .find((token) => trackingTokenMatches(token, existing.trackingTokenHash));
+  if (!trackingToken) {
     throw new ConflictError(
       `This complaint was already filed as ${existing.reference}; its tracking token cannot be shown again since the site's keys were rotated`,
       'idempotencyKey',
