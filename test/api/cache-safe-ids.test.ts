@@ -13,10 +13,11 @@
 import { cacheExchange, type KeyingConfig } from '@urql/exchange-graphcache';
 import { Client, fetchExchange, gql } from '@urql/core';
 import { isInterfaceType, isObjectType, printSchema, type GraphQLInterfaceType, type GraphQLObjectType } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { persistedOperation } from '../../server/http/persisted-operations.ts';
 import { schema } from '../../server/schema.ts';
-import { createTestApi, type TestApi, type TestSite } from '../helpers/api.ts';
+import type { TestApi, TestSite } from '../helpers/api.ts';
+import { test as it } from '../helpers/fixtures.ts';
 import { createdSurvey, texts, type Json } from './surveys-fixtures.ts';
 
 /**
@@ -49,8 +50,6 @@ describe('the schema', () => {
   });
 });
 
-let api: TestApi;
-let site: TestSite;
 const surveyIds: Record<string, string> = {};
 
 /** Two active surveys with the same question and option keys, and nothing else alike. */
@@ -59,9 +58,8 @@ const SURVEYS = {
   'cache-repair': { title: 'The repair', question: 'How was the repair?', web: 'The repair portal', phone: 'The workshop' },
 };
 
-beforeAll(async () => {
-  api = await createTestApi();
-  site = await api.createSite();
+// The file's API and site (test/helpers/fixtures.ts), the site made first, as before.
+it.beforeAll(async ({ api, site: _ }) => {
   for (const [key, t] of Object.entries(SURVEYS)) {
     const survey = await createdSurvey(api.asA, {
       key,
@@ -84,7 +82,6 @@ beforeAll(async () => {
     surveyIds[key] = survey.id;
   }
 });
-afterAll(() => api.close());
 
 type Fetch = (url: string, init: RequestInit) => Response | Promise<Response>;
 
@@ -104,7 +101,7 @@ function cachedClient(fetch: Fetch, keys: KeyingConfig = {}) {
 }
 
 /** As a widget: the site key, the site's Origin, and the operation sent by its persisted hash. */
-const widgetFetch: Fetch = (url, init) => {
+const widgetFetch = (api: TestApi, site: TestSite): Fetch => (url, init) => {
   const { operationName, variables } = JSON.parse(String(init.body));
   const { hash } = persistedOperation(operationName);
   return api.yoga.fetch(url, {
@@ -115,7 +112,7 @@ const widgetFetch: Fetch = (url, init) => {
 };
 
 /** As the company's own console: its API key, any document. */
-const consoleFetch: Fetch = (url, init) =>
+const consoleFetch = (api: TestApi): Fetch => (url, init) =>
   api.yoga.fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${api.orgA.key}` } });
 
 /** What a person sees of a survey: its question and option labels. */
@@ -150,16 +147,16 @@ describe('two surveys that share question and option keys, through a normalizing
     return result.data?.publicSurvey;
   };
 
-  it('the widget’s PublicSurvey: each survey shows its own labels', async () => {
-    const { client, warnings } = cachedClient(widgetFetch);
+  it('the widget’s PublicSurvey: each survey shows its own labels', async ({ api, site }) => {
+    const { client, warnings } = cachedClient(widgetFetch(api, site));
     expect(await loadBoth(client, publicLoader(client))).toEqual({ shop: expected('cache-shop'), repair: expected('cache-repair') });
     // They have no id: graphcache keeps them inside the survey they came with (and says so).
     expect(warnings.every((w) => /^Invalid key:.*`(PublicSurvey|PublicQuestion|PublicOption)`/s.test(w)), warnings.join('\n')).toBe(true);
   });
 
-  it('keyed by the slug, as when it was `id`, the same cache shows one survey with the other’s labels', async () => {
+  it('keyed by the slug, as when it was `id`, the same cache shows one survey with the other’s labels', async ({ api, site }) => {
     const byKey = { PublicQuestion: (q: Json) => q.key, PublicOption: (o: Json) => o.key };
-    const { client } = cachedClient(widgetFetch, byKey);
+    const { client } = cachedClient(widgetFetch(api, site), byKey);
     const seen = await loadBoth(client, publicLoader(client));
     expect(seen.shop).not.toEqual(expected('cache-shop'));
     expect(seen.shop.question).toBe(SURVEYS['cache-repair'].question);
@@ -176,15 +173,15 @@ describe('two surveys that share question and option keys, through a normalizing
     return result.data?.survey;
   };
 
-  it('a survey read with an API key (Survey is a Node; its questions have keys): each shows its own labels', async () => {
-    const { client, warnings } = cachedClient(consoleFetch);
+  it('a survey read with an API key (Survey is a Node; its questions have keys): each shows its own labels', async ({ api }) => {
+    const { client, warnings } = cachedClient(consoleFetch(api));
     expect(await loadBoth(client, consoleLoader(client))).toEqual({ shop: expected('cache-shop'), repair: expected('cache-repair') });
     expect(warnings.every((w) => /^Invalid key:.*`(SurveyQuestion|SurveyOption)`/s.test(w)), warnings.join('\n')).toBe(true);
   });
 
-  it('…and keyed by the slug, there too the two surveys’ questions become one', async () => {
+  it('…and keyed by the slug, there too the two surveys’ questions become one', async ({ api }) => {
     const byKey = { SurveyQuestion: (q: Json) => q.key, SurveyOption: (o: Json) => o.key };
-    const { client } = cachedClient(consoleFetch, byKey);
+    const { client } = cachedClient(consoleFetch(api), byKey);
     const seen = await loadBoth(client, consoleLoader(client));
     expect(seen.shop.question).toBe(SURVEYS['cache-repair'].question);
   });

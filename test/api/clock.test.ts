@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { complaints, customers, events, feedback, purchases } from '../../server/db/tables/index.ts';
-import { createTestApi, dataOf, type TestApi, type TestSite } from '../helpers/api.ts';
+import { dataOf, type TestSite } from '../helpers/api.ts';
+import { test as it } from '../helpers/fixtures.ts';
 import { filed } from './complaints-fixtures.ts';
 import { customersOf, ok } from './customers-fixtures.ts';
 import { check, submit, ok as received } from './feedback-fixtures.ts';
@@ -13,19 +14,15 @@ import { createdSurvey, question, surveyInput, widgetOf } from './surveys-fixtur
  * the clock set to one instant, every row a request writes carries exactly that instant.
  */
 const AT = '2031-02-28T23:59:00.000Z';
-let api: TestApi;
-let site: TestSite;
-beforeAll(async () => {
-  api = await createTestApi();
-  site = await api.createSite();
+// The file's API and site (test/helpers/fixtures.ts), made before the first test as before.
+it.beforeAll(({ api, site: _ }) => {
   api.clock.set(AT);
 });
-afterAll(() => api.close());
 
 const same = (stored: string | null | undefined) => expect(new Date(stored!).toISOString()).toBe(AT);
 
 /** A customer token valid at the clock's time (the test clock is years ahead of the real one). */
-const tokenAt = (sub: string) =>
+const tokenAt = (site: TestSite, sub: string) =>
   new SignJWT({})
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(sub)
@@ -33,7 +30,7 @@ const tokenAt = (sub: string) =>
     .setExpirationTime(Date.parse(AT) / 1000 + 3600)
     .sign(new TextEncoder().encode(site.identitySecret));
 
-it('a customer, its purchase and its update carry the clock time', async () => {
+it('a customer, its purchase and its update carry the clock time', async ({ api }) => {
   const a = customersOf(api.asA);
   const customer = ok(await a.create({ name: 'Clocked', email: 'clocked@example.com' }));
   same(customer.createdAt);
@@ -48,13 +45,13 @@ it('a customer, its purchase and its update carry the clock time', async () => {
   api.clock.set(AT);
 });
 
-it('a survey response and a resolution check carry the clock time, and a token is judged by it', async () => {
+it('a survey response and a resolution check carry the clock time, and a token is judged by it', async ({ api, site }) => {
   const survey = await createdSurvey(api.asA, surveyInput('clocked', { questions: [question('RATING', 'How was it?', { key: 'q' })] }));
   const widget = widgetOf(api.withSite(site.publishableKey, site.origin));
-  const response = await widget.submit(survey.key, [{ questionKey: 'q', value: 4 }], { customerToken: await tokenAt('clock-1') });
+  const response = await widget.submit(survey.key, [{ questionKey: 'q', value: 4 }], { customerToken: await tokenAt(site, 'clock-1') });
   expect(response.__typename, JSON.stringify(response)).toBe('MutationSubmitSurveyResponseSuccess');
   same(response.data.receivedAt);
-  const checkReceipt = received(await submit(api.withSite(site.publishableKey, site.origin), check({ customerToken: await tokenAt('clock-2') })));
+  const checkReceipt = received(await submit(api.withSite(site.publishableKey, site.origin), check({ customerToken: await tokenAt(site, 'clock-2') })));
   same(checkReceipt.receivedAt);
   const rows = await api.db.db.select({ createdAt: feedback.createdAt }).from(feedback).where(eq(feedback.orgId, api.orgA.id));
   expect(rows).toHaveLength(2);
@@ -67,7 +64,7 @@ it('a survey response and a resolution check carry the clock time, and a token i
   for (const stub of stubs.filter((c) => c.externalId?.startsWith('clock-'))) same(stub.createdAt);
 });
 
-it('a complaint and its first event carry the clock time', async () => {
+it('a complaint and its first event carry the clock time', async ({ api, site }) => {
   const receipt = await filed(api.withSite(site.publishableKey, site.origin));
   same(receipt.createdAt);
   const [row] = await api.db.db.select().from(complaints).where(eq(complaints.reference, receipt.reference));
@@ -78,7 +75,7 @@ it('a complaint and its first event carry the clock time', async () => {
   same(history[0]!.occurredAt);
 });
 
-it('an API key created and revoked carries the clock time', async () => {
+it('an API key created and revoked carries the clock time', async ({ api }) => {
   const created = dataOf(
     await api.asA.gql(`mutation { createApiKey(input: { name: "clocked", scopes: [READ] }) { ... on MutationCreateApiKeySuccess { data { apiKey { id createdAt } } } } }`),
   ).createApiKey.data.apiKey;

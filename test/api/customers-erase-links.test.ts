@@ -3,30 +3,26 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { desc, eq } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import { customers, feedback, surveys } from '../../server/db/tables/index.ts';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { persistedOperation } from '../../server/http/persisted-operations.ts';
-import { createTestApi, dataOf, type TestApi, type TestSite } from '../helpers/api.ts';
+import { dataOf, type TestSite } from '../helpers/api.ts';
+import { test as it } from '../helpers/fixtures.ts';
 import { createdSurvey, surveyInput, widgetOf } from './surveys-fixtures.ts';
 
 /** Erasure reaches the rows other domains link to a customer, and export leaves out bookkeeping. */
-let api: TestApi;
-let site: TestSite;
-beforeAll(async () => {
-  api = await createTestApi();
-  site = await api.createSite();
-});
-afterAll(() => api.close());
+// The file's API and site (test/helpers/fixtures.ts), made before the first test as before.
+it.beforeAll(({ site: _ }) => {});
 
-const token = (sub: string) =>
+const token = (site: TestSite, sub: string) =>
   new SignJWT({ name: 'Erin' })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(sub)
     .setExpirationTime('1h')
     .sign(new TextEncoder().encode(site.identitySecret));
 
-it('erases complaint contact and text and feedback comments, keeping what statistics need', async () => {
+it('erases complaint contact and text and feedback comments, keeping what statistics need', async ({ api, site }) => {
   const widget = api.withSite(site.publishableKey, site.origin);
-  const customerToken = await token('erin-1');
+  const customerToken = await token(site, 'erin-1');
   const filed = dataOf(
     await widget.gql(persistedOperation('FileComplaint').document, {
       input: {
@@ -84,9 +80,9 @@ it('erases complaint contact and text and feedback comments, keeping what statis
   expect(kept.score).toBe(4);
 });
 
-it('erasure drops every string answer of a response whose survey is gone (it cannot tell choices from text)', async () => {
+it('erasure drops every string answer of a response whose survey is gone (it cannot tell choices from text)', async ({ api, site }) => {
   const widget = api.withSite(site.publishableKey, site.origin);
-  const customerToken = await token('erin-2');
+  const customerToken = await token(site, 'erin-2');
   const survey = await createdSurvey(api.asA, surveyInput('erase-deleted-survey'));
   // The newest response below is this test's: the clock stands still until moved.
   api.clock.advance(1000);

@@ -1,11 +1,11 @@
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { feedback, surveys } from '../../server/db/tables/index.ts';
-import { createTestApi, dataOf, type Caller, type TestApi, type TestSite } from '../helpers/api.ts';
+import { dataOf, type Caller, type TestApi, type TestSite } from '../helpers/api.ts';
+import { test as it } from '../helpers/fixtures.ts';
 import { check, customerToken, feedbackItem, listFeedback, ok, submit, type Json } from './feedback-fixtures.ts';
 
-let api: TestApi;
 let shop: TestSite;
 let help: TestSite;
 /** Org A's feedback by name, oldest first: f1 (Jan) … f4 (Apr). */
@@ -14,12 +14,12 @@ let surveyId: string;
 let mei: string;
 let ken: string;
 
-async function customerOf(feedbackId: string): Promise<string> {
+async function customerOf(api: TestApi, feedbackId: string): Promise<string> {
   return (await feedbackItem(api.asA, feedbackId))!.customer.id;
 }
 
-beforeAll(async () => {
-  api = await createTestApi();
+// On the file's API (test/helpers/fixtures.ts).
+it.beforeAll(async ({ api }) => {
   shop = await api.createSite({ allowedOrigins: ['https://shop.example.com'] });
   help = await api.createSite({ allowedOrigins: ['https://help.example.com'] });
   const shopWidget = api.withSite(shop.publishableKey, shop.origin);
@@ -53,8 +53,8 @@ beforeAll(async () => {
     })
     .returning();
   surveyId = encodeGlobalID('Survey', survey!.id);
-  mei = await customerOf(ids.f2);
-  ken = await customerOf(ids.f3);
+  mei = await customerOf(api, ids.f2);
+  ken = await customerOf(api, ids.f3);
   const [response] = await db
     .insert(feedback)
     .values({
@@ -78,19 +78,18 @@ beforeAll(async () => {
   const bSite = await api.createSite({ as: api.asB, allowedOrigins: ['https://b.example.com'] });
   ids.b1 = ok(await submit(api.withSite(bSite.publishableKey, bSite.origin), check({ subject: 'article:1', solved: false }))).feedbackId;
 });
-afterAll(() => api.close());
 
 const names = (edges: { node: Json }[]) =>
   edges.map((edge) => Object.entries(ids).find(([, id]) => id === edge.node.id)?.[0] ?? edge.node.id);
 
 describe('feedback', () => {
-  it('lists the org’s feedback newest first with its total', async () => {
+  it('lists the org’s feedback newest first with its total', async ({ api }) => {
     const list = await listFeedback(api.asA);
     expect(names(list.edges)).toEqual(['f4', 'f3', 'f2', 'f1']);
     expect(list.totalCount).toBe(4);
   });
 
-  it('shows a survey response with its answers, score and survey link', async () => {
+  it('shows a survey response with its answers, score and survey link', async ({ api }) => {
     const response = (await listFeedback(api.asA, { filter: { kind: 'SURVEY_RESPONSE' } })).edges[0]!.node;
     expect(response).toMatchObject({
       kind: 'SURVEY_RESPONSE',
@@ -120,14 +119,14 @@ describe('feedback', () => {
     ['null fields', () => ({ kind: null, solved: null, subject: null }), ['f4', 'f3', 'f2', 'f1']],
   ];
   for (const [label, filter, expected] of cases) {
-    it(`filters by ${label}, and totalCount agrees`, async () => {
+    it(`filters by ${label}, and totalCount agrees`, async ({ api }) => {
       const list = await listFeedback(api.asA, { filter: filter() });
       expect(names(list.edges)).toEqual(expected);
       expect(list.totalCount).toBe(expected.length);
     });
   }
 
-  it('pages with cursors without repeating or skipping', async () => {
+  it('pages with cursors without repeating or skipping', async ({ api }) => {
     const first = await listFeedback(api.asA, { first: 3 });
     expect(first.pageInfo.hasNextPage).toBe(true);
     const second = await listFeedback(api.asA, { first: 3, after: first.pageInfo.endCursor });
@@ -136,7 +135,7 @@ describe('feedback', () => {
     expect(second.totalCount).toBe(4);
   });
 
-  it('refuses malformed filter values with the field named', async () => {
+  it('refuses malformed filter values with the field named', async ({ api }) => {
     for (const [filter, field] of [
       [{ surveyId: encodeGlobalID('Customer', '00000000-0000-4000-8000-000000000000') }, 'surveyId'],
       [{ customerId: 'nope' }, 'customerId'],
@@ -151,7 +150,7 @@ describe('feedback', () => {
     }
   });
 
-  it('reads 50 items with their customers in one statement', async () => {
+  it('reads 50 items with their customers in one statement', async ({ api }) => {
     await api.asA.gql('{ __typename }');
     api.statements.reset();
     dataOf(await api.asA.gql(`{ feedback(first: 50) { edges { node { id subject customer { externalId } survey { key } context { agentId } } } } }`));
@@ -159,7 +158,7 @@ describe('feedback', () => {
     expect(statements).toHaveLength(1);
   });
 
-  it('needs the read scope', async () => {
+  it('needs the read scope', async ({ api }) => {
     const created = dataOf(
       await api.asA.gql('mutation { createApiKey(input: { name: "writer", scopes: [WRITE] }) { ... on MutationCreateApiKeySuccess { data { key } } } }'),
     );
@@ -173,19 +172,19 @@ describe('feedback', () => {
 });
 
 describe('feedbackItem', () => {
-  it('reads one item, and the same through node(id)', async () => {
+  it('reads one item, and the same through node(id)', async ({ api }) => {
     expect((await feedbackItem(api.asA, ids.f3!))).toMatchObject({ id: ids.f3, subject: 'https://help.example.com/returns', reason: 'TOO_SLOW', siteId: help.id });
     const node = dataOf(await api.asA.gql(`query($id: ID!) { node(id: $id) { ... on Feedback { id solved } } }`, { id: ids.f3 }));
     expect(node.node).toEqual({ id: ids.f3, solved: false });
   });
 
-  it("is null for another org's item, by id and through node(id)", async () => {
+  it("is null for another org's item, by id and through node(id)", async ({ api }) => {
     expect(await feedbackItem(api.asA, ids.b1!)).toBeNull();
     expect(await feedbackItem(api.asB, ids.f1!)).toBeNull();
     expect(dataOf(await api.asB.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: ids.f1 })).node).toBeNull();
   });
 
-  it('is null for an unknown id and an error for an id of another type', async () => {
+  it('is null for an unknown id and an error for an id of another type', async ({ api }) => {
     expect(await feedbackItem(api.asA, encodeGlobalID('Feedback', '00000000-0000-4000-8000-000000000000'))).toBeNull();
     const result = await api.asA.gql(`query($id: ID!) { feedbackItem(id: $id) { id } }`, { id: mei });
     expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -193,19 +192,19 @@ describe('feedbackItem', () => {
 });
 
 describe('Customer.feedback', () => {
-  const customerFeedback = async (id: string) =>
+  const customerFeedback = async (api: TestApi, id: string) =>
     dataOf(
       await api.asA.gql(`query($id: ID!) { customer(id: $id) { feedback(first: 10) { totalCount edges { node { id kind } } } } }`, { id }),
     ).customer.feedback;
 
-  it("lists the customer's feedback, newest first", async () => {
-    const list = await customerFeedback(mei);
+  it("lists the customer's feedback, newest first", async ({ api }) => {
+    const list = await customerFeedback(api, mei);
     expect(names(list.edges)).toEqual(['f4', 'f2']);
     expect(list.totalCount).toBe(2);
-    expect(names((await customerFeedback(ken)).edges)).toEqual(['f3']);
+    expect(names((await customerFeedback(api, ken)).edges)).toEqual(['f3']);
   });
 
-  it('includes feedback in the customer export', async () => {
+  it('includes feedback in the customer export', async ({ api }) => {
     const exported = dataOf(
       await api.asA.gql(`mutation($id: ID!) { exportCustomer(input: { id: $id }) { ... on MutationExportCustomerSuccess { data } } }`, { id: ken }),
     ).exportCustomer.data;
@@ -214,7 +213,7 @@ describe('Customer.feedback', () => {
     expect(exported.feedback[0].orgId).toBeUndefined();
   });
 
-  it('moves to the target when customers are merged', async () => {
+  it('moves to the target when customers are merged', async ({ api }) => {
     const merged = dataOf(
       await api.asA.gql(`mutation($s: ID!, $t: ID!) { mergeCustomers(input: { sourceId: $s, targetId: $t }) { __typename ... on MutationMergeCustomersSuccess { data { id } } } }`, {
         s: ken,
@@ -222,7 +221,7 @@ describe('Customer.feedback', () => {
       }),
     ).mergeCustomers;
     expect(merged).toEqual({ __typename: 'MutationMergeCustomersSuccess', data: { id: mei } });
-    const list = await customerFeedback(mei);
+    const list = await customerFeedback(api, mei);
     expect(names(list.edges)).toEqual(['f4', 'f3', 'f2']);
     expect(list.totalCount).toBe(3);
     expect((await listFeedback(api.asA, { filter: { customerId: mei } })).totalCount).toBe(3);

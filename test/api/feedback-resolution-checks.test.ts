@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApi, dataOf, type Caller, type TestApi, type TestSite } from '../helpers/api.ts';
+import { describe, expect } from 'vitest';
+import { dataOf, type Caller, type TestApi } from '../helpers/api.ts';
+import { test } from '../helpers/fixtures.ts';
 import {
   check,
   customerToken,
@@ -13,25 +14,21 @@ import {
   unsignedToken,
 } from './feedback-fixtures.ts';
 
-let api: TestApi;
-let site: TestSite;
-let widget: Caller;
-beforeAll(async () => {
-  api = await createTestApi();
-  site = await api.createSite({ allowedOrigins: ['https://shop.example.com', 'https://*.help.example.com'] });
-  widget = api.withSite(site.publishableKey, site.origin);
-});
-afterAll(() => api.close());
+/** The shared fixtures, with the file's site also allowing a wildcard help center (its widget sends from the shop). */
+const it = test.override('site', { scope: 'file' }, ({ api }) =>
+  api.createSite({ allowedOrigins: ['https://shop.example.com', 'https://*.help.example.com'] }),
+);
+it.beforeAll(({ widget: _ }) => {});
 
 /** Every attack below must leave the org's feedback count as it was. */
 let countBefore: number;
-beforeEach(async () => {
+it.beforeEach(async ({ api }) => {
   countBefore = await feedbackCount(api.asA);
 });
-const expectNothingStored = async () => expect(await feedbackCount(api.asA)).toBe(countBefore);
+const expectNothingStored = async (api: TestApi) => expect(await feedbackCount(api.asA)).toBe(countBefore);
 
 describe('a stored check', () => {
-  it('keeps every field as given and answers with a receipt naming the Feedback node', async () => {
+  it('keeps every field as given and answers with a receipt naming the Feedback node', async ({ api, site, widget }) => {
     const input = check({
       subject: '  article:42  ',
       solved: false,
@@ -63,7 +60,7 @@ describe('a stored check', () => {
     expect(await feedbackCount(api.asA)).toBe(countBefore + 1);
   });
 
-  it('accepts each kind of subject and an origin matching a wildcard rule', async () => {
+  it('accepts each kind of subject and an origin matching a wildcard rule', async ({ api, site }) => {
     const fromHelpCenter = api.withSite(site.publishableKey, 'https://zh.help.example.com');
     for (const subject of ['https://shop.example.com/p/kettle?tab=faq', 'article:KB-1001', 'answer:9f2c', 'C-7K2M-9QXD']) {
       const receipt = ok(await submit(fromHelpCenter, check({ subject })));
@@ -71,83 +68,83 @@ describe('a stored check', () => {
     }
   });
 
-  it('is not a field an API key may call', async () => {
+  it('is not a field an API key may call', async ({ api }) => {
     const result = await submitRaw(api.asA, check());
     expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    await expectNothingStored();
+    await expectNothingStored(api);
   });
 });
 
 describe('who may submit', () => {
-  it('refuses a wrong origin and stores nothing', async () => {
+  it('refuses a wrong origin and stores nothing', async ({ api, site }) => {
     const result = await submitRaw(api.withSite(site.publishableKey, 'https://evil.example.com'), check());
     expect(result.status).toBe(403);
     expect(result.data ?? null).toBeNull();
-    await expectNothingStored();
+    await expectNothingStored(api);
   });
 
-  it('refuses a missing origin and stores nothing', async () => {
+  it('refuses a missing origin and stores nothing', async ({ api, site }) => {
     const noOrigin = api.withHeaders({ 'x-careloop-site-key': site.publishableKey });
     const result = await submitRaw(noOrigin, check());
     expect(result.status).toBe(403);
     expect(result.errors?.[0]?.message).toMatch(/Origin/);
-    await expectNothingStored();
+    await expectNothingStored(api);
   });
 
-  it('refuses a subdomain lookalike of a wildcard rule', async () => {
+  it('refuses a subdomain lookalike of a wildcard rule', async ({ api, site }) => {
     const result = await submitRaw(api.withSite(site.publishableKey, 'https://evilhelp.example.com'), check());
     expect(result.status).toBe(403);
-    await expectNothingStored();
+    await expectNothingStored(api);
   });
 
-  it('refuses an unknown or malformed site key and stores nothing', async () => {
+  it('refuses an unknown or malformed site key and stores nothing', async ({ api, site }) => {
     for (const key of ['pk_AAAAAAAAAAAAAAAAAAAAAAAA', 'pk_short', site.publishableKey.toUpperCase()]) {
       const result = await submitRaw(api.withSite(key, site.origin), check());
       expect(result.status).toBe(401);
       expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     }
-    await expectNothingStored();
+    await expectNothingStored(api);
   });
 });
 
 describe('customer tokens', () => {
-  const rejects = async (token: string, message: RegExp) => {
+  const rejects = async (api: TestApi, widget: Caller, token: string, message: RegExp) => {
     const result = await submit(widget, check({ customerToken: token }));
     expect(issuePaths(result)).toEqual(['input.customerToken']);
     expect(result.message).toMatch(message);
-    await expectNothingStored();
+    await expectNothingStored(api);
   };
 
-  it('refuses a token signed with another secret (forged)', async () => {
-    await rejects(await customerToken(site, { sub: 'forged' }, { secret: 'whsec_not-the-sites-secret-at-all-0123456789' }), /signature/);
+  it('refuses a token signed with another secret (forged)', async ({ api, site, widget }) => {
+    await rejects(api, widget, await customerToken(site, { sub: 'forged' }, { secret: 'whsec_not-the-sites-secret-at-all-0123456789' }), /signature/);
   });
 
-  it("refuses a token signed with another site's secret", async () => {
+  it("refuses a token signed with another site's secret", async ({ api, widget }) => {
     const other = await api.createSite({ allowedOrigins: ['https://other.example.com'] });
-    await rejects(await customerToken(other, { sub: 'cross-site' }), /signature/);
+    await rejects(api, widget, await customerToken(other, { sub: 'cross-site' }), /signature/);
   });
 
-  it('refuses an expired token', async () => {
-    await rejects(await customerToken(site, { sub: 'late' }, { expiresIn: Math.floor(Date.now() / 1000) - 3600 }), /expired/);
+  it('refuses an expired token', async ({ api, site, widget }) => {
+    await rejects(api, widget, await customerToken(site, { sub: 'late' }, { expiresIn: Math.floor(Date.now() / 1000) - 3600 }), /expired/);
   });
 
-  it('refuses an unsigned token (alg none)', async () => {
-    await rejects(unsignedToken('nobody'), /HS256|malformed/);
+  it('refuses an unsigned token (alg none)', async ({ api, widget }) => {
+    await rejects(api, widget, unsignedToken('nobody'), /HS256|malformed/);
   });
 
-  it('refuses a token that expires more than 24 hours ahead', async () => {
-    await rejects(await customerToken(site, { sub: 'forever' }, { expiresIn: '25h' }), /24 hours/);
+  it('refuses a token that expires more than 24 hours ahead', async ({ api, site, widget }) => {
+    await rejects(api, widget, await customerToken(site, { sub: 'forever' }, { expiresIn: '25h' }), /24 hours/);
   });
 
-  it('refuses a token without sub', async () => {
-    await rejects(await customerToken(site, {}, { omitSub: true }), /sub/);
+  it('refuses a token without sub', async ({ api, site, widget }) => {
+    await rejects(api, widget, await customerToken(site, {}, { omitSub: true }), /sub/);
   });
 
-  it('refuses garbage', async () => {
-    await rejects('not.a.jwt', /malformed/);
+  it('refuses garbage', async ({ api, widget }) => {
+    await rejects(api, widget, 'not.a.jwt', /malformed/);
   });
 
-  it('links a valid token to the customer: a stub with the externalId, reused next time', async () => {
+  it('links a valid token to the customer: a stub with the externalId, reused next time', async ({ api, site, widget }) => {
     const token = await customerToken(site, { sub: 'cust-777', name: 'Mei Lin' });
     const first = ok(await submit(widget, check({ customerToken: token })));
     const second = ok(await submit(widget, check({ customerToken: await customerToken(site, { sub: 'cust-777' }), solved: false })));
@@ -158,7 +155,7 @@ describe('customer tokens', () => {
     expect(customers.filter((e: { node: { externalId: string } }) => e.node.externalId === 'cust-777')).toHaveLength(1);
   });
 
-  it('links to an existing customer with that externalId', async () => {
+  it('links to an existing customer with that externalId', async ({ api, site, widget }) => {
     const created = dataOf(
       await api.asA.gql(`mutation { createCustomer(input: { externalId: "known-1", name: "Known" }) {
         ... on MutationCreateCustomerSuccess { data { id } } } }`),
@@ -169,17 +166,17 @@ describe('customer tokens', () => {
 });
 
 describe('input rules', () => {
-  it('takes a reason only for a "no"', async () => {
+  it('takes a reason only for a "no"', async ({ api, widget }) => {
     const result = await submit(widget, check({ solved: true, reason: 'TOO_SLOW' }));
     expect(issuePaths(result)).toEqual(['input.reason']);
-    await expectNothingStored();
+    await expectNothingStored(api);
     for (const reason of ['NOT_SOLVED', 'INCOMPLETE', 'WRONG_ANSWER', 'TOO_SLOW', 'OTHER']) {
       ok(await submit(widget, check({ solved: false, reason })));
     }
     ok(await submit(widget, check({ solved: false })));
   });
 
-  it('takes an agent rating 1–5 only with the agent it rates', async () => {
+  it('takes an agent rating 1–5 only with the agent it rates', async ({ api, widget }) => {
     expect(issuePaths(await submit(widget, check({ agentRating: 5 })))).toEqual(['input.agentRating']);
     expect(issuePaths(await submit(widget, check({ agentRating: 5, context: { pageUrl: 'https://x.example' } })))).toEqual([
       'input.agentRating',
@@ -188,47 +185,47 @@ describe('input rules', () => {
     for (const agentRating of [0, 6, -1, 100]) {
       expect(issuePaths(await submit(widget, check({ agentRating, context: { agentId: 'a-1' } })))).toEqual(['input.agentRating']);
     }
-    await expectNothingStored();
+    await expectNothingStored(api);
     ok(await submit(widget, check({ agentRating: 1, context: { agentId: 'a-1' } })));
     ok(await submit(widget, check({ agentRating: 5, context: { agentId: 'a-1' } })));
   });
 
-  it('refuses a non-integer rating before any resolver runs', async () => {
+  it('refuses a non-integer rating before any resolver runs', async ({ api, widget }) => {
     const result = await submitRaw(widget, check({ agentRating: 4.5, context: { agentId: 'a-1' } }));
     expect(result.errors?.length).toBeGreaterThan(0);
-    await expectNothingStored();
+    await expectNothingStored(api);
   });
 
-  it('refuses an empty, blank or oversize subject', async () => {
+  it('refuses an empty, blank or oversize subject', async ({ api, widget }) => {
     for (const subject of ['', '   ', 'x'.repeat(501), `https://shop.example.com/${'a'.repeat(600)}`]) {
       expect(issuePaths(await submit(widget, check({ subject })))).toEqual(['input.subject']);
     }
-    await expectNothingStored();
+    await expectNothingStored(api);
     ok(await submit(widget, check({ subject: 'x'.repeat(500) })));
   });
 
-  it('refuses an oversize comment and oversize context text', async () => {
+  it('refuses an oversize comment and oversize context text', async ({ api, widget }) => {
     expect(issuePaths(await submit(widget, check({ solved: false, comment: 'x'.repeat(2001) })))).toEqual(['input.comment']);
     expect(issuePaths(await submit(widget, check({ context: { pageUrl: 'x'.repeat(3000) } })))).toEqual(['input.context.pageUrl']);
     expect(issuePaths(await submit(widget, check({ context: { agentId: 'x'.repeat(201) } })))).toEqual(['input.context.agentId']);
-    await expectNothingStored();
+    await expectNothingStored(api);
     ok(await submit(widget, check({ solved: false, comment: '好'.repeat(2000) })));
   });
 
-  it('refuses an idempotency key that is not a UUID and a malformed locale', async () => {
+  it('refuses an idempotency key that is not a UUID and a malformed locale', async ({ api, widget }) => {
     expect(issuePaths(await submit(widget, check({ idempotencyKey: 'retry-1' })))).toEqual(['input.idempotencyKey']);
     expect(issuePaths(await submit(widget, check({ locale: 'english please' })))).toEqual(['input.locale']);
-    await expectNothingStored();
+    await expectNothingStored(api);
   });
 
-  it('reports every bad field at once', async () => {
+  it('reports every bad field at once', async ({ widget }) => {
     const paths = issuePaths(await submit(widget, check({ subject: '', comment: 'x'.repeat(2001), idempotencyKey: 'nope' })));
     expect(paths.sort()).toEqual(['input.comment', 'input.idempotencyKey', 'input.subject']);
   });
 });
 
 describe('idempotency', () => {
-  it('returns the first receipt for a replay and stores one row', async () => {
+  it('returns the first receipt for a replay and stores one row', async ({ api, widget }) => {
     const input = check({ solved: false, reason: 'WRONG_ANSWER', comment: 'no', context: { pageUrl: 'https://shop.example.com/a' } });
     const first = ok(await submit(widget, input));
     // A retry from the widget's queue may spell absent fields as null: still the same payload.
@@ -237,7 +234,7 @@ describe('idempotency', () => {
     expect(await feedbackCount(api.asA)).toBe(countBefore + 1);
   });
 
-  it('treats the same customer with a freshly signed token as a replay', async () => {
+  it('treats the same customer with a freshly signed token as a replay', async ({ api, site, widget }) => {
     const input = check({ customerToken: await customerToken(site, { sub: 'retry-cust' }, { expiresIn: '1h' }) });
     const first = ok(await submit(widget, input));
     const second = ok(await submit(widget, { ...input, customerToken: await customerToken(site, { sub: 'retry-cust' }, { expiresIn: '2h' }) }));
@@ -245,7 +242,7 @@ describe('idempotency', () => {
     expect(await feedbackCount(api.asA)).toBe(countBefore + 1);
   });
 
-  it('still replays after the customer was merged into another in between', async () => {
+  it('still replays after the customer was merged into another in between', async ({ api, site, widget }) => {
     const input = check({ customerToken: await customerToken(site, { sub: 'merged-away' }) });
     const first = ok(await submit(widget, input));
     const stubId = (await feedbackItem(api.asA, first.feedbackId))!.customer.id;
@@ -261,7 +258,7 @@ describe('idempotency', () => {
     expect(await feedbackCount(api.asA)).toBe(countBefore + 1);
   });
 
-  it('answers a reused key with another payload with a ConflictError and changes nothing', async () => {
+  it('answers a reused key with another payload with a ConflictError and changes nothing', async ({ api, site, widget }) => {
     const input = check({ solved: true });
     const first = ok(await submit(widget, input));
     for (const changed of [
@@ -279,7 +276,7 @@ describe('idempotency', () => {
     expect(await feedbackCount(api.asA)).toBe(countBefore + 1);
   });
 
-  it('completes a Yes with the agent rating sent later under the same key: one row, rated, idempotent after', async () => {
+  it('completes a Yes with the agent rating sent later under the same key: one row, rated, idempotent after', async ({ api, widget }) => {
     const input = check({ solved: true, context: { agentId: 'agent-9', pageUrl: 'https://shop.example.com/help' }, locale: 'en' });
     const first = ok(await submit(widget, input));
     expect((await feedbackItem(api.asA, first.feedbackId))!.agentRating).toBeNull();
@@ -298,7 +295,7 @@ describe('idempotency', () => {
     expect(await feedbackCount(api.asA)).toBe(countBefore + 1);
   });
 
-  it('completes a No with its reason, comment and rating sent later; a changed part is a conflict', async () => {
+  it('completes a No with its reason, comment and rating sent later; a changed part is a conflict', async ({ api, widget }) => {
     const input = check({ solved: false, context: { agentId: 'agent-9' } });
     const first = ok(await submit(widget, input));
     const completed = { ...input, reason: 'INCOMPLETE', comment: 'Step 3 is missing.', agentRating: 2 };
@@ -313,7 +310,7 @@ describe('idempotency', () => {
     expect(await feedbackCount(api.asA)).toBe(countBefore + 1);
   });
 
-  it('completes in either order: the rated answer first, then the first send late, is one rated row', async () => {
+  it('completes in either order: the rated answer first, then the first send late, is one rated row', async ({ api, widget }) => {
     const input = check({ context: { agentId: 'agent-9' } });
     const rated = ok(await submit(widget, { ...input, agentRating: 5 }));
     expect(ok(await submit(widget, input))).toEqual(rated);
@@ -321,7 +318,7 @@ describe('idempotency', () => {
     expect(await feedbackCount(api.asA)).toBe(countBefore + 1);
   });
 
-  it('completes an answer sent with a customer token (its transaction), the token freshly signed', async () => {
+  it('completes an answer sent with a customer token (its transaction), the token freshly signed', async ({ api, site, widget }) => {
     const input = check({ context: { agentId: 'agent-9' }, customerToken: await customerToken(site, { sub: 'rating-cust' }) });
     const first = ok(await submit(widget, input));
     const resigned = await customerToken(site, { sub: 'rating-cust' }, { expiresIn: '2h' });
@@ -331,7 +328,7 @@ describe('idempotency', () => {
     expect(await submit(widget, { ...input, customerToken: someoneElse, agentRating: 3 })).toMatchObject({ __typename: 'ConflictError' });
   });
 
-  it('completes once under ten concurrent rated sends: every caller gets the first receipt', async () => {
+  it('completes once under ten concurrent rated sends: every caller gets the first receipt', async ({ api, widget }) => {
     const input = check({ context: { agentId: 'agent-9' } });
     const first = ok(await submit(widget, input));
     const results = await Promise.all(Array.from({ length: 10 }, () => submit(widget, { ...input, agentRating: 4 })));
@@ -340,7 +337,7 @@ describe('idempotency', () => {
     expect(await feedbackCount(api.asA)).toBe(countBefore + 1);
   });
 
-  it('keeps keys per site: the same key on another site is another submission', async () => {
+  it('keeps keys per site: the same key on another site is another submission', async ({ api, widget }) => {
     const other = await api.createSite({ allowedOrigins: ['https://second.example.com'] });
     const input = check();
     const first = ok(await submit(widget, input));
@@ -349,7 +346,7 @@ describe('idempotency', () => {
     expect(await feedbackCount(api.asA)).toBe(countBefore + 2);
   });
 
-  it('stores one row for ten concurrent identical submissions, and every caller gets its id', async () => {
+  it('stores one row for ten concurrent identical submissions, and every caller gets its id', async ({ api, widget }) => {
     const input = check({ solved: false, reason: 'TOO_SLOW' });
     const results = await Promise.all(Array.from({ length: 10 }, () => submit(widget, input)));
     const ids = new Set(results.map((result) => ok(result).feedbackId));
@@ -357,7 +354,7 @@ describe('idempotency', () => {
     expect(await feedbackCount(api.asA)).toBe(countBefore + 1);
   });
 
-  it('stores one row and one stub customer for ten concurrent identical submissions with a token', async () => {
+  it('stores one row and one stub customer for ten concurrent identical submissions with a token', async ({ api, site, widget }) => {
     const input = check({ customerToken: await customerToken(site, { sub: `burst-${randomUUID()}` }) });
     const results = await Promise.all(Array.from({ length: 10 }, () => submit(widget, input)));
     const ids = new Set(results.map((result) => ok(result).feedbackId));
@@ -367,7 +364,7 @@ describe('idempotency', () => {
     expect(await feedbackCount(api.asA, { customerId })).toBe(1);
   });
 
-  it('stores a row for each of ten concurrent submissions with distinct keys', async () => {
+  it('stores a row for each of ten concurrent submissions with distinct keys', async ({ api, widget }) => {
     const results = await Promise.all(Array.from({ length: 10 }, () => submit(widget, check())));
     expect(new Set(results.map((result) => ok(result).feedbackId)).size).toBe(10);
     expect(await feedbackCount(api.asA)).toBe(countBefore + 10);
@@ -376,22 +373,22 @@ describe('idempotency', () => {
 
 describe('work per request', () => {
   /** SQL statements one submission sends, besides the site-key lookup every widget request makes. */
-  const statementsFor = async (input: Record<string, unknown>) => {
+  const statementsFor = async (api: TestApi, widget: Caller, input: Record<string, unknown>) => {
     api.statements.reset();
     ok(await submit(widget, input));
     return api.statements.statements.filter((s) => !/from "sites"/.test(s));
   };
 
-  it('is a single INSERT … ON CONFLICT DO NOTHING, with its event in the same statement, without a customer token', async () => {
-    const statements = await statementsFor(check({ solved: false, reason: 'OTHER', context: { agentId: 'a' }, agentRating: 3 }));
+  it('is a single INSERT … ON CONFLICT DO NOTHING, with its event in the same statement, without a customer token', async ({ api, widget }) => {
+    const statements = await statementsFor(api, widget, check({ solved: false, reason: 'OTHER', context: { agentId: 'a' }, agentRating: 3 }));
     expect(statements).toHaveLength(1);
     expect(statements[0]).toMatch(/^with "inserted" as \(insert into "feedback".*on conflict .* do nothing returning .*\) insert into "events"/is);
   });
 
-  it('adds only the customer lookup with a token (known customer)', async () => {
+  it('adds only the customer lookup with a token (known customer)', async ({ api, site, widget }) => {
     const token = await customerToken(site, { sub: 'known-for-count' });
     ok(await submit(widget, check({ customerToken: token })));
-    const statements = await statementsFor(check({ customerToken: token }));
+    const statements = await statementsFor(api, widget, check({ customerToken: token }));
     expect(statements.map((s) => s.split(' ').slice(0, 3).join(' '))).toEqual(['select "id" from', 'with "inserted" as']);
   });
 });
