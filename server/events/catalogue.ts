@@ -115,6 +115,11 @@ export const catalogue = {
     description:
       "A widget filed a complaint (its site, customer and category; never the description or contact). Public: the first entry of the customer's timeline. Written in the insert's own statement; a replay records nothing.",
   }),
+  'complaint.customer_linked': entry<{ customerId: string }>()({
+    aggregate: 'complaint',
+    visibility: 'internal',
+    description: 'Staff linked the complaint to a customer (its id), e.g. the suggested one; linking the same customer again records nothing.',
+  }),
   'agent.created': entry<Changed>()({
     aggregate: 'agent',
     visibility: 'internal',

@@ -7,6 +7,8 @@ export interface DomainEvent<T extends EventType> {
   type: T;
   aggregateId: string;
   payload: EventPayload<T>;
+  /** The agent a staff mutation named (`actorAgentId`), already checked to be of the tenant's org; the actor stays the API key. */
+  actingAgentId?: string | null;
 }
 
 /**
@@ -30,9 +32,9 @@ export async function emit<T extends EventType>(tx: Executor, tenant: Tenant, ev
         do update set last_sequence = event_sequences.last_sequence + 1
       returning last_sequence
     )
-    insert into events (org_id, type, aggregate_type, aggregate_id, sequence, occurred_at, actor_type, actor_id, payload, visibility)
+    insert into events (org_id, type, aggregate_type, aggregate_id, sequence, occurred_at, actor_type, actor_id, acting_agent_id, payload, visibility)
     select ${orgId}, ${event.type}, ${aggregate}, ${event.aggregateId}, next.last_sequence,
-      ${tenant.clock.now().toISOString()}::timestamptz, ${actor.type}, ${actor.id},
+      ${tenant.clock.now().toISOString()}::timestamptz, ${actor.type}, ${actor.id}, ${event.actingAgentId ?? null}::uuid,
       ${JSON.stringify(event.payload)}::jsonb, ${visibility}::event_visibility
     from next
   `);

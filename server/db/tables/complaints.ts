@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { agents, teams } from './care-team.ts';
 import { eventVisibility } from './events.ts';
@@ -89,6 +90,11 @@ export const complaints = pgTable(
     index('complaints_org_created_idx').on(t.orgId, t.createdAt, t.id),
     index('complaints_org_customer_idx').on(t.orgId, t.customerId, t.createdAt),
     index('complaints_org_status_idx').on(t.orgId, t.status, t.createdAt),
+    // The inbox (complaints(filter: { open: true }, orderBy: NEXT_DUE_AT)): open complaints in the
+    // order they burn, nulls last, read from the index a page at a time (server/complaints/inbox).
+    index('complaints_org_open_due_idx')
+      .on(t.orgId, sql`coalesce(${t.nextDueAt}, 'infinity'::timestamptz)`, t.createdAt, t.id)
+      .where(sql`${t.status} not in ('resolved', 'closed')`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "complaints_org_open_due_idx" ON "complaints" ("org_id",coalesce("next_due_at", 'infinity'::timestamptz),"created_at","id") WHERE "status" not in ('resolved', 'closed');
