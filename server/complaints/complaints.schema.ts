@@ -115,6 +115,11 @@ const FiledComplaint = builder.objectRef<Filed>('FiledComplaint').implement({
       description:
         'The tracking code, e.g. 7K2M-9QXD-4HBT-0WZE (16 Crockford base32 characters, 80 bits): with the reference, lets the customer follow the complaint. Shown once: only its hash is stored.',
     }),
+    trackingUrl: t.exposeString('trackingUrl', {
+      nullable: true,
+      description:
+        "The site's trackingPageUrl with {reference} and {code} filled in (URL-encoded): the link for the company's confirmation email. Null when the site has no tracking page.",
+    }),
     status: t.expose('status', { type: ComplaintStatus, description: 'The status now (NEW when just filed).' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was filed.' }),
   }),

@@ -8,6 +8,7 @@ import { payloadHash, replayOrConflict } from '../intake/idempotency.ts';
 import { customerForToken } from '../intake/submission.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { parseInput } from '../shared/validate.ts';
+import { fillTrackingPageUrl } from '../sites/sites.input.ts';
 import type { SiteRow } from '../sites/sites.service.ts';
 import type { SiteTenant } from '../tenant/tenant.ts';
 import {
@@ -27,9 +28,17 @@ export type ComplaintRow = typeof complaints.$inferSelect;
 export interface FiledComplaint {
   reference: string;
   trackingToken: string;
+  /** The site's tracking page filled in for this complaint; null when the site has none. */
+  trackingUrl: string | null;
   status: ComplaintStatusValue;
   createdAt: string;
 }
+
+/** The receipt: what was filed, and the link to the site's tracking page for it. */
+const receipt = (site: SiteRow, filed: Omit<FiledComplaint, 'trackingUrl'>): FiledComplaint => ({
+  ...filed,
+  trackingUrl: fillTrackingPageUrl(site.trackingPageUrl, filed.reference, filed.trackingToken),
+});
 
 /** Swappable so a test can force a reference collision; production always draws at random. */
 export const referenceSource = { next: randomReference };
@@ -49,7 +58,7 @@ export async function fileComplaint(tenant: SiteTenant, raw: unknown): Promise<F
   // a bot told "refused" would learn to leave the field empty. Checked after validation, so a
   // bot sees exactly what a person sending the same fields would see, and before the time
   // check and the customer token, so the honeypot alone decides.
-  if (input.website) return { ...decoyCodes(site.identitySecret, input.idempotencyKey), status: 'new', createdAt: at };
+  if (input.website) return receipt(site, { ...decoyCodes(site.identitySecret, input.idempotencyKey), status: 'new', createdAt: at });
   if (input.elapsedMs < MIN_ELAPSED_MS) {
     throw ValidationError.single(
       ['input', 'elapsedMs'],
@@ -157,7 +166,7 @@ async function insertOrReplay(
       payloadHash: hash,
       createdAt,
     });
-    if (created) return { reference, trackingToken, status: 'new', createdAt: created.createdAt };
+    if (created) return receipt(site, { reference, trackingToken, status: 'new', createdAt: created.createdAt });
     // ON CONFLICT waited for a concurrent first writer to commit, so its row is visible here.
     const existing = await findByIdempotencyKey(db, site, input.idempotencyKey);
     if (existing) return replay(site, replayOrConflict(existing, hash), input.idempotencyKey);
@@ -203,7 +212,7 @@ function replay(
       'idempotencyKey',
     );
   }
-  return { reference: existing.reference, trackingToken, status: existing.status, createdAt: existing.createdAt };
+  return receipt(site, { reference: existing.reference, trackingToken, status: existing.status, createdAt: existing.createdAt });
 }
 
 export interface ComplaintStatusView {

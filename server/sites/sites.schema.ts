@@ -2,7 +2,7 @@ import { builder } from '../builder.ts';
 import { tenantOf } from '../context.ts';
 import { mutationErrorOptions } from '../shared/common.schema.ts';
 import { inputFromZod } from '../shared/zod-input.ts';
-import { createSiteInput, originsText, updateSiteInput } from './sites.input.ts';
+import { createSiteInput, originsText, trackingPageUrlText, updateSiteInput } from './sites.input.ts';
 import { createSite, listSites, rotateSiteKeys, updateSite, type SiteRow } from './sites.service.ts';
 
 
@@ -20,6 +20,7 @@ export const Site = builder.drizzleNode('sites', {
     allowedOrigins: t.exposeStringList('allowedOrigins', { description: originsText }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the site was created.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the site was last changed.' }),
+    trackingPageUrl: t.exposeString('trackingPageUrl', { nullable: true, description: `${trackingPageUrlText} Null when not set.` }),
     keysRotatedAt: t.expose('keysRotatedAt', {
       type: 'DateTime',
       nullable: true,
@@ -71,7 +72,7 @@ builder.mutationFields((t) => ({
   }),
   updateSite: t.field({
     ...adminMutation,
-    description: 'Renames a site or replaces its allowed origins.',
+    description: 'Renames a site, replaces its allowed origins or sets its tracking page URL.',
     type: Site,
     args: { input: t.arg({ type: UpdateSiteInput, required: true, description: 'The site and what to change.' }) },
     resolve: (_root, { input: { id, ...patch } }, ctx) => updateSite(tenantOf(ctx), id.id, patch),

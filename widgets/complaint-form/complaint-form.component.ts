@@ -30,7 +30,7 @@ interface ComplaintStatus {
  * @attr {string} endpoint - The careloop server. Default: the origin the script came from.
  * @attr {string} customer-token - A signed, expiring customer token (JWT) naming the person.
  *
- * @fires careloop-submitted - The complaint was filed (`detail: { kind: 'complaint', reference }`) or the resolution confirmed (`kind: 'resolution_check'`).
+ * @fires careloop-submitted - The complaint was filed (`detail: { kind: 'complaint', reference, trackingUrl }`: the site's tracking page for it, null without one) or the resolution confirmed (`kind: 'resolution_check'`).
  * @fires careloop-queued - Offline: the complaint is stored in the browser and will be sent. `detail: { kind, idempotencyKey }`.
  * @fires careloop-error - The server refused the complaint or the answer, or the complaint to follow could not be loaded (an unknown reference or code). `detail: { kind, message }`.
  *

@@ -92,7 +92,8 @@ export abstract class CareloopElement extends LitElement {
       this.phase = 'done';
       this.message = this.t.thanks;
       this.acknowledged(outcome.data);
-      this.emit('careloop-submitted', { kind: this.kind, id: outcome.data?.feedbackId, reference: outcome.data?.reference });
+      const d = outcome.data;
+      this.emit('careloop-submitted', { kind: this.kind, id: d?.feedbackId, reference: d?.reference, trackingUrl: d?.trackingUrl });
     } else if (outcome.retry) {
       if (this.phase == 'queued') return;
       this.phase = 'queued';

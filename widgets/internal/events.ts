@@ -7,6 +7,8 @@ export interface SubmittedDetail {
   id?: string;
   /** The complaint's public reference. */
   reference?: string;
+  /** The site's tracking page for the complaint (null without one): the link for a confirmation email. */
+  trackingUrl?: string | null;
 }
 
 export interface QueuedDetail {

@@ -22,6 +22,8 @@ export const sites = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull(),
     keysRotatedAt: timestamp('keys_rotated_at', { withTimezone: true, mode: 'string' }),
+    /** The company's page that shows a complaint's progress, with `{reference}` and `{code}` placeholders. */
+    trackingPageUrl: text('tracking_page_url'),
   },
   (t) => [
     // Looked up by key before the org is known: the one site index that cannot lead with org_id.

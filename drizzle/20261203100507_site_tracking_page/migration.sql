@@ -1,0 +1,1 @@
+ALTER TABLE "sites" ADD COLUMN "tracking_page_url" text;
