@@ -23,12 +23,13 @@ import {
   type GraphQLInputType,
   type OperationDefinitionNode,
 } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { createLogger, yogaLogger } from '../../server/logging/logger.ts';
 import { persistedOperations } from '../../server/http/persisted-operations.ts';
 import { schema } from '../../server/schema.ts';
 import { createCareloopYoga, type CareloopYoga } from '../../server/yoga.ts';
-import { createTestApi, type TestApi, type TestSite } from '../helpers/api.ts';
+import type { TestApi, TestSite } from '../helpers/api.ts';
+import { test } from '../helpers/fixtures.ts';
 import { persistedBody, send, siteHeaders, type Json, type RawResponse } from './security-fixtures.ts';
 import { surveyInput, surveysOf } from './surveys-fixtures.ts';
 
@@ -36,32 +37,30 @@ const SEED = 20261202;
 /** Runs per operation: 5 public operations and every mutation (25 in all), 375 requests. */
 const RUNS_PER_OPERATION = 15;
 
-let api: TestApi;
-let yoga: CareloopYoga;
-let site: TestSite;
 /** The server's log (JSON lines, as server/logging writes them) during the run. */
 const logLines: string[] = [];
 /** Strings the generator also picks, so that some inputs get past the first checks to the services. */
 const known: string[] = ['fuzz', 'en', 'zh-CN', 'text', 'rating', 'single', 'a', 'x', 'article:42', 'DELIVERY', 'someone@example.com', '+4915112345678', '2026-01-02', '2026-01-02T03:04:05Z'];
 
-beforeAll(async () => {
-  api = await createTestApi();
+/** The shared fixtures (test/helpers/fixtures.ts), and `yoga`: the app over the file's database, logging into logLines. */
+const it = test.extend('yoga', { scope: 'file' }, ({ api }): CareloopYoga =>
   // Limits far above the run's few hundred requests: a 429 would be a typed error too, but hide the rest.
-  yoga = createCareloopYoga({
+  createCareloopYoga({
     database: api.db,
     clock: api.clock,
     // The app's own logger (pino JSON lines through yoga's logger), into memory: the test reads every line.
     logging: yogaLogger(createLogger('debug', { write: (line: string) => void logLines.push(line) })),
     graphiql: false,
     rateLimits: { perIp: { points: 1e6, duration: 1 }, perSite: { points: 1e6, duration: 1 }, readPerIp: { points: 1e6, duration: 1 }, readPerSite: { points: 1e6, duration: 1 } },
-  });
-  site = await api.createSite();
+  }),
+);
+
+it.beforeAll(async ({ api, yoga: _, site: __ }) => {
   const created = await surveysOf(api.asA).create(surveyInput('fuzz'));
   known.push(created.data.id);
   const customer = await api.asA.gql('mutation { createCustomer(input: { name: "Fuzz", email: "fuzz@example.com" }) { ... on MutationCreateCustomerSuccess { data { id } } } }');
   known.push(customer.data.createCustomer.data.id);
 }, 60_000);
-afterAll(() => api.close());
 
 // ---- generated values -------------------------------------------------------------------------
 
@@ -209,7 +208,7 @@ function variablesOf(operation: OperationDefinitionNode): fc.Arbitrary<Json> {
 interface Target {
   name: string;
   operation: OperationDefinitionNode;
-  request: (variables: Json) => Promise<RawResponse>;
+  request: (on: { api: TestApi; yoga: CareloopYoga; site: TestSite }, variables: Json) => Promise<RawResponse>;
 }
 
 function targets(): Target[] {
@@ -219,7 +218,7 @@ function targets(): Target[] {
     list.push({
       name: `public ${persisted.name}`,
       operation,
-      request: (variables) => send(yoga, { headers: siteHeaders(site), ip: '198.51.100.77', body: spliceDeep(JSON.stringify(persistedBody(persisted.name, variables))) }),
+      request: ({ yoga, site }, variables) => send(yoga, { headers: siteHeaders(site), ip: '198.51.100.77', body: spliceDeep(JSON.stringify(persistedBody(persisted.name, variables))) }),
     });
   }
   const mutation = schema.getMutationType()!;
@@ -232,7 +231,7 @@ function targets(): Target[] {
     list.push({
       name: `mutation ${field.name}`,
       operation,
-      request: (variables) =>
+      request: ({ api, yoga }, variables) =>
         send(yoga, { headers: { authorization: `Bearer ${api.orgA.key}` }, body: spliceDeep(JSON.stringify({ query: document, variables })) }),
     });
   }
@@ -271,11 +270,11 @@ describe('fuzz: every public operation and every mutation', () => {
   });
 
   for (const [index, target] of all.entries()) {
-    it(`${target.name}: typed results and typed errors only, no error or stack in the log`, async () => {
+    it(`${target.name}: typed results and typed errors only, no error or stack in the log`, async ({ api, yoga, site }) => {
       await fc.assert(
         fc.asyncProperty(variablesOf(target.operation), async (variables) => {
           cases++;
-          const response = await target.request(variables);
+          const response = await target.request({ api, yoga, site }, variables);
           const problem = problemOf(response);
           const key = response.body.errors?.[0]?.extensions?.code ?? Object.values(response.body.data ?? {}).map((v: any) => v?.__typename ?? 'null').join(',');
           codes.set(key, (codes.get(key) ?? 0) + 1);
@@ -291,7 +290,7 @@ describe('fuzz: every public operation and every mutation', () => {
     }, 60_000);
   }
 
-  it('the server still serves afterwards: an API-key query and a widget submission', async () => {
+  it('the server still serves afterwards: an API-key query and a widget submission', async ({ api, yoga, site }) => {
     const query = await send(yoga, { headers: { authorization: `Bearer ${api.orgA.key}` }, body: { query: '{ organization { id } }' } });
     expect(query.body.data?.organization?.id).toBeTruthy();
     const check = await send(yoga, {

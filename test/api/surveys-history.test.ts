@@ -2,30 +2,23 @@
  * A survey with responses keeps every question and option id valid: answers already given
  * must stay readable after the survey is edited.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { feedback, surveys } from '../../server/db/tables/index.ts';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
+import type { TestApi } from '../helpers/api.ts';
+import { test as it } from '../helpers/fixtures.ts';
 import { testEngine } from '../helpers/database.ts';
-import { createdSurvey, issuePaths, ok, question, surveyInput, surveysOf, texts, uniqueKey, widgetOf, type Json } from './surveys-fixtures.ts';
+import { createdSurvey, issuePaths, ok, question, surveyInput, texts, uniqueKey, widgetOf, type Json } from './surveys-fixtures.ts';
 
-let api: TestApi;
-let a: ReturnType<typeof surveysOf>;
-let widget: ReturnType<typeof widgetOf>;
-beforeAll(async () => {
-  api = await createTestApi();
-  a = surveysOf(api.asA);
-  const site = await api.createSite();
-  widget = widgetOf(api.withSite(site.publishableKey, site.origin));
-});
-afterAll(() => api.close());
+// The file's API and its survey widget (test/helpers/fixtures.ts), made before the first test as before.
+it.beforeAll(({ surveyWidget: _ }) => {});
 
 const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
 const options = (...keys: string[]) => keys.map((key) => ({ key, labels: texts({ en: `Label ${key}` }) }));
 const colour = (keys: string[]) => ({ key: 'colour', type: 'SINGLE_CHOICE', labels: texts({ en: 'Colour' }), options: options(...keys) });
 
 /** A survey of three questions that has one response answering all of them. */
-async function answeredSurvey(): Promise<Json> {
+async function answeredSurvey(api: TestApi, widget: ReturnType<typeof widgetOf>): Promise<Json> {
   const survey = await createdSurvey(
     api.asA,
     surveyInput(uniqueKey(), {
@@ -41,8 +34,8 @@ const shape = (survey: Json) =>
   survey.questions.map((q: Json) => [q.key, q.type, q.retired, q.options.map((o: Json) => `${o.key}${o.retired ? '(retired)' : ''}`)]);
 
 describe('updateSurvey on a survey with responses', () => {
-  it('keeps a removed question as retired, still labelled for old answers', async () => {
-    const survey = await answeredSurvey();
+  it('keeps a removed question as retired, still labelled for old answers', async ({ api, surveyWidget: widget, surveys: a }) => {
+    const survey = await answeredSurvey(api, widget);
     const updated = ok(await a.update(survey.id, { questions: [question('RATING', 'Score', { key: 'score' }), colour(['red', 'blue', 'green'])] }));
     expect(shape(updated)).toEqual([
       ['score', 'RATING', false, []],
@@ -55,8 +48,8 @@ describe('updateSurvey on a survey with responses', () => {
     expect(responses.nodes[0]!.answers.map((x: Json) => x.questionKey)).toEqual(['score', 'why', 'colour']);
   });
 
-  it('keeps a removed option as retired', async () => {
-    const survey = await answeredSurvey();
+  it('keeps a removed option as retired', async ({ api, surveyWidget: widget, surveys: a }) => {
+    const survey = await answeredSurvey(api, widget);
     const updated = ok(
       await a.update(survey.id, {
         questions: [question('RATING', 'Score', { key: 'score' }), question('TEXT', 'Why', { key: 'why' }), colour(['blue', 'red'])],
@@ -65,8 +58,8 @@ describe('updateSurvey on a survey with responses', () => {
     expect(shape(updated)[2]).toEqual(['colour', 'SINGLE_CHOICE', false, ['blue', 'red', 'green(retired)']]);
   });
 
-  it('brings a retired question or option back when its id is given again', async () => {
-    const survey = await answeredSurvey();
+  it('brings a retired question or option back when its id is given again', async ({ api, surveyWidget: widget, surveys: a }) => {
+    const survey = await answeredSurvey(api, widget);
     ok(await a.update(survey.id, { questions: [question('RATING', 'Score', { key: 'score' }), colour(['red', 'blue'])] }));
     const back = ok(
       await a.update(survey.id, {
@@ -81,8 +74,8 @@ describe('updateSurvey on a survey with responses', () => {
     expect(back.questions[1].label).toBe('Why, again');
   });
 
-  it('refuses to change the type of a question that has responses, retired or not', async () => {
-    const survey = await answeredSurvey();
+  it('refuses to change the type of a question that has responses, retired or not', async ({ api, surveyWidget: widget, surveys: a }) => {
+    const survey = await answeredSurvey(api, widget);
     const changed = await a.update(survey.id, { questions: [question('NPS', 'Score', { key: 'score' })] });
     expect(issuePaths(changed)).toEqual(['input.questions.0.type']);
     ok(await a.update(survey.id, { questions: [question('RATING', 'Score', { key: 'score' })] }));
@@ -97,8 +90,8 @@ describe('updateSurvey on a survey with responses', () => {
     ]);
   });
 
-  it('gives new questions and options ids that never reuse an old one', async () => {
-    const survey = await answeredSurvey();
+  it('gives new questions and options ids that never reuse an old one', async ({ api, surveyWidget: widget, surveys: a }) => {
+    const survey = await answeredSurvey(api, widget);
     ok(await a.update(survey.id, { questions: [question('RATING', 'Score', { key: 'score' })] }));
     const updated = ok(
       await a.update(survey.id, {
@@ -121,13 +114,13 @@ describe('updateSurvey on a survey with responses', () => {
     expect(kept.options.map((o: Json) => `${o.key}${o.retired ? '(retired)' : ''}`)).toEqual(['red', 'green-2', 'blue(retired)', 'green(retired)']);
   });
 
-  it('still checks a scored kind against the live questions only', async () => {
-    const survey = await answeredSurvey();
+  it('still checks a scored kind against the live questions only', async ({ api, surveyWidget: widget, surveys: a }) => {
+    const survey = await answeredSurvey(api, widget);
     expect(issuePaths(await a.update(survey.id, { questions: [question('TEXT', 'Why', { key: 'why' })] }))).toEqual(['input.questions']);
   });
 
-  it('still checks the default locale of live texts only', async () => {
-    const survey = await answeredSurvey();
+  it('still checks the default locale of live texts only', async ({ api, surveyWidget: widget, surveys: a }) => {
+    const survey = await answeredSurvey(api, widget);
     ok(await a.update(survey.id, { questions: [question('RATING', 'Score', { key: 'score' })] }));
     // The retired questions exist only in en; switching the default to zh-CN asks only the live ones.
     const result = await a.update(survey.id, {
@@ -154,7 +147,7 @@ describe.skipIf(testEngine === 'pglite')('updateSurvey racing a response', () =>
     return state;
   };
 
-  it('a response waits for an edit in flight and is checked against the new questions', async () => {
+  it('a response waits for an edit in flight and is checked against the new questions', async ({ api, surveyWidget: widget }) => {
     const survey = await createdSurvey(api.asA, twoQuestions());
     let submission!: ReturnType<typeof tracked<Json>>;
     await api.db.db.transaction(async (tx) => {
@@ -167,7 +160,7 @@ describe.skipIf(testEngine === 'pglite')('updateSurvey racing a response', () =>
     expect(issuePaths(await submission.promise)).toEqual(['input.answers.0.questionKey']);
   });
 
-  it('an edit waits for a response in flight and then keeps its question', async () => {
+  it('an edit waits for a response in flight and then keeps its question', async ({ api, surveys: a }) => {
     const survey = await createdSurvey(api.asA, twoQuestions());
     let update!: ReturnType<typeof tracked<Json>>;
     await api.db.db.transaction(async (tx) => {
@@ -191,7 +184,7 @@ describe.skipIf(testEngine === 'pglite')('updateSurvey racing a response', () =>
 });
 
 describe('Survey.responses', () => {
-  it('pages the responses newest first, with their answers, and counts them', async () => {
+  it('pages the responses newest first, with their answers, and counts them', async ({ api, surveyWidget: widget, surveys: a }) => {
     const survey = await createdSurvey(api.asA, surveyInput(uniqueKey(), { kind: 'NPS', questions: [question('NPS', 'N', { key: 'n' })] }));
     const receipts = [];
     for (const value of [3, 9, 10]) {
@@ -208,7 +201,7 @@ describe('Survey.responses', () => {
     expect(page).toEqual({ totalCount: 3, pageInfo: { hasNextPage: true }, edges: [{ node: { score: 10 } }, { node: { score: 9 } }] });
   });
 
-  it('is reachable from the survey list in one request', async () => {
+  it('is reachable from the survey list in one request', async ({ api }) => {
     const list = (await api.asA.gql('{ surveys(first: 50) { edges { node { key responses(first: 1) { totalCount } } } } }')).data!.surveys;
     expect(list.edges.length).toBeGreaterThan(0);
     expect(list.edges.every((e: Json) => typeof e.node.responses.totalCount === 'number')).toBe(true);
@@ -216,7 +209,7 @@ describe('Survey.responses', () => {
 });
 
 describe('updateSurvey on a survey without responses', () => {
-  it('drops removed questions and options outright', async () => {
+  it('drops removed questions and options outright', async ({ api, surveys: a }) => {
     const survey = await createdSurvey(api.asA, surveyInput(uniqueKey(), { questions: [question('TEXT', 'A', { key: 'a' }), colour(['red', 'blue'])] }));
     const updated = ok(await a.update(survey.id, { questions: [colour(['blue', 'pink'])] }));
     expect(shape(updated)).toEqual([['colour', 'SINGLE_CHOICE', false, ['blue', 'pink']]]);

@@ -1,14 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi, type TestSite } from '../helpers/api.ts';
+import { describe, expect } from 'vitest';
+import { test as it } from '../helpers/fixtures.ts';
 import { PUBLIC_SURVEY, createdSurvey, ok, question, surveyInput, surveysOf, texts, uniqueKey, widgetOf, type Json } from './surveys-fixtures.ts';
 
-let api: TestApi;
-let site: TestSite;
-let widget: ReturnType<typeof widgetOf>;
-beforeAll(async () => {
-  api = await createTestApi();
-  site = await api.createSite();
-  widget = widgetOf(api.withSite(site.publishableKey, site.origin));
+// The file's API, site and survey widget (test/helpers/fixtures.ts), the site made first, as before.
+it.beforeAll(async ({ api, surveyWidget: _ }) => {
   await createdSurvey(
     api.asA,
     surveyInput('bilingual', {
@@ -28,10 +23,9 @@ beforeAll(async () => {
     }),
   );
 });
-afterAll(() => api.close());
 
 describe('publicSurvey', () => {
-  it('returns what a widget renders, in the default locale without a locale', async () => {
+  it('returns what a widget renders, in the default locale without a locale', async ({ surveyWidget: widget }) => {
     expect(await widget.survey('bilingual')).toEqual({
       key: 'bilingual',
       kind: 'CSAT',
@@ -54,7 +48,7 @@ describe('publicSurvey', () => {
     });
   });
 
-  it('serves the requested locale, each missing text falling back to the default', async () => {
+  it('serves the requested locale, each missing text falling back to the default', async ({ surveyWidget: widget }) => {
     const zh = await widget.survey('bilingual', 'zh-CN');
     expect(zh).toMatchObject({ locale: 'zh-CN', title: '我们做得怎么样?', thankYou: '感谢您的反馈' });
     expect(zh!.questions.map((q: Json) => q.label)).toEqual(['请评分', '为什么?']);
@@ -63,7 +57,7 @@ describe('publicSurvey', () => {
     expect((await widget.survey('bilingual', 'zh-cn'))!.locale).toBe('zh-CN');
   });
 
-  it('tries the language before the default: zh-CN -> zh -> default', async () => {
+  it('tries the language before the default: zh-CN -> zh -> default', async ({ api, surveyWidget: widget }) => {
     const survey = await createdSurvey(
       api.asA,
       surveyInput(uniqueKey(), {
@@ -80,7 +74,7 @@ describe('publicSurvey', () => {
     }
   });
 
-  it('leaves out retired questions and options', async () => {
+  it('leaves out retired questions and options', async ({ api, surveyWidget: widget }) => {
     const survey = await createdSurvey(
       api.asA,
       surveyInput(uniqueKey(), { questions: [question('TEXT', 'Keep', { key: 'keep' }), question('TEXT', 'Drop', { key: 'drop' })] }),
@@ -92,7 +86,7 @@ describe('publicSurvey', () => {
     expect(view!.questions.map((q: Json) => q.key)).toEqual(['keep']);
   });
 
-  it('is null for an unknown key, a draft and an archived survey', async () => {
+  it('is null for an unknown key, a draft and an archived survey', async ({ api, surveyWidget: widget }) => {
     expect(await widget.survey('no-such-survey')).toBeNull();
     const draft = await createdSurvey(api.asA, surveyInput(uniqueKey(), { status: 'DRAFT' }));
     expect(await widget.survey(draft.key)).toBeNull();
@@ -105,7 +99,7 @@ describe('publicSurvey', () => {
     expect((await widget.survey(draft.key))!.key).toBe(draft.key);
   });
 
-  it("is null for another organization's survey, even with the same key in both", async () => {
+  it("is null for another organization's survey, even with the same key in both", async ({ api, surveyWidget: widget }) => {
     const siteB = await api.createSite({ as: api.asB, allowedOrigins: ['https://b.example'] });
     const widgetB = widgetOf(api.withSite(siteB.publishableKey, siteB.origin));
     expect(await widgetB.survey('bilingual')).toBeNull();
@@ -114,18 +108,18 @@ describe('publicSurvey', () => {
     expect((await widget.survey('bilingual'))!.title).toBe('How did we do?');
   });
 
-  it('refuses any other document from a site key', async () => {
+  it('refuses any other document from a site key', async ({ api, site }) => {
     const result = await api.withSite(site.publishableKey, site.origin).gql('{ publicSurvey(key: "bilingual") { key } }');
     expect(result.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_ONLY');
   });
 
-  it('is only for site keys: API keys and anonymous callers are refused', async () => {
+  it('is only for site keys: API keys and anonymous callers are refused', async ({ api }) => {
     const query = '{ publicSurvey(key: "bilingual") { key } }';
     expect((await api.asA.gql(query)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await api.anonymous.gql(query)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
-  it('refuses a site key from an origin the site does not allow', async () => {
+  it('refuses a site key from an origin the site does not allow', async ({ api, site }) => {
     const result = await api.withSite(site.publishableKey, 'https://evil.example').gql(PUBLIC_SURVEY, { key: 'bilingual' });
     expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(result.data ?? null).toBeNull();

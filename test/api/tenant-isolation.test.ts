@@ -1,7 +1,8 @@
 /// <reference types="vite/client" />
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { schema } from '../../server/schema.ts';
-import { createTestApi, dataOf, type TestApi } from '../helpers/api.ts';
+import { dataOf, type TestApi } from '../helpers/api.ts';
+import { test as it } from '../helpers/fixtures.ts';
 import type { IsolationDomain } from '../helpers/isolation.ts';
 
 /**
@@ -13,17 +14,15 @@ const domains = Object.values(
   import.meta.glob<{ domain: IsolationDomain }>('./isolation/*.isolation.ts', { eager: true }),
 ).map((module) => module.domain);
 
-let api: TestApi;
 const fixtures = new Map<IsolationDomain, Record<string, string>>();
 const snapshots = new Map<IsolationDomain, string>();
-const snapshot = async (domain: IsolationDomain) => JSON.stringify(dataOf(await api.asA.gql(domain.snapshotQuery)));
+const snapshot = async (api: TestApi, domain: IsolationDomain) => JSON.stringify(dataOf(await api.asA.gql(domain.snapshotQuery)));
 
-beforeAll(async () => {
-  api = await createTestApi();
+// On the file's API (test/helpers/fixtures.ts).
+it.beforeAll(async ({ api }) => {
   for (const domain of domains) fixtures.set(domain, await domain.setup(api));
-  for (const domain of domains) snapshots.set(domain, await snapshot(domain));
+  for (const domain of domains) snapshots.set(domain, await snapshot(api, domain));
 });
-afterAll(() => api.close());
 
 it('has an isolation case for every root query and mutation', () => {
   const named = (pick: (d: IsolationDomain) => Record<string, unknown>) => domains.flatMap((d) => Object.keys(pick(d))).sort();
@@ -35,9 +34,9 @@ for (const domain of domains) {
   describe(domain.name, () => {
     for (const [root, cases] of [['Query', domain.queries], ['Mutation', domain.mutations]] as const) {
       for (const [field, attempt] of Object.entries(cases)) {
-        it(`${root}.${field} with org B's credentials neither shows nor changes org A's rows`, async () => {
+        it(`${root}.${field} with org B's credentials neither shows nor changes org A's rows`, async ({ api }) => {
           await attempt(api, fixtures.get(domain)!);
-          for (const d of domains) expect(await snapshot(d), `${d.name} changed`).toBe(snapshots.get(d));
+          for (const d of domains) expect(await snapshot(api, d), `${d.name} changed`).toBe(snapshots.get(d));
         });
       }
     }
