@@ -135,10 +135,15 @@ const ComplaintTimelineEntry = builder.objectRef<StatusView['timeline'][number]>
       nullable: true,
       description: 'The status it left the complaint in; null when it did not change the status.',
     }),
+    message: t.exposeString('message', {
+      nullable: true,
+      description:
+        'The words that came with it, for a request for information, an update, the resolution, the customer’s reply or reason for reopening; else null. Never an internal note.',
+    }),
   }),
 });
 
-const ComplaintStatusView = builder.objectRef<StatusView>('ComplaintStatusView').implement({
+export const ComplaintStatusView = builder.objectRef<StatusView>('ComplaintStatusView').implement({
   description: 'What the customer sees of their complaint: no description, contact or internal history.',
   fields: (t) => ({
     reference: t.exposeString('reference', { description: 'The reference the customer gave.' }),
@@ -146,6 +151,12 @@ const ComplaintStatusView = builder.objectRef<StatusView>('ComplaintStatusView')
     category: t.expose('category', { type: ComplaintCategory, description: 'What it is about.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was filed.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it last changed.' }),
+    agentName: t.exposeString('agentName', {
+      nullable: true,
+      description: 'The name of the agent handling it ("Did Mei help you?"); null while nobody is. Never their email.',
+    }),
+    canReply: t.exposeBoolean('canReply', { description: 'True while the company waits for the customer (AWAITING_CUSTOMER): show a reply box.' }),
+    canConfirm: t.exposeBoolean('canConfirm', { description: 'True once RESOLVED: ask whether it is solved and whether the agent helped.' }),
     timeline: t.field({
       type: [ComplaintTimelineEntry],
       description: 'Its public progress, oldest first.',

@@ -21,6 +21,7 @@ import {
   trackingTokenMatches,
 } from './complaint-codes.ts';
 import { fileComplaintInput, MIN_ELAPSED_MS, type FileComplaintInput } from './complaints.input.ts';
+import { statusViewOf, trackedComplaint, type ComplaintStatusView } from './lifecycle/public-view.ts';
 
 export type ComplaintStatusValue = (typeof complaintStatuses)[number];
 export type ComplaintRow = typeof complaints.$inferSelect;
@@ -215,14 +216,7 @@ function replay(
   return receipt(site, { reference: existing.reference, trackingToken, status: existing.status, createdAt: existing.createdAt });
 }
 
-export interface ComplaintStatusView {
-  reference: string;
-  status: ComplaintStatusValue;
-  category: ComplaintRow['category'];
-  createdAt: string;
-  updatedAt: string;
-  timeline: { type: string; at: string; status: ComplaintStatusValue | null }[];
-}
+export type { ComplaintStatusView } from './lifecycle/public-view.ts';
 
 const REFERENCE_INPUT_MAX = 64;
 const TOKEN_INPUT_MAX = 256;
@@ -240,36 +234,7 @@ export async function complaintStatus(
   if (reference.length > REFERENCE_INPUT_MAX) throw ValidationError.single(['reference'], `must be at most ${REFERENCE_INPUT_MAX} characters`);
   if (trackingToken.length > TOKEN_INPUT_MAX) throw ValidationError.single(['trackingToken'], `must be at most ${TOKEN_INPUT_MAX} characters`);
   const normalized = normalizeReference(reference);
-  const row = normalized
-    ? await db.query.complaints.findFirst({
-        columns: { reference: true, trackingTokenHash: true, status: true, category: true, createdAt: true, updatedAt: true },
-        where: { orgId: site.orgId, reference: normalized },
-        with: {
-          events: {
-            columns: { type: true, payload: true, occurredAt: true },
-            where: { visibility: 'public' },
-            orderBy: { sequence: 'asc' },
-          },
-        },
-      })
-    : undefined;
+  const row = normalized ? await trackedComplaint(db, site.orgId, { reference: normalized }) : undefined;
   if (!trackingTokenMatches(trackingToken, row?.trackingTokenHash) || !row) throw new NotFoundError('Complaint');
-  return {
-    reference: row.reference,
-    status: row.status,
-    category: row.category,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-    timeline: row.events.map((event) => ({ type: event.type, at: event.occurredAt, status: statusAfter(event) })),
-  };
-}
-
-/**
- * The status an event left the complaint in, for the customer's timeline: `payload.status` when
- * an event records one (the lifecycle's convention), NEW for the filing itself, else none.
- */
-function statusAfter(event: { type: string; payload: Record<string, unknown> }): ComplaintStatusValue | null {
-  const status = event.payload.status;
-  if (typeof status === 'string' && (complaintStatuses as readonly string[]).includes(status)) return status as ComplaintStatusValue;
-  return event.type === 'complaint.filed' ? 'new' : null;
+  return statusViewOf(row);
 }

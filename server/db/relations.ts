@@ -53,6 +53,7 @@ export const relations = defineRelations(tables, (r) => ({
     team: r.one.teams({ from: r.complaints.teamId, to: r.teams.id }),
     slaClocks: r.many.slaClocks({ from: r.complaints.id, to: r.slaClocks.complaintId }),
     messages: r.many.complaintMessages({ from: r.complaints.id, to: r.complaintMessages.complaintId }),
+    recoveryActions: r.many.complaintRecoveryActions({ from: r.complaints.id, to: r.complaintRecoveryActions.complaintId }),
     // Its history is its aggregate's events (in the complaint's organization).
     events: r.many.events({
       from: [r.complaints.id, r.complaints.orgId],
@@ -62,6 +63,14 @@ export const relations = defineRelations(tables, (r) => ({
   },
   slaClocks: {
     complaint: r.one.complaints({ from: r.slaClocks.complaintId, to: r.complaints.id, optional: false }),
+  },
+  // The agent a staff mutation named (actorAgentId); the actor columns keep the API key.
+  events: {
+    actingAgent: r.one.agents({ from: r.events.actingAgentId, to: r.agents.id }),
+  },
+  complaintRecoveryActions: {
+    complaint: r.one.complaints({ from: r.complaintRecoveryActions.complaintId, to: r.complaints.id, optional: false }),
+    agent: r.one.agents({ from: r.complaintRecoveryActions.agentId, to: r.agents.id }),
   },
   complaintMessages: {
     complaint: r.one.complaints({ from: r.complaintMessages.complaintId, to: r.complaints.id, optional: false }),

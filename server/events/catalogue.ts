@@ -120,6 +120,90 @@ export const catalogue = {
     visibility: 'internal',
     description: 'Staff linked the complaint to a customer (its id), e.g. the suggested one; linking the same customer again records nothing.',
   }),
+  // The lifecycle (server/complaints/lifecycle): payload.status is the status after, when the event changed it;
+  // texts live in complaint_messages and the event carries the message's id.
+  'complaint.acknowledged': entry<{ status: string }>()({
+    aggregate: 'complaint',
+    visibility: 'public',
+    description: 'Staff acknowledged the complaint (NEW → ACKNOWLEDGED). Timeline: "Received by our team".',
+  }),
+  'complaint.handling_started': entry<{ status: string }>()({
+    aggregate: 'complaint',
+    visibility: 'public',
+    description: 'An assignment or transfer to an agent moved a NEW, ACKNOWLEDGED or REOPENED complaint to IN_PROGRESS. Timeline: "Being handled".',
+  }),
+  'complaint.info_requested': entry<{ status: string; messageId: string }>()({
+    aggregate: 'complaint',
+    visibility: 'public',
+    description: 'Staff asked the customer for information (→ AWAITING_CUSTOMER); the question is the message. Timeline: "We need information from you".',
+  }),
+  'complaint.customer_replied': entry<{ status?: string; messageId: string }>()({
+    aggregate: 'complaint',
+    visibility: 'public',
+    description: 'The customer replied through the widget (AWAITING_CUSTOMER → IN_PROGRESS; status absent when it did not change). Timeline: "Your reply".',
+  }),
+  'complaint.customer_note': entry<{ messageId: string }>()({
+    aggregate: 'complaint',
+    visibility: 'public',
+    description: 'Staff wrote a customer-visible update (the message). Timeline: "Update".',
+  }),
+  'complaint.resolved': entry<{ status: string; messageId: string }>()({
+    aggregate: 'complaint',
+    visibility: 'public',
+    description: 'Staff resolved the complaint (the resolution is the message). Timeline: "Resolved".',
+  }),
+  'complaint.closed': entry<{ status: string; followUpDueAt: string }>()({
+    aggregate: 'complaint',
+    visibility: 'public',
+    description: 'Closed, by staff or by the customer confirming it solved; followUpDueAt is when care follows up. Timeline: "Closed".',
+  }),
+  'complaint.reopened': entry<{ status: string; messageId: string | null; by: 'staff' | 'customer' }>()({
+    aggregate: 'complaint',
+    visibility: 'public',
+    description:
+      'Reopened after RESOLVED or CLOSED, by staff (the reason is an internal message) or by the customer answering "not solved" (their reason is public). Timeline: "Reopened".',
+  }),
+  'complaint.triaged': entry<{ severity: string; complainantType: string; category: string; fields: string[] }>()({
+    aggregate: 'complaint',
+    visibility: 'internal',
+    description: 'Triage set severity, complainant type and category (the values after; fields: the ones that changed).',
+  }),
+  'complaint.assigned': entry<{ agentId: string; teamId: string | null; previousAgentId: string | null; messageId: string | null }>()({
+    aggregate: 'complaint',
+    visibility: 'internal',
+    description: "Assigned to an agent (and the agent's team); the reason, if given, is an internal message.",
+  }),
+  'complaint.transferred': entry<{
+    fromAgentId: string | null;
+    fromTeamId: string | null;
+    toAgentId: string | null;
+    toTeamId: string | null;
+    messageId: string;
+  }>()({
+    aggregate: 'complaint',
+    visibility: 'internal',
+    description: 'Moved to another agent or team; the reason (required) is an internal message.',
+  }),
+  'complaint.internal_note': entry<{ messageId: string }>()({
+    aggregate: 'complaint',
+    visibility: 'internal',
+    description: 'Staff wrote an internal note (the message): never on the public timeline.',
+  }),
+  'complaint.recovery_recorded': entry<{ recoveryActionId: string; type: string; valueCents: number | null; currency: string | null }>()({
+    aggregate: 'complaint',
+    visibility: 'internal',
+    description: 'A service recovery action was recorded (its id, type and value; the description stays on the action).',
+  }),
+  'complaint.escalated': entry<{ reasons: string[] }>()({
+    aggregate: 'complaint',
+    visibility: 'internal',
+    description: 'The complaint was escalated, once: reasons complainant_type (IRATE or ACTIVIST), severity (CRITICAL) or sla_breached.',
+  }),
+  'complaint.resolution_confirmed': entry<{ solved: boolean; agentRating: number | null; messageId: string | null }>()({
+    aggregate: 'complaint',
+    visibility: 'internal',
+    description: "The customer answered the two questions after RESOLVED: solved or not, the agent's rating (1–5); a comment is an internal message.",
+  }),
   'agent.created': entry<Changed>()({
     aggregate: 'agent',
     visibility: 'internal',

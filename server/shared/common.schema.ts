@@ -53,7 +53,7 @@ builder.addScalarType(
   }),
 );
 
-const ErrorInterface = builder.interfaceRef<CareloopError>('Error').implement({
+export const ErrorInterface = builder.interfaceRef<CareloopError>('Error').implement({
   description: 'An expected failure, returned as a typed result instead of a GraphQL error.',
   fields: (t) => ({ message: t.exposeString('message', { description: 'What went wrong, in English, for people.' }) }),
 });

@@ -47,3 +47,19 @@ export class ConflictError extends CareloopError {
     super(message);
   }
 }
+
+/**
+ * A complaint cannot make this move from where it is (e.g. closing a complaint not yet
+ * resolved): names the current status and the moves' allowed starting points.
+ */
+export class InvalidTransitionError extends CareloopError {
+  constructor(
+    /** What was asked, e.g. resolveComplaint. */
+    readonly action: string,
+    readonly currentStatus: string,
+    /** The statuses the action is allowed from. */
+    readonly allowedStatuses: readonly string[],
+  ) {
+    super(`${action} is not allowed while the complaint is ${currentStatus}; it is allowed from: ${allowedStatuses.join(', ')}`);
+  }
+}

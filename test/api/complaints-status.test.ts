@@ -18,7 +18,7 @@ describe('complaintStatus', () => {
     expect(result.__typename).toBe('QueryComplaintStatusSuccess');
     expect(result.data).toMatchObject({ reference: receipt.reference, status: 'NEW', category: 'BILLING' });
     expect(result.data.createdAt).toBe(receipt.createdAt);
-    expect(result.data.timeline).toEqual([{ type: 'complaint.filed', at: receipt.createdAt, status: 'NEW' }]);
+    expect(result.data.timeline).toEqual([{ type: 'complaint.filed', at: receipt.createdAt, status: 'NEW', message: null }]);
     // Nothing private: the view has no description or contact to leak.
     expect(JSON.stringify(result)).not.toContain('payer@example.com');
   });
@@ -37,9 +37,9 @@ describe('complaintStatus', () => {
     const result = await complaintStatus(widget, receipt.reference!, receipt.trackingToken!);
     expect(result.data.status).toBe('IN_PROGRESS');
     expect(result.data.timeline).toEqual([
-      { type: 'complaint.filed', at: receipt.createdAt, status: 'NEW' },
-      { type: 'complaint.status_changed', at: '2099-01-01T11:00:00.000Z', status: 'IN_PROGRESS' },
-      { type: 'complaint.note', at: '2099-01-01T12:00:00.000Z', status: null },
+      { type: 'complaint.filed', at: receipt.createdAt, status: 'NEW', message: null },
+      { type: 'complaint.status_changed', at: '2099-01-01T11:00:00.000Z', status: 'IN_PROGRESS', message: null },
+      { type: 'complaint.note', at: '2099-01-01T12:00:00.000Z', status: null, message: null },
     ]);
   });
 

@@ -5,6 +5,7 @@ export * from './surveys.ts';
 export * from './feedback.ts';
 export * from './care-team.ts';
 export * from './complaints.ts';
+export * from './recovery-actions.ts';
 export * from './sla.ts';
 export * from './jobs.ts';
 export * from './events.ts';

@@ -4,10 +4,37 @@ import { expect } from 'vitest';
 import { complaints, customers } from '../../../server/db/tables/index.ts';
 import { dataOf, type TestApi } from '../../helpers/api.ts';
 import type { IsolationDomain } from '../../helpers/isolation.ts';
+import { staff, type StaffAction } from '../complaints-lifecycle-fixtures.ts';
 import { COMPLAINT_FIELDS, complaintInput, complaintStatus, customerToken, fileComplaint, filed } from '../complaints-fixtures.ts';
 
 /** Set by setup, read by the snapshot query (which the walker takes after every setup ran). */
 const ids = { anonymous: '', linked: '', customer: '' };
+
+/** Valid inputs of the staff lifecycle mutations (so only the complaint's organization can refuse them). */
+const someAgent = encodeGlobalID('Agent', '00000000-0000-4000-8000-000000000001');
+const staffInputs: Record<StaffAction, Record<string, unknown>> = {
+  acknowledgeComplaint: {},
+  triageComplaint: { severity: 'CRITICAL', complainantType: 'ACTIVIST' },
+  assignComplaint: { agentId: someAgent },
+  transferComplaint: { toTeamId: encodeGlobalID('Team', '00000000-0000-4000-8000-000000000002'), reason: 'B wants it' },
+  addComplaintNote: { body: 'B was here', visibility: 'CUSTOMER' },
+  requestCustomerInfo: { message: 'B asks' },
+  recordRecoveryAction: { type: 'GIFT', description: 'B gift' },
+  resolveComplaint: { resolution: 'B resolves' },
+  closeComplaint: {},
+  reopenComplaint: { reason: 'B reopens' },
+};
+
+/** Org B's key on A's complaint: NotFoundError, whatever B's own agent it names. */
+const staffCases = Object.fromEntries(
+  Object.entries(staffInputs).map(([action, input]) => [
+    action,
+    async (api: TestApi, a: Record<string, string>) => {
+      const result = await staff(api.asB, action as StaffAction, { complaintId: a.complaintId, ...input });
+      expect(result).toMatchObject({ __typename: 'NotFoundError', entity: 'Complaint' });
+    },
+  ]),
+);
 
 function bSite(api: TestApi, a: Record<string, string>) {
   return api.withSite(a.bPublishableKey!, a.bOrigin!);
@@ -56,6 +83,7 @@ export const domain: IsolationDomain = {
     },
   },
   mutations: {
+    ...staffCases,
     async fileComplaint(api, a) {
       const widgetB = bSite(api, a);
       // A's idempotency key neither replays nor conflicts with A's complaint from B's site.
