@@ -5,19 +5,18 @@
  * beside the fields that did resolve. Refusals of the whole request (the caller lookup: a bad
  * Authorization header or site key) concern no field and carry no path.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { createApiKey } from '../../server/organizations/organizations.service.ts';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
+import type { TestApi } from '../helpers/api.ts';
+import { test as it } from '../helpers/fixtures.ts';
 
-let api: TestApi;
 let readKey: string;
-beforeAll(async () => {
-  api = await createTestApi();
+// On the file's API (test/helpers/fixtures.ts).
+it.beforeAll(async ({ api }) => {
   readKey = (await createApiKey(api.tenant(api.orgA.id), { name: 'reader', scopes: ['read'] })).key;
 });
-afterAll(() => api.close());
 
-async function post(query: string, headers: Record<string, string> = {}) {
+async function post(api: TestApi, query: string, headers: Record<string, string> = {}) {
   const response = await api.yoga.fetch('http://careloop.test/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
@@ -27,18 +26,18 @@ async function post(query: string, headers: Record<string, string> = {}) {
 }
 
 describe('401 answers carry a Bearer challenge', () => {
-  it('no credentials where an API key is needed: the bare challenge', async () => {
-    const { status, challenge, body } = await post('{ organization { id } }');
+  it('no credentials where an API key is needed: the bare challenge', async ({ api }) => {
+    const { status, challenge, body } = await post(api, '{ organization { id } }');
     expect(status).toBe(401);
     expect(challenge).toBe('Bearer realm="careloop"');
     expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });
 
-  it.each([
+  it.for([
     ['malformed', 'Basic dXNlcjpwYXNz'],
     ['unknown', `Bearer sk_${'0'.repeat(40)}`],
-  ])('a %s API key: invalid_token', async (_what, authorization) => {
-    const { status, challenge, body } = await post('{ organization { id } }', { authorization });
+  ])('a %s API key: invalid_token', async ([_what, authorization], { api }) => {
+    const { status, challenge, body } = await post(api, '{ organization { id } }', { authorization });
     expect(status).toBe(401);
     expect(challenge).toBe('Bearer realm="careloop", error="invalid_token"');
     expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
@@ -46,36 +45,36 @@ describe('401 answers carry a Bearer challenge', () => {
     expect(body.errors[0].path).toBeUndefined();
   });
 
-  it('an API key and a site key together: invalid_request', async () => {
-    const { status, challenge } = await post('{ __typename }', { authorization: `Bearer ${api.orgA.key}`, 'x-careloop-site-key': 'pk_x' });
+  it('an API key and a site key together: invalid_request', async ({ api }) => {
+    const { status, challenge } = await post(api, '{ __typename }', { authorization: `Bearer ${api.orgA.key}`, 'x-careloop-site-key': 'pk_x' });
     expect(status).toBe(401);
     expect(challenge).toBe('Bearer realm="careloop", error="invalid_request"');
   });
 
-  it('an unknown site key: the bare challenge', async () => {
-    const { status, challenge } = await post('{ __typename }', { 'x-careloop-site-key': 'pk_unknown', origin: 'https://shop.example.com' });
+  it('an unknown site key: the bare challenge', async ({ api }) => {
+    const { status, challenge } = await post(api, '{ __typename }', { 'x-careloop-site-key': 'pk_unknown', origin: 'https://shop.example.com' });
     expect(status).toBe(401);
     expect(challenge).toBe('Bearer realm="careloop"');
   });
 
-  it('answers that are not 401 carry none', async () => {
-    expect((await post('{ organization { id } }', { authorization: `Bearer ${readKey}` })).challenge).toBeNull();
-    const forbidden = await post('{ apiKeys { id } }', { authorization: `Bearer ${readKey}` });
+  it('answers that are not 401 carry none', async ({ api }) => {
+    expect((await post(api, '{ organization { id } }', { authorization: `Bearer ${readKey}` })).challenge).toBeNull();
+    const forbidden = await post(api, '{ apiKeys { id } }', { authorization: `Bearer ${readKey}` });
     expect(forbidden.body.errors[0].extensions.code).toBe('FORBIDDEN');
     expect(forbidden.challenge).toBeNull();
   });
 });
 
 describe('errors from auth name their field', () => {
-  it('UNAUTHENTICATED on a top-level field: its path and location', async () => {
-    const { body } = await post('{ __typename organization { id } }');
+  it('UNAUTHENTICATED on a top-level field: its path and location', async ({ api }) => {
+    const { body } = await post(api, '{ __typename organization { id } }');
     expect(body.errors).toHaveLength(1);
     expect(body.errors[0]).toMatchObject({ path: ['organization'], locations: [{ line: 1, column: 14 }], extensions: { code: 'UNAUTHENTICATED' } });
   });
 
-  it('FORBIDDEN beside fields that resolved: each refused field by its path (aliases and nested fields of a type-level scope included)', async () => {
+  it('FORBIDDEN beside fields that resolved: each refused field by its path (aliases and nested fields of a type-level scope included)', async ({ api }) => {
     const site = await api.createSite();
-    const { status, body } = await post(
+    const { status, body } = await post(api, 
       `{ organization { id } survey: publicSurvey(key: "x") { title } site: node(id: "${site.id}") { id } }`,
       { authorization: `Bearer ${readKey}` },
     );
@@ -87,8 +86,8 @@ describe('errors from auth name their field', () => {
     expect(status).toBe(200);
   });
 
-  it('FORBIDDEN on a mutation field', async () => {
-    const { body } = await post('mutation { createCustomer(input: { name: "X" }) { __typename } }', { authorization: `Bearer ${readKey}` });
+  it('FORBIDDEN on a mutation field', async ({ api }) => {
+    const { body } = await post(api, 'mutation { createCustomer(input: { name: "X" }) { __typename } }', { authorization: `Bearer ${readKey}` });
     expect(body.errors[0]).toMatchObject({ path: ['createCustomer'], extensions: { code: 'FORBIDDEN' } });
   });
 });

@@ -4,22 +4,18 @@
  * endpoint do not get the page's policy. (test/e2e/graphiql.browser.test.ts runs it in Chromium.)
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { createCareloopYoga, type CareloopYoga } from '../../server/yoga.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { test } from '../helpers/fixtures.ts';
 
-let db: TestDatabase;
-let yoga: CareloopYoga;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  yoga = createCareloopYoga({ database: db, logging: false, graphiql: true });
-});
-afterAll(() => db.close());
+/** The shared fixtures (test/helpers/fixtures.ts), and `yoga`: the app with GraphiQL on, over the file's bare database. */
+const it = test.extend('yoga', { scope: 'file' }, ({ database }): CareloopYoga => createCareloopYoga({ database, logging: false, graphiql: true }));
+it.beforeAll(({ yoga: _ }) => {});
 
 const directivesOf = (csp: string) => new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
 
 describe('the GraphiQL page', () => {
-  it.each(['/graphql', '/graphql/', '/graphql?query=%7B__typename%7D'])('GET %s: the bundled page with its CSP and nosniff', async (path) => {
+  it.for(['/graphql', '/graphql/', '/graphql?query=%7B__typename%7D'])('GET %s: the bundled page with its CSP and nosniff', async (path, { yoga }) => {
     const response = await yoga.fetch(`http://careloop.test${path}`, { headers: { accept: 'text/html' } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
@@ -46,7 +42,7 @@ describe('the GraphiQL page', () => {
     expect(directives.get('script-src')).toEqual(hashes);
   });
 
-  it('is big but rendered once: a second GET is the same page, fast', async () => {
+  it('is big but rendered once: a second GET is the same page, fast', async ({ yoga }) => {
     const get = () => yoga.fetch('http://careloop.test/graphql', { headers: { accept: 'text/html' } });
     const first = await (await get()).text();
     const started = performance.now();
@@ -55,7 +51,7 @@ describe('the GraphiQL page', () => {
     expect(performance.now() - started).toBeLessThan(1_000);
   });
 
-  it('other answers of the endpoint do not carry the page policy', async () => {
+  it('other answers of the endpoint do not carry the page policy', async ({ yoga }) => {
     const post = await yoga.fetch('http://careloop.test/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
@@ -67,8 +63,8 @@ describe('the GraphiQL page', () => {
     expect(get.headers.get('content-security-policy')).toBeNull();
   });
 
-  it('with graphiql off, a browser GET gets no page', async () => {
-    const off = createCareloopYoga({ database: db, logging: false, graphiql: false });
+  it('with graphiql off, a browser GET gets no page', async ({ database }) => {
+    const off = createCareloopYoga({ database, logging: false, graphiql: false });
     const response = await off.fetch('http://careloop.test/graphql', { headers: { accept: 'text/html' } });
     expect(response.headers.get('content-type') ?? '').not.toMatch(/^text\/html/);
     expect(response.headers.get('content-security-policy')).toBeNull();
