@@ -11,6 +11,7 @@ import './care-team/care-team.schema.ts';
 import './complaints/complaints.schema.ts';
 import './complaints/inbox/inbox.schema.ts';
 import './complaints/lifecycle/lifecycle.schema.ts';
+import './complaints/sla/sla.schema.ts';
 import './jobs/jobs.schema.ts';
 
 builder.queryType({ description: 'Reads. Most need an API key with the read scope; the public ones a site key.' });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { perDatabase } from '../db/per-database.ts';
-import { complaints, complaintStatuses, events, type SubmissionContext } from '../db/tables/index.ts';
+import { complaints, complaintStatuses, customers, events, slaClocks, type SubmissionContext } from '../db/tables/index.ts';
 import { submissionEventFrom } from '../events/first-event.ts';
 import type { Executor } from '../db/transaction.ts';
 import { payloadHash, replayOrConflict } from '../intake/idempotency.ts';
@@ -22,6 +22,8 @@ import {
 } from './complaint-codes.ts';
 import { fileComplaintInput, MIN_ELAPSED_MS, type FileComplaintInput } from './complaints.input.ts';
 import { statusViewOf, trackedComplaint, type ComplaintStatusView } from './lifecycle/public-view.ts';
+import { filingClocks, filingClocksFrom, type FilingClocks } from './sla/filing.ts';
+import { settingsFor } from './sla/settings.service.ts';
 
 export type ComplaintStatusValue = (typeof complaintStatuses)[number];
 export type ComplaintRow = typeof complaints.$inferSelect;
@@ -66,18 +68,31 @@ export async function fileComplaint(tenant: SiteTenant, raw: unknown): Promise<F
       'the form was sent too quickly: please take a moment to describe what happened, then send it again',
     );
   }
-  if (!input.customerToken) return insertOrReplay(db, site, input, null, preparedInsert(db), at);
+  // SLA clocks start at filing: due times come from the organization's settings (cached) and,
+  // with a customer, their tier.
+  const settings = await settingsFor(db, tenant);
+  if (!input.customerToken) {
+    return insertOrReplay(db, site, input, null, preparedInsert(db), at, filingClocks(settings, null, new Date(at)));
+  }
   return db.transaction(async (tx) => {
     const customerId = await customerForToken(tx, tenant, input.customerToken);
-    return insertOrReplay(tx, site, input, customerId, insertStatement(tx), at);
+    const [customer] = customerId
+      ? await tx
+          .select({ tier: customers.tier })
+          .from(customers)
+          .where(and(eq(customers.orgId, site.orgId), eq(customers.id, customerId)))
+      : [];
+    const clocks = filingClocks(settings, customer?.tier ?? null, new Date(at));
+    return insertOrReplay(tx, site, input, customerId, insertStatement(tx), at, clocks);
   });
 }
 
 /**
  * One statement: the complaint (ON CONFLICT DO NOTHING, which covers both the idempotency key
  * and the reference) and, only if it was inserted, its complaint.filed event (public: the first
- * entry of the customer's timeline). Every value is a
- * placeholder, so the plan is made once per connection.
+ * entry of the customer's timeline) and its first-response and resolution SLA clocks (due times
+ * computed in JS, server/complaints/sla/filing.ts). Every value is a placeholder, so the plan is
+ * made once per connection.
  */
 function insertStatement(db: Executor) {
   const p = (name: string) => sql.placeholder(name);
@@ -101,6 +116,7 @@ function insertStatement(db: Executor) {
         payloadHash: p('payloadHash'),
         createdAt: p('createdAt'),
         updatedAt: p('createdAt'),
+        nextDueAt: p('nextDueAt'),
       })
       .onConflictDoNothing()
       .returning({
@@ -112,8 +128,9 @@ function insertStatement(db: Executor) {
         createdAt: complaints.createdAt,
       }),
   );
+  const clocks = db.$with('clocks').as(db.insert(slaClocks).select(filingClocksFrom()).returning({ id: slaClocks.id }));
   return db
-    .with(inserted)
+    .with(inserted, clocks)
     .insert(events)
     .select(
       submissionEventFrom(
@@ -137,6 +154,7 @@ async function insertOrReplay(
   customerId: string | null,
   insert: InsertStatement,
   createdAt: string,
+  clocks: FilingClocks,
 ): Promise<FiledComplaint> {
   const context: SubmissionContext | null = input.context && Object.keys(input.context).length ? input.context : null;
   // What the complaint says, nulls spelled out so "absent" and "null" hash alike. Not the
@@ -158,6 +176,7 @@ async function insertOrReplay(
     const trackingToken = trackingTokenFor(site.identitySecret, id, input.idempotencyKey);
     const [created] = await insert.execute({
       ...payload,
+      ...clocks,
       id,
       orgId: site.orgId,
       siteId: site.id,

@@ -71,6 +71,32 @@ export const catalogue = {
     visibility: 'internal',
     description: 'Computed tiers were recomputed: how many customers got A, B and C.',
   }),
+  'organization.complaint_settings_updated': entry<Changed>()({
+    aggregate: 'organization',
+    visibility: 'internal',
+    description: 'Complaint settings changed: business calendar, SLA targets, tier multipliers or follow-up days (the names of the parts given).',
+  }),
+  'complaint.sla_retargeted': entry<{
+    severity: string;
+    tier: string | null;
+    clocks: { metric: string; fromSeconds: number; toSeconds: number }[];
+  }>()({
+    aggregate: 'complaint',
+    visibility: 'internal',
+    description:
+      "Severity, the customer's tier or the policy changed the targets of open SLA clocks (severity and tier after; each clock's target before and after, in business seconds); time already used is kept.",
+  }),
+  'complaint.sla_warning': entry<{ clockId: string; metric: string; dueAt: string }>()({
+    aggregate: 'complaint',
+    visibility: 'internal',
+    description: 'An SLA clock has used 80% of its target (once per clock, from the periodic watcher).',
+  }),
+  'complaint.sla_breached': entry<{ clockId: string; metric: string; dueAt: string }>()({
+    aggregate: 'complaint',
+    visibility: 'internal',
+    description:
+      'An SLA clock passed its due time (once per clock: from the periodic watcher, or from the change that ended the clock late before the watcher ran).',
+  }),
   'site.created': entry<Changed>()({ aggregate: 'site', visibility: 'internal', description: 'A site was created.' }),
   'site.updated': entry<Changed>()({
     aggregate: 'site',

@@ -3,10 +3,11 @@
  * only these kinds with their payload types. Domains add theirs here (the complaint SLA watcher
  * and the care scheduler are next).
  */
+import { slaWatch } from '../complaints/sla/sla-watch.job.ts';
 import { pruneFinishedJobs } from './housekeeping.job.ts';
 import { createJobRegistry } from './registry.ts';
 
-export const jobRegistry = createJobRegistry([pruneFinishedJobs]);
+export const jobRegistry = createJobRegistry([pruneFinishedJobs, slaWatch]);
 
 /** Enqueues one of the app's jobs in the caller's transaction: a rollback leaves no job. */
 export const enqueue = jobRegistry.enqueue;

@@ -1,5 +1,6 @@
 import type { Executor } from '../../db/transaction.ts';
 import type { Tenant } from '../../tenant/tenant.ts';
+import { applyTrigger } from './clocks.service.ts';
 
 /**
  * What a lifecycle change means for a complaint's SLA clocks. The lifecycle calls
@@ -23,6 +24,6 @@ export type SlaTrigger =
   | 'closed'
   | 'retarget';
 
-export async function applySlaTrigger(_tx: Executor, _tenant: Tenant, _complaintId: string, _trigger: SlaTrigger): Promise<void> {
-  // The SLA engine (issue 10, "SLA clocks") fills this in; until it lands the lifecycle runs without clocks.
+export async function applySlaTrigger(tx: Executor, tenant: Tenant, complaintId: string, trigger: SlaTrigger): Promise<void> {
+  await applyTrigger(tx, tenant, complaintId, trigger);
 }
