@@ -98,6 +98,8 @@ it.beforeAll(async ({ api, widget }) => {
     updatedAt: at(10),
   });
   await setRow(api, c.percent!.reference, { severity: 'low', complainantType: 'passive', nextDueAt: at(60) });
+  // Filing starts the SLA clocks (and so nextDueAt); these three stand for complaints with no running clock.
+  for (const name of ['noClock', 'otherSite', 'noClockOld']) await setRow(api, c[name]!.reference, { nextDueAt: null });
   const critical = await complaintRow(api, c.critical!.reference);
   await api.db.db.insert(slaClocks).values({
     orgId: api.orgA.id,
