@@ -84,6 +84,7 @@ describe('staff lifecycle', () => {
       ['complaint.filed', 'PUBLIC'],
       ['complaint.acknowledged', 'PUBLIC'],
       ['complaint.triaged', 'INTERNAL'],
+      ['complaint.sla_retargeted', 'INTERNAL'], // severity medium → high re-matched the SLA targets
       ['complaint.assigned', 'INTERNAL'],
       ['complaint.handling_started', 'PUBLIC'],
       ['complaint.customer_note', 'PUBLIC'],
@@ -92,7 +93,7 @@ describe('staff lifecycle', () => {
       ['complaint.resolved', 'PUBLIC'],
       ['complaint.closed', 'PUBLIC'],
     ]);
-    expect(closed.history.map((e: Json) => e.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(closed.history.map((e: Json) => e.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     // Every staff event: the API key is the actor, Mei the acting agent; the filing was the site.
     for (const event of closed.history.slice(1)) {
       expect(event).toMatchObject({ actorType: 'api_key', actingAgent: { id: people.mei.id, name: 'Mei' } });
@@ -100,7 +101,7 @@ describe('staff lifecycle', () => {
     expect(closed.history[0]).toMatchObject({ actorType: 'site', actingAgent: null });
     const stored = await storedEvents(api, c.rowId);
     expect(stored.slice(1).every((e) => e.actingAgentId === idOf(people.mei.id))).toBe(true);
-    expect(stored.map((e) => iso(e.occurredAt))).toEqual([T0, at(5), at(10), at(15), at(15), at(20), at(25), at(30), at(40), at(50)]);
+    expect(stored.map((e) => iso(e.occurredAt))).toEqual([T0, at(5), at(10), at(10), at(15), at(15), at(20), at(25), at(30), at(40), at(50)]);
 
     // Texts live in messages, events carry their ids; no text in any payload.
     const messages: Json[] = closed.messages;

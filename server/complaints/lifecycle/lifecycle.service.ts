@@ -94,7 +94,7 @@ export async function changeLocked(
         .set({ ...set, updatedAt: now })
         .where(and(eq(complaints.orgId, tenant.orgId), eq(complaints.id, row.id)));
     },
-    sla: (trigger) => applySlaTrigger(tx, tenant, row.id, trigger),
+    sla: (trigger) => applySlaTrigger(tx, tenant, row.id, trigger, { actingAgentId: actor?.id ?? null }),
   };
   await work(change);
 }

@@ -190,6 +190,7 @@ export async function applyTrigger(
   complaintId: string,
   trigger: SlaTrigger,
   given?: ComplaintSettings,
+  actingAgentId: string | null = null,
 ): Promise<void> {
   const facts = await complaintFacts(tx, tenant.orgId, complaintId);
   if (!facts) return;
@@ -237,17 +238,18 @@ export async function applyTrigger(
       }
       break;
   }
-  await write(tx, tenant, set, facts);
+  await write(tx, tenant, set, facts, actingAgentId);
   if (changes.length) {
     await emit(tx, tenant, {
       type: 'complaint.sla_retargeted',
       aggregateId: complaintId,
       payload: { severity: facts.severity, tier: facts.tier, clocks: changes },
+      actingAgentId,
     });
   }
 }
 
-async function write(tx: Executor, tenant: Tenant, set: ClockSet, facts: ComplaintFacts): Promise<void> {
+async function write(tx: Executor, tenant: Tenant, set: ClockSet, facts: ComplaintFacts, actingAgentId: string | null): Promise<void> {
   if (set.created.length) await tx.insert(slaClocks).values(set.created);
   for (const c of set.touched) {
     if (set.created.includes(c)) continue;
@@ -264,7 +266,7 @@ async function write(tx: Executor, tenant: Tenant, set: ClockSet, facts: Complai
       .set({ nextDueAt: next })
       .where(and(eq(complaints.orgId, facts.orgId), eq(complaints.id, facts.id)));
   }
-  for (const c of set.lateBreaches) await breached(tx, tenant, c);
+  for (const c of set.lateBreaches) await breached(tx, tenant, c, actingAgentId);
 }
 
 /** The breach of one clock, recorded once (the caller set breachedAt in the same transaction): the event and the escalation. */
@@ -272,11 +274,13 @@ export async function breached(
   tx: Executor,
   tenant: Tenant,
   c: Pick<ClockRow, 'id' | 'complaintId' | 'metric' | 'dueAt' | 'breachedAt'>,
+  actingAgentId: string | null = null,
 ): Promise<void> {
   await emit(tx, tenant, {
     type: 'complaint.sla_breached',
     aggregateId: c.complaintId,
-    payload: { clockId: c.id, metric: c.metric, dueAt: c.breachedAt ?? c.dueAt ?? '' },
+    payload: { clockId: c.id, metric: c.metric, dueAt: new Date(c.breachedAt ?? c.dueAt!).toISOString() },
+    actingAgentId,
   });
   const at = tenant.clock.now().toISOString();
   const [escalated] = await tx
@@ -284,7 +288,9 @@ export async function breached(
     .set({ escalated: true, escalatedAt: at, updatedAt: at })
     .where(and(eq(complaints.orgId, tenant.orgId), eq(complaints.id, c.complaintId), eq(complaints.escalated, false)))
     .returning({ id: complaints.id });
-  if (escalated) await emit(tx, tenant, { type: 'complaint.escalated', aggregateId: c.complaintId, payload: { reasons: ['sla_breached'] } });
+  if (escalated) {
+    await emit(tx, tenant, { type: 'complaint.escalated', aggregateId: c.complaintId, payload: { reasons: ['sla_breached'] }, actingAgentId });
+  }
 }
 
 /**

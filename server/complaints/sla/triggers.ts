@@ -24,6 +24,18 @@ export type SlaTrigger =
   | 'closed'
   | 'retarget';
 
-export async function applySlaTrigger(tx: Executor, tenant: Tenant, complaintId: string, trigger: SlaTrigger): Promise<void> {
-  await applyTrigger(tx, tenant, complaintId, trigger);
+/** What the engine's own events (retargeted, a late breach, escalated) record besides the tenant's actor. */
+export interface SlaTriggerOptions {
+  /** The agent whose change this is (events.acting_agent_id), as the lifecycle's own events record it. */
+  actingAgentId?: string | null;
+}
+
+export async function applySlaTrigger(
+  tx: Executor,
+  tenant: Tenant,
+  complaintId: string,
+  trigger: SlaTrigger,
+  options: SlaTriggerOptions = {},
+): Promise<void> {
+  await applyTrigger(tx, tenant, complaintId, trigger, undefined, options.actingAgentId ?? null);
 }
