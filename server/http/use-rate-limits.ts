@@ -7,7 +7,13 @@ import { clientAddress } from './client-address.ts';
 import { createLimiter, KEY_PREFIX, takeAll, type Take, type WindowLimit } from './rate-limiter.ts';
 
 /** The public mutations a widget (site key) calls: what a flood would fill the database with. */
-export const RATE_LIMITED_FIELDS: ReadonlySet<string> = new Set(['submitSurveyResponse', 'submitResolutionCheck', 'fileComplaint']);
+export const RATE_LIMITED_FIELDS: ReadonlySet<string> = new Set([
+  'submitSurveyResponse',
+  'submitResolutionCheck',
+  'fileComplaint',
+  'replyToComplaint',
+  'confirmComplaintResolution',
+]);
 
 /**
  * The public queries a widget calls: each reads the database (and a flood of them would fill

@@ -2,9 +2,11 @@
  * Shared helpers for complaints-lifecycle*.test.ts: the staff lifecycle mutations through the
  * real API (API key), complaints filed through the widget, rows read from the database.
  */
+import { randomUUID } from 'node:crypto';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { and, asc, eq } from 'drizzle-orm';
 import { complaints, events } from '../../server/db/tables/index.ts';
+import { persistedOperation } from '../../server/http/persisted-operations.ts';
 import { dataOf, type Caller, type TestApi } from '../helpers/api.ts';
 import { filed, type Json } from './complaints-fixtures.ts';
 
@@ -73,4 +75,18 @@ export async function storedEvents(api: TestApi, rowId: string) {
 /** Puts a complaint in a status directly (the table-driven transition test starts from each). */
 export async function forceStatus(api: TestApi, rowId: string, status: (typeof complaints.$inferSelect)['status']) {
   await api.db.db.update(complaints).set({ status }).where(eq(complaints.id, rowId));
+}
+
+export const REPLY_TO_COMPLAINT = persistedOperation('ReplyToComplaint').document;
+export const CONFIRM_COMPLAINT_RESOLUTION = persistedOperation('ConfirmComplaintResolution').document;
+
+/** The tracker's reply, as the widget sends it (persisted operation). */
+export async function replyTo(widget: Caller, input: Json): Promise<Json> {
+  return dataOf(await widget.gql(REPLY_TO_COMPLAINT, { input: { idempotencyKey: randomUUID(), ...input } })).replyToComplaint as Json;
+}
+
+/** The tracker's two questions after RESOLVED, as the widget sends them. */
+export async function confirmResolution(widget: Caller, input: Json): Promise<Json> {
+  return dataOf(await widget.gql(CONFIRM_COMPLAINT_RESOLUTION, { input: { idempotencyKey: randomUUID(), ...input } }))
+    .confirmComplaintResolution as Json;
 }

@@ -15,11 +15,13 @@ describe('the manifest widgets/persisted-operations.json', () => {
     expect(readFileSync(manifestPath, 'utf8')).toBe(manifestText(buildManifest()));
   });
 
-  it('holds the five widget operations', () => {
+  it('holds the seven widget operations', () => {
     expect(readOperations().map((operation) => operation.name).sort()).toEqual([
       'ComplaintStatus',
+      'ConfirmComplaintResolution',
       'FileComplaint',
       'PublicSurvey',
+      'ReplyToComplaint',
       'SubmitResolutionCheck',
       'SubmitSurveyResponse',
     ]);

@@ -80,17 +80,23 @@ export const replyInput = z.object({
   message: described(messageText(), 'The customer’s reply.'),
 });
 
-export const confirmInput = z
-  .object({
-    ...tracked,
-    solved: described(z.boolean(), '“Is this solved? Is it the progress you hoped for?” false reopens it.'),
-    reason: described(messageText().nullish(), 'With solved false: what is still wrong (shown back on their timeline).'),
-    comment: described(messageText().nullish(), 'Anything else they want to say (for the care team).'),
-    agentRating: described(
-      z.number().int('must be a whole number').min(1, 'must be 1 to 5').max(5, 'must be 1 to 5').nullish(),
-      '“Did <agent> help you?” 1 (not at all) to 5 (very much).',
-    ),
-  });
+/** Optional words from the widget: blank counts as absent. */
+const optionalWords = () =>
+  longText()
+    .trim()
+    .transform((s) => s || null)
+    .nullish();
+
+export const confirmInput = z.object({
+  ...tracked,
+  solved: described(z.boolean(), '“Is this solved? Is it the progress you hoped for?” true closes it, false reopens it.'),
+  reason: described(optionalWords(), 'With solved false: what is still wrong (shown back on their timeline with the reopening).'),
+  comment: described(optionalWords(), 'Anything else they want to say (for the care team only).'),
+  agentRating: described(
+    z.number().int('must be a whole number').min(1, 'must be 1 to 5').max(5, 'must be 1 to 5').nullish(),
+    '“Did <agent> help you?” 1 (not at all) to 5 (very much).',
+  ),
+});
 
 export type ReplyInput = z.output<typeof replyInput>;
 export type ConfirmInput = z.output<typeof confirmInput>;

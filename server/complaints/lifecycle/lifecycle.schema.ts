@@ -1,5 +1,5 @@
 import { builder } from '../../builder.ts';
-import { tenantOf } from '../../context.ts';
+import { siteTenantOf, tenantOf } from '../../context.ts';
 import { complaintMessageAuthors, complaintMessageKinds, recoveryActionTypes } from '../../db/tables/index.ts';
 import { EventVisibility } from '../../events/events.schema.ts';
 import { Agent, Team } from '../../care-team/care-team.schema.ts';
@@ -7,9 +7,11 @@ import { ErrorInterface, mutationErrors, resultData } from '../../shared/common.
 import { enumOf } from '../../shared/enums.ts';
 import { InvalidTransitionError } from '../../shared/errors.ts';
 import { inputFromZod, type InputFields } from '../../shared/zod-input.ts';
-import { Complaint, ComplaintStatus } from '../complaints.schema.ts';
+import { Complaint, ComplaintStatus, ComplaintStatusView } from '../complaints.schema.ts';
 import {
   assignInput,
+  confirmInput,
+  replyInput,
   noteInput,
   noteVisibilities,
   recoveryInput,
@@ -32,6 +34,7 @@ import {
   triageComplaint,
   type StaffTarget,
 } from './lifecycle.service.ts';
+import { confirmComplaintResolution, replyToComplaint } from './public.service.ts';
 
 builder.objectType(InvalidTransitionError, {
   name: 'InvalidTransitionError',
@@ -257,5 +260,31 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ReopenComplaintInput, required: true, description: 'The complaint and why.' }) },
     resolve: async (_root, { input: { complaintId, actorAgentId, ...reopen } }, ctx) =>
       reload(ctx, await reopenComplaint(tenantOf(ctx), targetOf({ complaintId, actorAgentId }), reopen)),
+  }),
+}));
+
+const ReplyToComplaintInput = inputFromZod('ReplyToComplaintInput', replyInput, {
+  description: 'The customer’s reply, with the reference and tracking code of the receipt.',
+});
+const ConfirmComplaintResolutionInput = inputFromZod('ConfirmComplaintResolutionInput', confirmInput, {
+  description: 'The customer’s answers after RESOLVED: about the matter (solved) and about the person (agentRating).',
+});
+
+const publicMutation = { type: ComplaintStatusView, authScopes: { site: true }, errors: lifecycleErrorOptions } as const;
+
+builder.mutationFields((t) => ({
+  replyToComplaint: t.field({
+    ...publicMutation,
+    description:
+      'Public: the customer replies (AWAITING_CUSTOMER → IN_PROGRESS; while open, adds to it). Refused once RESOLVED or CLOSED (InvalidTransitionError). A wrong code is NotFoundError, like an unknown reference; a retry with the same idempotencyKey returns the view again.',
+    args: { input: t.arg({ type: ReplyToComplaintInput, required: true, description: 'The reply.' }) },
+    resolve: (_root, args, ctx) => replyToComplaint(siteTenantOf(ctx), args.input),
+  }),
+  confirmComplaintResolution: t.field({
+    ...publicMutation,
+    description:
+      'Public, only while RESOLVED: solved closes the complaint; not solved reopens it with the reason (counted in reopenCount). A retry with the same idempotencyKey returns the view again.',
+    args: { input: t.arg({ type: ConfirmComplaintResolutionInput, required: true, description: 'The answers.' }) },
+    resolve: (_root, args, ctx) => confirmComplaintResolution(siteTenantOf(ctx), args.input),
   }),
 }));

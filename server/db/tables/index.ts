@@ -6,6 +6,7 @@ export * from './feedback.ts';
 export * from './care-team.ts';
 export * from './complaints.ts';
 export * from './recovery-actions.ts';
+export * from './complaint-requests.ts';
 export * from './sla.ts';
 export * from './jobs.ts';
 export * from './events.ts';

@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import { complaints, customers } from '../../../server/db/tables/index.ts';
 import { dataOf, type TestApi } from '../../helpers/api.ts';
 import type { IsolationDomain } from '../../helpers/isolation.ts';
-import { staff, type StaffAction } from '../complaints-lifecycle-fixtures.ts';
+import { confirmResolution, replyTo, staff, type StaffAction } from '../complaints-lifecycle-fixtures.ts';
 import { COMPLAINT_FIELDS, complaintInput, complaintStatus, customerToken, fileComplaint, filed } from '../complaints-fixtures.ts';
 
 /** Set by setup, read by the snapshot query (which the walker takes after every setup ran). */
@@ -84,6 +84,15 @@ export const domain: IsolationDomain = {
   },
   mutations: {
     ...staffCases,
+    async replyToComplaint(api, a) {
+      // B's site with A's reference and code: the same NotFoundError as a wrong code.
+      const tracked = { reference: a.reference, trackingToken: a.trackingToken };
+      expect(await replyTo(bSite(api, a), { ...tracked, message: 'B writes' })).toMatchObject({ __typename: 'NotFoundError' });
+    },
+    async confirmComplaintResolution(api, a) {
+      const tracked = { reference: a.reference, trackingToken: a.trackingToken };
+      expect(await confirmResolution(bSite(api, a), { ...tracked, solved: false, reason: 'B says no' })).toMatchObject({ __typename: 'NotFoundError' });
+    },
     async fileComplaint(api, a) {
       const widgetB = bSite(api, a);
       // A's idempotency key neither replays nor conflicts with A's complaint from B's site.
