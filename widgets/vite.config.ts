@@ -6,7 +6,7 @@ export const widgetsOutDir = fileURLToPath(new URL('../dist/widgets/', import.me
 
 /**
  * The widgets send operations by hash only: in the bundle, each manifest document is cut to
- * its first words ("mutation FileComplaint"), which name the operation for widgets/internal/api.ts.
+ * its name ("FileComplaint"), for widgets/internal/api.ts.
  */
 function operationHashesOnly(): Plugin {
   return {
@@ -15,8 +15,42 @@ function operationHashesOnly(): Plugin {
     transform(code, id) {
       if (!id.endsWith('/widgets/persisted-operations.json')) return;
       const manifest = JSON.parse(code) as Record<string, string>;
-      const names = Object.entries(manifest).map(([hash, document]) => [hash, /^\w+ \w+/.exec(document)![0]]);
+      const names = Object.entries(manifest).map(([hash, document]) => [hash, /^\w+ (\w+)/.exec(document)![1]]);
       return { code: JSON.stringify(Object.fromEntries(names)), map: null };
+    },
+  };
+}
+
+/**
+ * Whitespace in the templates, which minifiers keep as written (it is text to them): the css``
+ * styles lose theirs around braces, colons, semicolons and commas, and in the bundle every line
+ * break with its indentation becomes one space. After minification a line break is left only
+ * inside template literals, and all of ours are html`` or css``, where a run of whitespace
+ * renders as one space (no <pre>, no text inside a textarea). Measured: 163 + 60 bytes gzip.
+ */
+function templateWhitespace(): Plugin {
+  const minifyCss = (text: string) =>
+    text
+      .replace(/\s+/g, ' ')
+      .replace(/ ?([{};,]) ?/g, '$1')
+      .replace(/: /g, ':')
+      .replace(/;}/g, '}')
+      .replace(/([ :(,])0\./g, '$1.')
+      .trim();
+  return {
+    name: 'careloop-template-whitespace',
+    transform(code, id) {
+      // Lit's messages for misusing css`` (our styles are literals, checked here at build time): 100 bytes gzip.
+      if (id.endsWith('/@lit/reactive-element/css-tag.js')) return { code: code.replace(/Error\("[^"]*"(\+t\+"[^"]*")?\)/g, 'Error("css")'), map: null };
+      // Lit's version registry, read only by Lit's development build (to warn about two copies): 30 bytes.
+      if (/\/(lit-html|lit-element|@lit\/reactive-element)\//.test(id)) {
+        return { code: code.replace(/\((\w+)\.(litHtml|litElement|reactiveElement)Versions\?\?=\[\]\)\.push\("[\d.]+"\)/g, '0'), map: null };
+      }
+      if (!/\/widgets\/.*\.ts$/.test(id) || id.includes('node_modules')) return;
+      return { code: code.replace(/\bcss`([^`$]*)`/g, (_, text: string) => `css\`${minifyCss(text)}\``), map: null };
+    },
+    generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) if (chunk.type == 'chunk') chunk.code = chunk.code.replace(/\n\s*/g, ' ');
     },
   };
 }
@@ -26,7 +60,7 @@ export default defineConfig({
   root,
   publicDir: false,
   logLevel: 'warn',
-  plugins: [operationHashesOnly()],
+  plugins: [operationHashesOnly(), templateWhitespace()],
   build: {
     outDir: widgetsOutDir,
     emptyOutDir: true,

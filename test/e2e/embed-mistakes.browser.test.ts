@@ -13,7 +13,7 @@ import { recordedEvents, recordEvents } from './pages.ts';
 
 let h: BrowserHarness;
 
-const CANNOT_SEND = { en: 'This form cannot send from this website; nothing was sent.', 'zh-CN': '此表单无法在本网站提交,内容未发送。' };
+const CANNOT_SEND = { en: 'This form cannot send from this website; nothing was sent.', 'zh-CN': '此表单无法在本网站提交，内容未发送。' };
 const UNKNOWN_KEY = `pk_${'Wrong'.repeat(5)}Key1`;
 /**
  * A second web server on loopback, for pages on an origin the demo site does not allow (it

@@ -217,7 +217,7 @@ describe.skipIf(skipBrowserTests)('widgets in Chromium against a real server', (
   it('renders in zh-CN with the terms of the practice', async () => {
     const page = await open('/?lang=zh-CN');
     expect(await page.locator('careloop-did-this-solve').getByRole('button').allTextContents()).toEqual(['是', '否']);
-    expect(await page.locator('careloop-did-this-solve [part=question]').textContent()).toBe('这解决了您的问题吗?');
+    expect(await page.locator('careloop-did-this-solve [part=question]').textContent()).toBe('这解决了您的问题吗？');
     expect(await page.locator('careloop-survey [part=title]').textContent()).toBe('您对今天的服务满意吗?');
     expect(await page.locator('careloop-complaint-form').getByRole('button', { name: '提交投诉' }).count()).toBe(1);
     expect(await page.locator('careloop-complaint-form').getByLabel('投诉类别').count()).toBe(1);

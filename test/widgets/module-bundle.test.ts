@@ -13,17 +13,18 @@ const bundle = join(import.meta.dirname, '../../dist/widgets/careloop.mjs');
 
 afterAll(() => vi.unstubAllGlobals());
 
-it('careloop.mjs exports and defines the three elements, which render and submit', async () => {
+it('careloop.mjs exports and defines the four elements, which render and submit', async () => {
   const fetch = vi.fn(async (_url: string, _init: RequestInit) =>
     Response.json({ data: { submitResolutionCheck: { __typename: 'MutationSubmitResolutionCheckSuccess', data: { feedbackId: 'f1' } } } }),
   );
   vi.stubGlobal('fetch', fetch);
   expect(readFileSync(bundle, 'utf8')).toMatch(/^var /);
   const module = await import(/* @vite-ignore */ bundle);
-  expect(Object.keys(module).sort()).toEqual(['CareloopComplaintForm', 'CareloopDidThisSolve', 'CareloopSurvey']);
+  expect(Object.keys(module).sort()).toEqual(['CareloopComplaintForm', 'CareloopComplaintTracker', 'CareloopDidThisSolve', 'CareloopSurvey']);
   expect(customElements.get('careloop-did-this-solve')).toBe(module.CareloopDidThisSolve);
   expect(customElements.get('careloop-survey')).toBe(module.CareloopSurvey);
   expect(customElements.get('careloop-complaint-form')).toBe(module.CareloopComplaintForm);
+  expect(customElements.get('careloop-complaint-tracker')).toBe(module.CareloopComplaintTracker);
 
   document.body.innerHTML = '<careloop-did-this-solve site-key="pk_test" subject="article:42" endpoint="https://care.test"></careloop-did-this-solve>';
   const element = document.querySelector('careloop-did-this-solve') as HTMLElement & { updateComplete: Promise<boolean> };

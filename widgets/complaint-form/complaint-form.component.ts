@@ -1,6 +1,7 @@
 import { html } from 'lit';
 import { callOperation, type Outcome } from '../internal/api.ts';
 import { CareloopElement } from '../internal/base.ts';
+import { scale } from '../internal/fields.ts';
 import { recall, remember } from '../internal/memory.ts';
 import type { Pending } from '../internal/queue.ts';
 import { baseStyles } from '../internal/styles.ts';
@@ -9,8 +10,14 @@ import { complaintFormStyles } from './complaint-form.styles.ts';
 interface ComplaintStatus {
   reference: string;
   status: string;
-  timeline: { type: string; at: string; status: string | null }[];
+  agentName?: string | null;
+  canReply?: boolean;
+  canConfirm?: boolean;
+  timeline: { type: string; at: string; status: string | null; message?: string | null }[];
 }
+
+const field = (name: string, label: string, type = 'text', autocomplete = 'off', required = false) =>
+  html`<label part="label" for=${name}>${label}</label><input part="field" id=${name} name=${name} type=${type} autocomplete=${autocomplete} ?required=${required} />`;
 
 /**
  * A complaint form: category, description, desired outcome and optional contact details.
@@ -59,28 +66,33 @@ export class CareloopComplaintForm extends CareloopElement {
     reference: {},
     token: {},
     tracked: { state: true },
+    solved: { state: true },
   };
 
   declare reference?: string;
   declare token?: string;
   declare tracked?: ComplaintStatus;
+  /** The answer chosen so far to "Is this solved?": a No asks what is still wrong. */
+  declare solved?: string;
   kind: 'complaint' | 'resolution_check' = 'complaint';
-  private shownAt = Date.now();
+  /** <careloop-complaint-tracker>: the code entry and this browser's complaints instead of the form. */
+  finder = false;
+  #shownAt = Date.now();
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.shownAt = Date.now();
-    this.refresh();
-    document.addEventListener('visibilitychange', this.refresh);
+    this.#shownAt = Date.now();
+    this.#refresh();
+    document.addEventListener('visibilitychange', this.#refresh);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    document.removeEventListener('visibilitychange', this.refresh);
+    document.removeEventListener('visibilitychange', this.#refresh);
   }
 
   /** The timeline again whenever the person comes back to the page: progress may have been made. */
-  private refresh = () => {
+  #refresh = () => {
     if (this.reference && this.token && document.visibilityState == 'visible') void this.track();
   };
 
@@ -88,15 +100,14 @@ export class CareloopComplaintForm extends CareloopElement {
     const t = this.t;
     const filed = this.reference && this.token;
     return html`<div class="card" part="card" lang=${t.lang}>
-      <p class="title" part="title">${filed ? t.track : t.complaint}</p>
-      ${filed ? this.progress() : this.phase == 'form' || this.phase == 'error' ? this.form() : ''} ${this.status()}
+      <p class="title" part="title">${filed || this.finder ? t.track : t.complaint}</p>
+      ${this.finder ? this.#entry() : ''}
+      ${filed ? this.#progress() : this.finder || (this.phase != 'form' && this.phase != 'error') ? '' : this.form()} ${this.status()}
     </div>`;
   }
 
   private form() {
     const t = this.t;
-    const field = (name: string, label: string, type = 'text', autocomplete = 'off') =>
-      html`<label part="label" for=${name}>${label}</label><input part="field" id=${name} name=${name} type=${type} autocomplete=${autocomplete} />`;
     return html`<form @submit=${this.send}>
       <label part="label" for="category">${t.category}</label>
       <select part="field" id="category" name="category" required>
@@ -126,35 +137,86 @@ export class CareloopComplaintForm extends CareloopElement {
       desiredOutcome: text('outcome'),
       contact: { name: text('name'), email: text('email'), phone: text('phone') },
       website: data.get('website'),
-      elapsedMs: Date.now() - this.shownAt,
+      elapsedMs: Date.now() - this.#shownAt,
     });
   }
 
-  /** A complaint or a confirmation, also one sent from an earlier page: the operation tells. */
+  /** The complaints filed or followed in this browser on this site (reference and code), newest first. */
+  get #kept(): string[][] {
+    return JSON.parse(recall(`complaints:${this.siteKey}`) ?? '[]');
+  }
+
+  #keep(list: string[][]) {
+    remember(`complaints:${this.siteKey}`, JSON.stringify(list));
+    this.requestUpdate();
+  }
+
+  /** This browser's complaints, each with a control to forget it, and the reference and code to follow another. */
+  #entry() {
+    const t = this.t;
+    return html`<ul part="list">
+        ${this.#kept.map(
+          ([reference, code]) =>
+            html`<li>
+              <button part="button" aria-current=${reference == this.reference} @click=${() => this.track(reference, code, true)}>${reference}</button>
+              <button part="button" aria-label="${t.forget} ${reference}" @click=${() => this.#forget(reference)}>${t.forget}</button>
+            </li>`,
+        )}
+      </ul>
+      <form @submit=${this.#find}>
+        ${field('reference', t.reference, 'text', 'off', true)} ${field('code', t.token, 'text', 'off', true)}
+        <button part="button" type="submit">${t.track}</button>
+      </form>`;
+  }
+
+  #find(event: Event) {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    void this.track(data.get('reference') as string, data.get('code') as string, true);
+  }
+
+  #forget(reference: string) {
+    this.#keep(this.#kept.filter(([r]) => r != reference));
+    if (reference == this.reference) this.reference = this.token = this.tracked = undefined;
+  }
+
+  /** A reply or a confirmation: to whom the answer is (bare: no envelope, the code says whose). */
   protected override settle(item: Pending, outcome: Outcome): void {
-    this.kind = item.operation == 'FileComplaint' ? 'complaint' : 'resolution_check';
+    this.kind = item.operation == 'ConfirmComplaintResolution' ? 'resolution_check' : 'complaint';
     super.settle(item, outcome);
   }
 
   protected override acknowledged(data: any) {
-    if (this.kind != 'complaint') return void remember(`confirmed:${this.reference}`, new Date().toISOString());
+    // A reply or a confirmation answers with the complaint as it is now.
+    if (data.timeline) return void (this.tracked = data);
     this.message = this.t.filed;
-    this.reference = data.reference;
-    this.token = data.trackingToken;
-    void this.track();
+    void this.track(data.reference, data.trackingToken);
   }
 
-  /** The customer timeline. A reference and code that match nothing say so, never a bare error. */
-  private async track() {
-    const outcome = await callOperation(this.url, this.siteKey, 'ComplaintStatus', { reference: this.reference, trackingToken: this.token });
-    if (outcome.ok) this.tracked = outcome.data;
-    else this.fail(outcome.message, outcome.retry ? `${this.t.loadFailed} ${outcome.message}` : outcome.typed ? this.t.notFound : this.t.cannotSend);
+  /**
+   * The customer timeline; once found, the complaint is kept in this browser's list. A reference
+   * and code that match nothing say so, never a bare error. `said`: asked for by the person, so
+   * the live region announces where it stands (a refresh stays quiet).
+   */
+  private async track(reference = this.reference, token = this.token, said?: boolean) {
+    const outcome = await callOperation(this.url, this.siteKey, 'ComplaintStatus', { reference, trackingToken: token });
+    if (outcome.ok) {
+      const view: ComplaintStatus = (this.tracked = outcome.data);
+      this.reference = view.reference;
+      this.token = token;
+      this.#keep([[view.reference, token!], ...this.#kept.filter(([r]) => r != view.reference)]);
+      if (said) this.message = `${view.reference}: ${this.#text(view.timeline.at(-1)!)}`;
+    } else this.fail(outcome.message, outcome.retry ? `${this.t.loadFailed} ${outcome.message}` : outcome.typed ? this.t.notFound : this.t.cannotSend);
   }
 
-  private progress() {
+  #text(entry: ComplaintStatus['timeline'][number]) {
+    return this.t.events[entry.type.slice(10)] ?? this.t.events.customer_note;
+  }
+
+  #progress() {
     const t = this.t;
     const tracked = this.tracked;
-    const format = (at: string) => new Date(at).toLocaleString(t.lang);
+    const open = this.phase == 'form' || this.phase == 'error' || this.phase == 'done';
     return html`<dl part="reference">
         <dt>${t.reference}</dt>
         <dd>${this.reference}</dd>
@@ -165,29 +227,60 @@ export class CareloopComplaintForm extends CareloopElement {
         ? html`<p class="title">${t.progress}</p>
             <ol part="timeline">
               ${tracked.timeline.map(
-                (e) => html`<li><time datetime=${e.at}>${format(e.at)}</time> ${t.statuses[e.status ?? ''] ?? t.update}</li>`,
+                (e) =>
+                  html`<li>
+                    <time datetime=${e.at}>${new Date(e.at).toLocaleString(t.lang)}</time> ${this.#text(e)} ${e.message ? html`<q>${e.message}</q>` : ''}
+                  </li>`,
               )}
-            </ol>`
-        : ''}
-      ${tracked?.status == 'RESOLVED' && (this.phase == 'form' || this.phase == 'error') && !this.answered(tracked)
-        ? html`<div role="group" aria-labelledby="solved">
-            <p id="solved" class="title">${t.resolved}</p>
-            <button part="button" @click=${() => this.confirm(true)}>${t.yes}</button>
-            <button part="button" @click=${() => this.confirm(false)}>${t.no}</button>
-          </div>`
+            </ol>
+            ${open && tracked.canReply
+              ? html`<form @submit=${this.#reply}>
+                  <label part="label" for="reply">${t.events.customer_replied}</label>
+                  <textarea part="field" id="reply" name="message" rows="3" required maxlength="5000"></textarea>
+                  <button part="button" type="submit">${t.send}</button>
+                </form>`
+              : ''}
+            ${open && tracked.canConfirm ? this.#confirmation(tracked) : ''}`
         : ''}`;
   }
 
-  /** Answered in this browser since the complaint was last resolved (a reopened one asks again). */
-  private answered(tracked: ComplaintStatus): boolean {
-    const answeredAt = Date.parse(recall(`confirmed:${this.reference}`) ?? '');
-    const resolvedAt = Math.max(...tracked.timeline.filter((e) => e.status == 'RESOLVED').map((e) => Date.parse(e.at)));
-    return answeredAt >= resolvedAt;
+  /** The two questions after a resolution, asked apart: about the matter, and about the person. */
+  #confirmation(tracked: ComplaintStatus) {
+    const t = this.t;
+    const choice = (value: string, label: string) =>
+      html`<label class="choice"><input type="radio" name="solved" value=${value} required />${label}</label>`;
+    return html`<form @submit=${this.confirm} @change=${(e: Event) => (this.solved = (e.target as HTMLInputElement).form!.solved.value)}>
+      <fieldset part="field">
+        <legend part="label">${t.resolved}</legend>
+        ${choice('1', t.yes)} ${choice('', t.no)}
+      </fieldset>
+      ${this.solved === ''
+        ? html`<label part="label" for="why">${t.stillWrong}</label><textarea part="field" id="why" name="reason" rows="3" maxlength="5000"></textarea>`
+        : ''}
+      ${tracked.agentName ? scale('rating', t.helped(tracked.agentName), 1, 5, t.scaleHint(1, 5)) : ''}
+      <button part="button" type="submit">${t.send}</button>
+    </form>`;
   }
 
-  /** The customer's word on a resolution: a resolution check on the complaint's reference. */
-  private confirm(solved: boolean) {
-    this.kind = 'resolution_check';
-    this.submit('SubmitResolutionCheck', { subject: this.reference, solved, context: { complaintReference: this.reference } });
+  #reply(event: Event) {
+    event.preventDefault();
+    this.#answer('ReplyToComplaint', { message: new FormData(event.target as HTMLFormElement).get('message') });
+  }
+
+  /** Solved closes the complaint; not solved reopens it with what is still wrong. */
+  private confirm(event: Event) {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    const rating = data.get('rating');
+    this.#answer('ConfirmComplaintResolution', {
+      solved: !!data.get('solved'),
+      reason: data.get('reason') || undefined,
+      agentRating: rating ? +rating : undefined,
+    });
+  }
+
+  #answer(operation: 'ReplyToComplaint' | 'ConfirmComplaintResolution', input: Record<string, unknown>) {
+    this.solved = undefined;
+    this.submit(operation, { reference: this.reference, trackingToken: this.token, ...input }, undefined, true);
   }
 }

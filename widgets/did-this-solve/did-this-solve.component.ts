@@ -53,23 +53,23 @@ export class CareloopDidThisSolve extends CareloopElement {
   declare more?: boolean;
   readonly kind = 'resolution_check' as const;
   /** The answer's idempotency key: the Yes/No and the rest of it complete one feedback. */
-  private key = '';
+  #key = '';
 
   override render() {
     const t = this.t;
-    return html`<div class="card" part="card" lang=${t.lang}>${this.more || this.phase == 'form' || this.phase == 'error' ? this.form() : ''}${this.status()}</div>`;
+    return html`<div class="card" part="card" lang=${t.lang}>${this.more || this.phase == 'form' || this.phase == 'error' ? this.#form() : ''}${this.status()}</div>`;
   }
 
-  private form() {
+  #form() {
     const t = this.t;
     if (this.solved === undefined) {
       return html`<div class="actions" role="group" aria-labelledby="q">
         <p id="q" class="title" part="question">${t.solved}</p>
-        <button part="button" @click=${() => this.choose(true)}>${t.yes}</button>
-        <button part="button" @click=${() => this.choose(false)}>${t.no}</button>
+        <button part="button" @click=${() => this.#choose(true)}>${t.yes}</button>
+        <button part="button" @click=${() => this.#choose(false)}>${t.no}</button>
       </div>`;
     }
-    return html`<form @submit=${this.send}>
+    return html`<form @submit=${this.#send}>
       ${this.solved
         ? ''
         : html`<fieldset part="field">
@@ -84,10 +84,10 @@ export class CareloopDidThisSolve extends CareloopElement {
   }
 
   /** Yes or No is stored at once (a person who leaves then is counted); the rest follows under its key. */
-  private async choose(solved: boolean) {
+  async #choose(solved: boolean) {
     this.solved = solved;
-    this.key = uuid();
-    this.send();
+    this.#key = uuid();
+    this.#send();
     if (solved && !this.agentId) return;
     this.more = true;
     await this.updateComplete;
@@ -105,7 +105,7 @@ export class CareloopDidThisSolve extends CareloopElement {
     super.settle(item, outcome);
   }
 
-  private send(event?: Event) {
+  #send(event?: Event) {
     event?.preventDefault();
     this.more = false;
     const data = new FormData((this.renderRoot.querySelector('form') ?? undefined) as HTMLFormElement | undefined);
@@ -116,6 +116,6 @@ export class CareloopDidThisSolve extends CareloopElement {
       reason: (data.get('reason') as string | null)?.toUpperCase(),
       comment: data.get('comment') || undefined,
       agentRating: rating ? Number(rating) : undefined,
-    }, this.key);
+    }, this.#key);
   }
 }

@@ -2,14 +2,21 @@ import manifest from '../persisted-operations.json' with { type: 'json' };
 
 /**
  * The widget operations by name → sha256 hash. The build (widgets/vite.config.ts) cuts each
- * document in the manifest down to its first words, so the bundle carries hashes, not documents.
+ * document in the manifest down to its name, so the bundle carries hashes, not documents.
  */
 export const operationHashes: Record<string, string> = {};
 for (const [hash, document] of Object.entries(manifest as Record<string, string>)) {
-  operationHashes[/^\w+ (\w+)/.exec(document)![1]!] = hash;
+  operationHashes[/^(?:\w+ )?(\w+)/.exec(document)![1]!] = hash;
 }
 
-export type OperationName = 'PublicSurvey' | 'SubmitSurveyResponse' | 'SubmitResolutionCheck' | 'FileComplaint' | 'ComplaintStatus';
+export type OperationName =
+  | 'PublicSurvey'
+  | 'SubmitSurveyResponse'
+  | 'SubmitResolutionCheck'
+  | 'FileComplaint'
+  | 'ComplaintStatus'
+  | 'ReplyToComplaint'
+  | 'ConfirmComplaintResolution';
 
 /**
  * What became of one request: done; failed for now (`retry`: worth queueing and sending again);

@@ -74,12 +74,15 @@ export abstract class CareloopElement extends LitElement {
    * answer sent one after the other share theirs) and kept with the submission. Each send is its
    * own queue entry, so a later part never replaces one not yet acknowledged.
    */
-  protected submit(operation: OperationName, input: Record<string, unknown>, key = uuid()): void {
+  protected submit(operation: OperationName, input: Record<string, unknown>, key = uuid(), bare?: boolean): void {
     const context = Object.fromEntries(
       Object.entries({ pageUrl: location.href, subject: this.subject, agentId: this.agentId, touchpointId: this.touchpointId }).filter(([, v]) => v),
     );
+    // `bare`: an answer on a complaint already filed (its reference and code say whose), no envelope.
     const variables = {
-      input: { ...input, idempotencyKey: key, locale: this.t.lang, customerToken: this.customerToken || undefined, context: { ...context, ...(input.context as object) } },
+      input: bare
+        ? { ...input, idempotencyKey: key }
+        : { ...input, idempotencyKey: key, locale: this.t.lang, customerToken: this.customerToken || undefined, context: { ...context, ...(input.context as object) } },
     };
     this.phase = 'sending';
     this.message = this.t.sending;

@@ -58,6 +58,7 @@ export const baseStyles = css`
     align-items: center;
     font-weight: normal;
     margin-right: 0.8rem;
+    min-height: 24px;
   }
   input,
   select,

@@ -92,38 +92,38 @@ export class CareloopSurvey extends CareloopElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.dismissed = !this.inline && recall(`dismissed:${this.survey}`) == '1';
-    if (!this.dismissed) void this.load();
+    if (!this.dismissed) void this.#load();
   }
 
-  private async load() {
+  async #load() {
     const outcome = await callOperation(this.url, this.siteKey, 'PublicSurvey', { key: this.survey, locale: this.t.lang });
     if (outcome.ok) this.data = outcome.data;
     else this.fail(outcome.message, outcome.retry ? `${this.t.loadFailed} ${outcome.message}` : this.t.unavailable);
     if (outcome.ok && !outcome.data) this.message = this.t.unavailable;
   }
 
-  private dismiss() {
+  #dismiss() {
     this.dismissed = true;
     remember(`dismissed:${this.survey}`);
   }
 
   /** Escape closes the floating card, as it closes any dialog. */
-  private escape(event: KeyboardEvent) {
-    if (event.key == 'Escape' && !this.inline) this.dismiss();
+  #escape(event: KeyboardEvent) {
+    if (event.key == 'Escape' && !this.inline) this.#dismiss();
   }
 
   override render() {
     if (this.dismissed) return '';
     const t = this.t;
     const survey = this.data;
-    return html`<div class=${this.inline ? 'card' : 'card float'} part="card" lang=${t.lang} role=${this.inline ? 'group' : 'dialog'} aria-labelledby="title" @keydown=${this.escape}>
+    return html`<div class=${this.inline ? 'card' : 'card float'} part="card" lang=${t.lang} role=${this.inline ? 'group' : 'dialog'} aria-labelledby="title" @keydown=${this.#escape}>
       <div class="head">
         <p id="title" class="title" part="title">${survey?.title ?? t.loading}</p>
-        ${this.inline ? '' : html`<button class="close" part="close" aria-label=${t.close} @click=${this.dismiss}>×</button>`}
+        ${this.inline ? '' : html`<button class="close" part="close" aria-label=${t.close} @click=${this.#dismiss}>×</button>`}
       </div>
       ${survey && (this.phase == 'form' || this.phase == 'error')
-        ? html`<form novalidate @submit=${this.send}>
-            ${survey.questions.map((q) => this.question(q))}
+        ? html`<form novalidate @submit=${this.#send}>
+            ${survey.questions.map((q) => this.#question(q))}
             <button part="button" type="submit">${t.send}</button>
           </form>`
         : ''}
@@ -131,7 +131,7 @@ export class CareloopSurvey extends CareloopElement {
     </div>`;
   }
 
-  private question(q: Question) {
+  #question(q: Question) {
     const error = this.invalid.has(q.key) ? this.t.required : '';
     const range = SCALES[q.type];
     if (range) return scale(q.key, q.label, range[0], range[1], this.t.scaleHint(range[0], range[1]), error);
@@ -151,7 +151,7 @@ export class CareloopSurvey extends CareloopElement {
     </fieldset>`;
   }
 
-  private async send(event: Event) {
+  async #send(event: Event) {
     event.preventDefault();
     const form = new FormData(event.target as HTMLFormElement);
     const answers = [];

@@ -44,9 +44,14 @@ export interface Translation {
   token: string;
   track: string;
   progress: string;
-  statuses: Record<string, string>;
-  /** A public timeline entry that records no status (a note to the customer). */
-  update: string;
+  /** The customer's timeline, by event type after `complaint.`; an unknown one reads as customer_note. */
+  events: Record<string, string>;
+  /** Removes a remembered complaint from this browser's list. */
+  forget: string;
+  /** After a resolution: the question about the person who handled it. */
+  helped: (agent: string) => string;
+  /** After "not solved": what is still wrong (reopens the complaint). */
+  stillWrong: string;
   resolved: string;
 }
 
@@ -103,15 +108,19 @@ export const en: Translation = {
   token: 'Tracking code (keep it to follow your complaint)',
   track: 'Track my complaint',
   progress: 'Progress',
-  statuses: {
-    NEW: 'Received',
-    ACKNOWLEDGED: 'Received by our team',
-    IN_PROGRESS: 'In progress',
-    AWAITING_CUSTOMER: 'Waiting for your reply',
-    RESOLVED: 'Resolved',
-    CLOSED: 'Closed',
-    REOPENED: 'Reopened',
+  events: {
+    filed: 'Complaint filed',
+    acknowledged: 'Received by our team',
+    handling_started: 'Being handled',
+    info_requested: 'We need information from you',
+    customer_replied: 'Your reply',
+    customer_note: 'Update',
+    resolved: 'Resolved',
+    closed: 'Closed',
+    reopened: 'Reopened',
   },
-  update: 'Update',
+  forget: 'Forget',
+  helped: (agent) => `Did ${agent} help you?`,
+  stillWrong: 'What is still wrong?',
   resolved: 'Is this solved? Is it the progress you hoped for?',
 };
