@@ -23,7 +23,9 @@ export const Team = builder.drizzleNode('teams', {
   name: 'Team',
   description: 'A group of agents complaints can be routed to, e.g. Billing or Second line.',
   id: { column: (t) => t.id },
-  authScopes: { read: true },
+  // Only the columns its fields read (the inbox joins it for every complaint), and orgId, which
+  // node(id) checks; its fields are read through API keys only (read scope on every root field).
+  select: { columns: { orgId: true } },
   fields: (t) => ({
     name: t.exposeString('name', { description: 'A name for people, unique in the organization.' }),
     description: t.exposeString('description', { nullable: true, description: 'What the team handles.' }),
@@ -44,7 +46,7 @@ export const Agent = builder.drizzleNode('agents', {
   name: 'Agent',
   description: 'A person of the care team. API keys act for systems; a staff mutation names the agent who acts (actorAgentId).',
   id: { column: (a) => a.id },
-  authScopes: { read: true },
+  select: { columns: { orgId: true } },
   fields: (t) => ({
     name: t.exposeString('name', { description: 'The name customers may see ("Did Mei help you?").' }),
     email: t.exposeString('email', { description: 'Work email, lower-case, unique in the organization; never shown to customers.' }),

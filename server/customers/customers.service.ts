@@ -1,3 +1,4 @@
+import { retargetCustomerComplaints } from '../complaints/sla/clocks.service.ts';
 import { and, arrayContains, eq, ilike, inArray, isNull, or, type SQL } from 'drizzle-orm';
 import type { Tenant } from '../tenant/tenant.ts';
 import { customers, purchases } from '../db/tables/index.ts';
@@ -126,6 +127,8 @@ export async function updateCustomer(tenant: Tenant, id: string, rawInput: unkno
         .where(and(eq(customers.orgId, orgId), eq(customers.id, id)))
         .returning();
       await emit(tx, tenant, { type: 'customer.updated', aggregateId: id, payload: { fields: changedFields(input) } });
+      // A new tier tightens or loosens the SLA targets of the customer's open complaints.
+      if (tier !== undefined && tier !== customer.tier) await retargetCustomerComplaints(tx, tenant, id);
       return updated!;
     }),
   );

@@ -1,3 +1,5 @@
+import { retargetOpenClocks } from '../complaints/sla/clocks.service.ts';
+import { settingsFor } from '../complaints/sla/settings.service.ts';
 import { sql } from 'drizzle-orm';
 import type { Tenant } from '../tenant/tenant.ts';
 import { emit } from '../events/emit.ts';
@@ -58,6 +60,8 @@ export async function recomputeTiers(tenant: Tenant): Promise<TierCounts> {
       counts[row.tier.toLowerCase() as keyof TierCounts] = Number(row.count);
     }
     await emit(tx, tenant, { type: 'organization.tiers_recomputed', aggregateId: orgId, payload: { ...counts } });
+    // Computed tiers feed the SLA targets: open clocks are re-matched (only changed ones record an event).
+    await retargetOpenClocks(tx, tenant, await settingsFor(tx, tenant));
     return counts;
   });
 }

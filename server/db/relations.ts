@@ -51,7 +51,8 @@ export const relations = defineRelations(tables, (r) => ({
     site: r.one.sites({ from: r.complaints.siteId, to: r.sites.id }),
     assignee: r.one.agents({ from: r.complaints.assigneeId, to: r.agents.id }),
     team: r.one.teams({ from: r.complaints.teamId, to: r.teams.id }),
-    slaClocks: r.many.slaClocks({ from: r.complaints.id, to: r.slaClocks.complaintId }),
+    // Joined on the organization too, so the read uses sla_clocks_org_complaint_idx (every index leads with org_id).
+    slaClocks: r.many.slaClocks({ from: [r.complaints.id, r.complaints.orgId], to: [r.slaClocks.complaintId, r.slaClocks.orgId] }),
     messages: r.many.complaintMessages({ from: r.complaints.id, to: r.complaintMessages.complaintId }),
     recoveryActions: r.many.complaintRecoveryActions({ from: r.complaints.id, to: r.complaintRecoveryActions.complaintId }),
     // Its history is its aggregate's events (in the complaint's organization).

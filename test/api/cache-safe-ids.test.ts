@@ -22,9 +22,10 @@ import { createdSurvey, texts, type Json } from './surveys-fixtures.ts';
 
 /**
  * Object types whose `id` is the UUID of their own row: unique in their table, and, as random
- * UUIDs, across tables too. Every other `id` is a Node's global id, which names its type.
+ * UUIDs, across tables too (a message's and a recovery action's id is the messageId or
+ * recoveryActionId their event carries). Every other `id` is a Node's global id, which names its type.
  */
-const ROW_UUID_IDS = ['DomainEvent', 'Job', 'Organization', 'Purchase'];
+const ROW_UUID_IDS = ['ComplaintMessage', 'ComplaintRecoveryAction', 'DomainEvent', 'Job', 'Organization', 'Purchase'];
 
 describe('the schema', () => {
   it('has no `id` field but a Node’s global id or a row’s own UUID', () => {

@@ -195,6 +195,25 @@ describe('confirmComplaintResolution', () => {
   });
 });
 
+describe('concurrent answers', () => {
+  it('the same reply sent twice at once is stored once; two different answers at once: one wins, the other sees its result', async ({ api, widget }) => {
+    const c = await inProgress(api, widget);
+    const key = randomUUID();
+    const twice = await Promise.all([0, 1].map(() => replyTo(widget, { ...c.tracked, message: 'Sent twice', idempotencyKey: key })));
+    expect(twice.map((r) => r.__typename)).toEqual(['MutationReplyToComplaintSuccess', 'MutationReplyToComplaintSuccess']);
+    expect((await storedEvents(api, c.rowId)).filter((e) => e.type === 'complaint.customer_replied')).toHaveLength(1);
+
+    await staffOk(api.asA, 'resolveComplaint', { complaintId: c.complaintId, resolution: 'Done.' });
+    const answers = await Promise.all([
+      confirmResolution(widget, { ...c.tracked, solved: true }),
+      confirmResolution(widget, { ...c.tracked, solved: false, reason: 'No' }),
+    ]);
+    const kinds = answers.map((r) => r.__typename).sort();
+    expect(kinds).toEqual(['InvalidTransitionError', 'MutationConfirmComplaintResolutionSuccess']);
+    expect((await storedEvents(api, c.rowId)).filter((e) => e.type === 'complaint.resolution_confirmed')).toHaveLength(1);
+  });
+});
+
 describe('tenant isolation of the public mutations', () => {
   it("a site of another organization cannot reply to or confirm a complaint, even with the right reference and code", async ({ api, widget }) => {
     const c = await inProgress(api, widget);

@@ -1,13 +1,13 @@
 import { describe, expect } from 'vitest';
 import { test as it } from '../helpers/fixtures.ts';
 import { careTeamOf, ok } from './care-team-fixtures.ts';
-import { clockOf, eventsOf, HOUR, officeHours, slaOf, storedClocks, trigger, updateSettings, watch, widgetOfOrg } from './complaints-sla-fixtures.ts';
-import { filedComplaint, staffOk, storedComplaint, type Json } from './complaints-lifecycle-fixtures.ts';
+import { clockOf, eventsOf, HOUR, officeHours, slaOf, storedClocks, updateSettings, watch, widgetOfOrg } from './complaints-sla-fixtures.ts';
+import { confirmResolution, filedComplaint, replyTo, staffOk, storedComplaint, type Json } from './complaints-lifecycle-fixtures.ts';
 
 /**
  * The SLA clocks driven end to end by the lifecycle's staff mutations (API key), with the
- * file's TestClock and the watcher run by hand. The customer's reply goes through the SLA seam
- * directly until the public replyToComplaint mutation is on main.
+ * file's TestClock and the watcher run by hand; the customer's side through the tracker's
+ * public mutations (replyToComplaint, confirmComplaintResolution).
  */
 const MONDAY_0900 = '2026-12-07T09:00:00.000Z';
 const at = (iso: string, plusSeconds = 0) => new Date(Date.parse(iso) + plusSeconds * 1000).toISOString();
@@ -71,7 +71,7 @@ describe('SLA through the lifecycle', () => {
     expect(event!.actingAgentId).toBeTruthy();
   });
 
-  it('3 days awaiting the customer, their reply, resolve, the "thanks", close, reopen: no breach, total resolution kept', async ({ api, widget }) => {
+  it('3 days awaiting the customer, their reply, resolve, the "thanks" (closing), reopen: no breach, total resolution kept', async ({ api, widget }) => {
     api.clock.set(MONDAY_0900);
     const c = await filedComplaint(api, widget);
     const by = { complaintId: c.complaintId, actorAgentId: people.mei.id };
@@ -82,8 +82,9 @@ describe('SLA through the lifecycle', () => {
     await watch(api);
     let { sla } = await slaOf(api.asA, c.rowId);
     expect(clockOf(sla, 'RESOLUTION')).toMatchObject({ status: 'PAUSED', usedBusinessSeconds: 2 * HOUR });
-    // The customer answers (the public reply mutation's SLA part).
-    await trigger(api, { id: c.rowId, orgId: c.orgId }, 'customer_replied', { status: 'in_progress' });
+    // The customer answers through the tracker (site key, reference and code).
+    const reply = await replyTo(widget, { reference: c.reference, trackingToken: c.trackingToken, message: 'Order 4711.' });
+    expect(reply.__typename).toBe('MutationReplyToComplaintSuccess');
     api.clock.advance({ hours: 1 });
     await staffOk(api.asA, 'resolveComplaint', { ...by, resolution: 'Refunded.' });
     ({ sla } = await slaOf(api.asA, c.rowId));
@@ -93,8 +94,11 @@ describe('SLA through the lifecycle', () => {
       ['NEXT_REPLY', 'CANCELLED'],
     ]);
     expect(clockOf(sla, 'RESOLUTION').usedBusinessSeconds).toBe(3 * HOUR);
-    await trigger(api, { id: c.rowId, orgId: c.orgId }, 'customer_replied'); // "thanks!" while RESOLVED
-    await staffOk(api.asA, 'closeComplaint', by);
+    // A "thanks" while RESOLVED: the customer confirms with a comment; it closes and starts nothing.
+    api.clock.advance({ hours: 1 });
+    const thanks = await confirmResolution(widget, { reference: c.reference, trackingToken: c.trackingToken, solved: true, comment: 'Thanks!' });
+    expect(thanks.__typename).toBe('MutationConfirmComplaintResolutionSuccess');
+    expect((await slaOf(api.asA, c.rowId)).sla.map((x) => x.status)).toEqual(['FULFILLED', 'FULFILLED', 'CANCELLED']);
     api.clock.advance({ days: 5 });
     await staffOk(api.asA, 'reopenComplaint', { ...by, reason: 'The refund never arrived.' });
     const reopened = api.clock.now().toISOString();

@@ -183,6 +183,21 @@ describe('triggers', () => {
     expect(await eventsOf(api, complaint.id, 'complaint.sla_retargeted')).toHaveLength(1);
   });
 
+  it('a change of the customer’s tier re-matches their open complaints’ targets, keeping the time used', async ({ api, site, widget, customers: c }) => {
+    api.clock.set(MONDAY_0900);
+    const customer = await c.create({ name: 'Silver', externalId: 'sla-silver', tier: 'B' });
+    expect(customer.__typename).toBe('MutationCreateCustomerSuccess');
+    const complaint = await fileAt(api, widget, { customerToken: await tokenAt(api, site, 'sla-silver') });
+    api.clock.advance({ hours: 2 });
+    expect((await c.update(customer.data.id, { tier: 'A' })).__typename).toBe('MutationUpdateCustomerSuccess');
+    const now = api.clock.now().toISOString();
+    const { sla } = await slaOf(api.asA, complaint.id);
+    expect(clockOf(sla, 'FIRST_RESPONSE')).toMatchObject({ targetBusinessSeconds: 4 * HOUR, usedBusinessSeconds: 2 * HOUR, dueAt: at(now, 2 * HOUR) });
+    expect(clockOf(sla, 'RESOLUTION')).toMatchObject({ targetBusinessSeconds: 36 * HOUR, usedBusinessSeconds: 2 * HOUR });
+    const [event] = await eventsOf(api, complaint.id, 'complaint.sla_retargeted');
+    expect(event!.payload).toMatchObject({ severity: 'medium', tier: 'A' });
+  });
+
   it('a reopen resumes resolution with the time already used (total resolution); closing cancels what runs', async ({ api, widget }) => {
     api.clock.set(MONDAY_0900);
     const complaint = await fileAt(api, widget);

@@ -306,3 +306,16 @@ export async function retargetOpenClocks(tx: Executor, tenant: Tenant, settings:
   return rows.length;
 }
 
+
+/** A customer's tier changed: their complaints' open clocks get their targets re-matched (time used kept). */
+export async function retargetCustomerComplaints(tx: Executor, tenant: Tenant, customerId: string): Promise<number> {
+  const rows = await tx
+    .selectDistinct({ complaintId: slaClocks.complaintId })
+    .from(slaClocks)
+    .innerJoin(complaints, and(eq(complaints.orgId, slaClocks.orgId), eq(complaints.id, slaClocks.complaintId)))
+    .where(
+      and(eq(slaClocks.orgId, tenant.orgId), eq(complaints.customerId, customerId), isNull(slaClocks.fulfilledAt), isNull(slaClocks.cancelledAt)),
+    );
+  for (const { complaintId } of rows) await applyTrigger(tx, tenant, complaintId, 'retarget');
+  return rows.length;
+}
