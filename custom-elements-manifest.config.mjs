@@ -1,6 +1,6 @@
 /** `npm run elements`: custom-elements.json from the widgets' JSDoc headers (checked by test/widgets/custom-elements.test.ts). */
 export default {
-  globs: ['widgets/did-this-solve/*.ts', 'widgets/survey/*.ts', 'widgets/complaint-form/*.ts', 'widgets/internal/base.ts'],
+  globs: ['widgets/did-this-solve/*.ts', 'widgets/survey/*.ts', 'widgets/complaint-form/*.ts', 'widgets/complaint-tracker/*.ts', 'widgets/internal/base.ts'],
   exclude: ['widgets/*/*.styles.ts'],
   litelement: true,
   outdir: '.',

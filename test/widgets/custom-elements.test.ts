@@ -25,7 +25,7 @@ it('custom-elements.json is what `npm run elements` makes from the widgets’ JS
   expect(readFileSync(join(repoRoot, 'custom-elements.json'), 'utf8'), 'custom-elements.json is stale: run `npm run elements` and commit it').toBe(generated);
 
   const elements = elementsOf(committed());
-  expect(elements.map((d: any) => d.tagName).sort()).toEqual(['careloop-complaint-form', 'careloop-did-this-solve', 'careloop-survey']);
+  expect(elements.map((d: any) => d.tagName).sort()).toEqual(['careloop-complaint-form', 'careloop-complaint-tracker', 'careloop-did-this-solve', 'careloop-survey']);
   for (const element of elements) {
     expect(element.events.map((e: any) => e.name)).toEqual(expect.arrayContaining(['careloop-submitted', 'careloop-queued', 'careloop-error']));
     for (const event of element.events) expect(event.name, `${element.tagName}: an event not named by @fires`).toMatch(/^careloop-/);
@@ -40,6 +40,7 @@ it('lists exactly the attributes the elements observe, and no internal reactive 
   await import('../../widgets/did-this-solve/did-this-solve.ts');
   await import('../../widgets/survey/survey.ts');
   await import('../../widgets/complaint-form/complaint-form.ts');
+  await import('../../widgets/complaint-tracker/complaint-tracker.ts');
   for (const element of elementsOf(committed())) {
     const constructor = customElements.get(element.tagName) as unknown as { elementProperties: Map<PropertyKey, PropertyDeclaration> };
     expect(constructor, element.tagName).toBeDefined();
