@@ -62,6 +62,26 @@ describe('clocks at filing', () => {
     expect(clockOf(sla, 'RESOLUTION')).toMatchObject({ targetBusinessSeconds: 36 * HOUR });
   });
 
+  it('linking a tier-A customer to an anonymous complaint re-matches its targets, keeping the time used', async ({ api, widget, customers: c }) => {
+    api.clock.set(FRIDAY_1630);
+    const complaint = await fileAt(api, widget);
+    const gold = await c.create({ name: 'Gold Linked', externalId: 'sla-gold-linked', tier: 'A' });
+    expect(gold.__typename).toBe('MutationCreateCustomerSuccess');
+    api.clock.advance({ hours: 1 });
+    const linked = dataOf(
+      await api.asA.gql(
+        `mutation($input: LinkComplaintCustomerInput!) { linkComplaintCustomer(input: $input) { __typename } }`,
+        { input: { complaintId: complaintGid(complaint.id), customerId: gold.data.id } },
+      ),
+    ).linkComplaintCustomer;
+    expect(linked.__typename).toBe('MutationLinkComplaintCustomerSuccess');
+    const { sla } = await slaOf(api.asA, complaint.id);
+    // Medium is 8 h / 72 h; tier A halves them. The hour already used still counts.
+    expect(clockOf(sla, 'FIRST_RESPONSE')).toMatchObject({ targetBusinessSeconds: 4 * HOUR, dueAt: at(FRIDAY_1630, 4 * HOUR) });
+    expect(clockOf(sla, 'RESOLUTION')).toMatchObject({ targetBusinessSeconds: 36 * HOUR, dueAt: at(FRIDAY_1630, 36 * HOUR) });
+    expect(await eventsOf(api, complaint.id, 'complaint.sla_retargeted')).toHaveLength(1);
+  });
+
   it('on business hours: filed Friday 16:30 with a 1 h first response, due Monday 09:30', async ({ api, newOrg }) => {
     const { widget } = await widgetOfOrg(api, newOrg);
     const updated = await updateSettings(newOrg.as, {

@@ -7,6 +7,7 @@ import { ConflictError, NotFoundError } from '../../shared/errors.ts';
 import { parseInput } from '../../shared/validate.ts';
 import type { Tenant } from '../../tenant/tenant.ts';
 import { normalizeReference } from '../complaint-codes.ts';
+import { applySlaTrigger } from '../sla/triggers.ts';
 import type { ComplaintRow } from '../complaints.service.ts';
 import { complaintFilterInput } from './inbox.input.ts';
 
@@ -127,6 +128,8 @@ export async function linkComplaintCustomer(
       .where(and(eq(complaints.orgId, orgId), eq(complaints.id, complaintId)))
       .returning();
     await emit(tx, tenant, { type: 'complaint.customer_linked', aggregateId: complaintId, payload: { customerId }, actingAgentId: actorAgentId });
+    // The customer's tier may tighten the targets (A × 0.5 by default): re-match, keeping the time used.
+    await applySlaTrigger(tx, tenant, complaintId, 'retarget', { actingAgentId: actorAgentId });
     return linked!;
   });
 }
