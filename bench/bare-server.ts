@@ -20,10 +20,10 @@ const server = createServer((request, response) => {
       const { input } = JSON.parse(Buffer.concat(chunks).toString()).variables;
       const hash = createHash('sha256').update(JSON.stringify(input)).digest('base64url');
       const [row] = await sql`
-        insert into feedback (org_id, site_id, kind, subject, solved, idempotency_key, payload_hash, locale)
-        values (${orgId}, ${siteId}, 'resolution_check', ${input.subject}, ${input.solved}, ${input.idempotencyKey}, ${hash}, ${input.locale ?? null})
+        insert into feedback (org_id, site_id, kind, subject, solved, idempotency_key, payload_hash, locale, created_at)
+        values (${orgId}, ${siteId}, 'resolution_check', ${input.subject}, ${input.solved}, ${input.idempotencyKey}, ${hash}, ${input.locale ?? null}, ${new Date().toISOString()})
         on conflict do nothing
-        returning id, created_at`;
+        returning id, created_at`; // created_at has no column default: times come from a clock (issue 8)
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ data: { submitResolutionCheck: { data: { feedbackId: row?.id, receivedAt: row?.created_at } } } }));
     } catch (error) {
