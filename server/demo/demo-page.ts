@@ -16,6 +16,7 @@ const demoTexts = {
     article: 'Article: resetting your password',
     survey: 'Survey',
     complaint: 'Complaint',
+    tracker: 'Follow your complaint',
     answers: 'Where your answers go',
     answersText:
       'Each answer is stored in the demo organization. Open /graphql with the demo API key the server printed on its first start (header Authorization: Bearer sk_…) and run:',
@@ -27,6 +28,7 @@ const demoTexts = {
     article: '文章:如何重置密码',
     survey: '问卷',
     complaint: '投诉',
+    tracker: '跟踪您的投诉',
     answers: '您的回答去了哪里',
     answersText: '每条回答都保存在演示组织中。用服务器首次启动时打印的演示 API 密钥(请求头 Authorization: Bearer sk_…)打开 /graphql,运行:',
   },

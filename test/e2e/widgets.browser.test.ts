@@ -221,6 +221,9 @@ describe.skipIf(skipBrowserTests)('widgets in Chromium against a real server', (
     expect(await page.locator('careloop-survey [part=title]').textContent()).toBe('您对今天的服务满意吗?');
     expect(await page.locator('careloop-complaint-form').getByRole('button', { name: '提交投诉' }).count()).toBe(1);
     expect(await page.locator('careloop-complaint-form').getByLabel('投诉类别').count()).toBe(1);
+    // The demo page's tracker: the finder, in Chinese.
+    expect(await page.getByRole('heading', { name: '跟踪您的投诉' }).count()).toBe(1);
+    expect(await page.locator('careloop-complaint-tracker').getByRole('button', { name: '查询投诉进度' }).count()).toBe(1);
   });
 
   it('can be completed with the keyboard alone; focus lands on the confirmation', async () => {
