@@ -122,8 +122,8 @@ export const ComplaintRecoveryAction = builder.drizzleObject('complaintRecoveryA
 builder.drizzleObjectFields('complaints', (t) => ({
   messages: t.relation('messages', {
     type: ComplaintMessage,
-    description: 'Its conversation, oldest first: public and internal messages (staff read).',
-    query: { orderBy: { createdAt: 'asc', id: 'asc' } },
+    description: 'Its conversation in the order it was written: public and internal messages (staff read).',
+    query: { orderBy: { position: 'asc' } },
   }),
   recoveryActions: t.relation('recoveryActions', {
     type: ComplaintRecoveryAction,

@@ -38,7 +38,7 @@ export async function trackedComplaint(db: Executor, orgId: string, where: { ref
         where: { visibility: 'public' },
         orderBy: { sequence: 'asc' },
       },
-      messages: { columns: { id: true, body: true }, where: { visibility: 'public' } },
+      messages: { columns: { id: true, body: true }, where: { visibility: 'public' }, orderBy: { position: 'asc' } },
       assignee: { columns: { name: true } },
     },
   });

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { agents, teams } from './care-team.ts';
 import { eventVisibility } from './events.ts';
 import { customers } from './customers.ts';
@@ -125,6 +125,11 @@ export const complaintMessages = pgTable(
     visibility: eventVisibility('visibility').notNull(),
     body: text('body').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull(),
+    /**
+     * The order messages were written in: several written by one change share its instant (a
+     * confirmation's comment and reason), and ids are random, so the conversation orders by this.
+     */
+    position: bigint('position', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
   },
-  (t) => [index('complaint_messages_org_complaint_idx').on(t.orgId, t.complaintId, t.createdAt)],
+  (t) => [index('complaint_messages_org_complaint_idx').on(t.orgId, t.complaintId, t.position)],
 );

@@ -1,0 +1,3 @@
+ALTER TABLE "complaint_messages" ADD COLUMN "position" bigint GENERATED ALWAYS AS IDENTITY (sequence name "complaint_messages_position_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1);--> statement-breakpoint
+DROP INDEX "complaint_messages_org_complaint_idx";--> statement-breakpoint
+CREATE INDEX "complaint_messages_org_complaint_idx" ON "complaint_messages" ("org_id","complaint_id","position");
