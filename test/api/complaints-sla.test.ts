@@ -276,6 +276,21 @@ describe('the watcher', () => {
     expect(warnings).toHaveLength(1);
   });
 
+  it('the inbox filter breached matches a clock running past its due time before the watcher has run', async ({ api, newOrg }) => {
+    const { widget } = await widgetOfOrg(api, newOrg);
+    api.clock.set(FRIDAY_1630);
+    const complaint = await fileAt(api, widget);
+    const breached = async (value: boolean) => {
+      const query = `query($filter: ComplaintFilter) { complaints(first: 10, filter: $filter) { totalCount edges { node { id } } } }`;
+      const { complaints: page } = dataOf(await newOrg.as.gql(query, { filter: { breached: value } }));
+      return { totalCount: page.totalCount, ids: page.edges.map((e: { node: { id: string } }) => e.node.id) };
+    };
+    expect(await breached(true)).toEqual({ totalCount: 0, ids: [] });
+    api.clock.advance({ hours: 8, seconds: 1 }); // first response (8 h) is past due; the watcher has not run
+    expect(await breached(true)).toEqual({ totalCount: 1, ids: [complaintGid(complaint.id)] });
+    expect(await breached(false)).toEqual({ totalCount: 0, ids: [] });
+  });
+
   it('a clock ended late before the watcher ran records its breach once, from the change', async ({ api, widget }) => {
     api.clock.set(MONDAY_0900);
     const complaint = await fileAt(api, widget);

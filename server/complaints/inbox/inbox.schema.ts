@@ -143,11 +143,11 @@ builder.queryFields((t) => ({
         const order = args.orderBy as OrderArg;
         const field = order?.field ?? 'next_due_at';
         const direction = order?.direction ?? (field === 'next_due_at' ? 'asc' : 'desc');
-        const orgId = orgIdOf(ctx);
+        const tenant = tenantOf(ctx);
         if (field === 'next_due_at') {
           return ctx.db.query.complaints.findMany(
             query({
-              where: { RAW: (table) => complaintFilterSql(table, orgId, rest, ids) },
+              where: { RAW: (table) => complaintFilterSql(table, tenant, rest, ids) },
               extras: { dueOrder: (table) => nextDueOrderSql(table, direction) },
               orderBy: { dueOrder: direction, createdAt: direction, id: direction },
             }),
@@ -156,7 +156,7 @@ builder.queryFields((t) => ({
         const column = field === 'created_at' ? 'createdAt' : 'updatedAt';
         return ctx.db.query.complaints.findMany(
           query({
-            where: { RAW: (table) => complaintFilterSql(table, orgId, rest, ids) },
+            where: { RAW: (table) => complaintFilterSql(table, tenant, rest, ids) },
             orderBy: field === 'created_at' ? { createdAt: direction, id: direction } : { [column]: direction, createdAt: direction, id: direction },
           }),
         );

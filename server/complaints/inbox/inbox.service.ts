@@ -38,11 +38,19 @@ const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`
  * The inbox filter as SQL over `table` (the alias the relational query gives it). Unknown ids
  * of another organization simply match nothing: the org condition comes first, always.
  */
-export function complaintFilterSql(table: typeof complaints, orgId: string, raw: unknown, ids: FilterIds = {}): SQL {
+export function complaintFilterSql(
+  table: typeof complaints,
+  { orgId, clock }: Pick<Tenant, 'orgId' | 'clock'>,
+  raw: unknown,
+  ids: FilterIds = {},
+): SQL {
   const filter = parseInput(complaintFilterInput, raw ?? {}, ['filter']);
   const search = filter.search || undefined;
   const reference = search ? normalizeReference(search) : null;
-  const breachedClock = sql`exists (select 1 from ${slaClocks} s where s.org_id = ${table.orgId} and s.complaint_id = ${table.id} and s.breached_at is not null)`;
+  // Breached as Complaint.sla reads it (effectiveStatus): recorded by the watcher, or running past
+  // its due time already, so the filter does not lag the watcher's next run.
+  const breachedClock = sql`exists (select 1 from ${slaClocks} s where s.org_id = ${table.orgId} and s.complaint_id = ${table.id}
+    and (s.breached_at is not null or (s.running_since is not null and s.due_at <= ${clock.now().toISOString()}::timestamptz)))`;
   return and(
     eq(table.orgId, orgId),
     filter.open === true ? openSql(table) : filter.open === false ? not(openSql(table)) : undefined,
@@ -70,8 +78,8 @@ export function complaintFilterSql(table: typeof complaints, orgId: string, raw:
   )!;
 }
 
-export function countComplaints({ db, orgId }: Tenant, filter: unknown, ids: FilterIds): Promise<number> {
-  return db.$count(complaints, complaintFilterSql(complaints, orgId, filter, ids));
+export function countComplaints(tenant: Tenant, filter: unknown, ids: FilterIds): Promise<number> {
+  return tenant.db.$count(complaints, complaintFilterSql(complaints, tenant, filter, ids));
 }
 
 const REFERENCE_INPUT_MAX = 64;
