@@ -146,24 +146,24 @@ export const catalogue = {
     visibility: 'internal',
     description: 'Staff linked the complaint to a customer (its id), e.g. the suggested one; linking the same customer again records nothing.',
   }),
-  // The lifecycle (server/complaints/lifecycle): payload.status is the status after, when the event changed it;
-  // texts live in complaint_messages and the event carries the message's id.
-  'complaint.acknowledged': entry<{ status: string }>()({
+  // The lifecycle (server/complaints/lifecycle): payload.status is the status after and payload.from the one
+  // before, when the event changed it; texts live in complaint_messages and the event carries the message's id.
+  'complaint.acknowledged': entry<{ status: string; from?: string }>()({
     aggregate: 'complaint',
     visibility: 'public',
     description: 'Staff acknowledged the complaint (NEW → ACKNOWLEDGED). Timeline: "Received by our team".',
   }),
-  'complaint.handling_started': entry<{ status: string }>()({
+  'complaint.handling_started': entry<{ status: string; from?: string }>()({
     aggregate: 'complaint',
     visibility: 'public',
     description: 'An assignment or transfer to an agent moved a NEW, ACKNOWLEDGED or REOPENED complaint to IN_PROGRESS. Timeline: "Being handled".',
   }),
-  'complaint.info_requested': entry<{ status: string; messageId: string }>()({
+  'complaint.info_requested': entry<{ status: string; from?: string; messageId: string }>()({
     aggregate: 'complaint',
     visibility: 'public',
     description: 'Staff asked the customer for information (→ AWAITING_CUSTOMER); the question is the message. Timeline: "We need information from you".',
   }),
-  'complaint.customer_replied': entry<{ status?: string; messageId: string }>()({
+  'complaint.customer_replied': entry<{ status?: string; from?: string; messageId: string }>()({
     aggregate: 'complaint',
     visibility: 'public',
     description: 'The customer replied through the widget (AWAITING_CUSTOMER → IN_PROGRESS; status absent when it did not change). Timeline: "Your reply".',
@@ -173,17 +173,17 @@ export const catalogue = {
     visibility: 'public',
     description: 'Staff wrote a customer-visible update (the message). Timeline: "Update".',
   }),
-  'complaint.resolved': entry<{ status: string; messageId: string }>()({
+  'complaint.resolved': entry<{ status: string; from?: string; messageId: string }>()({
     aggregate: 'complaint',
     visibility: 'public',
     description: 'Staff resolved the complaint (the resolution is the message). Timeline: "Resolved".',
   }),
-  'complaint.closed': entry<{ status: string; followUpDueAt: string }>()({
+  'complaint.closed': entry<{ status: string; from?: string; followUpDueAt: string }>()({
     aggregate: 'complaint',
     visibility: 'public',
     description: 'Closed, by staff or by the customer confirming it solved; followUpDueAt is when care follows up. Timeline: "Closed".',
   }),
-  'complaint.reopened': entry<{ status: string; messageId: string | null; by: 'staff' | 'customer' }>()({
+  'complaint.reopened': entry<{ status: string; from?: string; messageId: string | null; by: 'staff' | 'customer' }>()({
     aggregate: 'complaint',
     visibility: 'public',
     description:

@@ -148,6 +148,13 @@ describe('complaint journeys', () => {
     expect(typesOf(state.history, 'complaint.resolution_confirmed').map((e: Json) => e.payload)).toEqual([
       expect.objectContaining({ solved: true, agentRating: 5 }),
     ]);
+    // Every status change records from → to.
+    expect(state.history.filter((e: Json) => e.payload.status).map((e: Json) => [e.type, e.payload.from, e.payload.status])).toEqual([
+      ['complaint.acknowledged', 'new', 'acknowledged'],
+      ['complaint.handling_started', 'acknowledged', 'in_progress'],
+      ['complaint.resolved', 'in_progress', 'resolved'],
+      ['complaint.closed', 'resolved', 'closed'],
+    ]);
     // Every staff change names the acting agent.
     expect(state.history.filter((e: Json) => e.actorType === 'api_key').every((e: Json) => e.actingAgent?.name === 'Mei')).toBe(true);
 
@@ -306,6 +313,9 @@ describe('complaint journeys', () => {
     expect(state).toMatchObject({ reopenCount: 1, firstResolvedAt: firstResolved, resolvedAt: secondResolved, firstContactResolution: false });
     expect(clockOf(state.sla, 'RESOLUTION')).toMatchObject({ status: 'FULFILLED', usedBusinessSeconds: 3 * HOUR });
     expect(typesOf(state.history, 'complaint.resolution_confirmed').map((e: Json) => e.payload.solved)).toEqual([false, true]);
+    expect(typesOf(state.history, 'complaint.reopened').map((e: Json) => [e.payload.from, e.payload.status, e.payload.by])).toEqual([
+      ['resolved', 'reopened', 'customer'],
+    ]);
 
     const view = await publicMatchesHistory(api.asA, widget, c, ['comment for the company only']);
     expect(view.timeline.map((e: Json) => [e.type, e.status, e.message])).toEqual([

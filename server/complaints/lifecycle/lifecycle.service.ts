@@ -64,6 +64,8 @@ export async function changeLocked(
   work: (change: Change) => Promise<void>,
 ): Promise<void> {
   const now = tenant.clock.now().toISOString();
+  /** The status before this change moved it (events that set payload.status also record it as payload.from). */
+  let from: ComplaintRow['status'] | null = null;
   const change: Change = {
     tx,
     tenant,
@@ -86,8 +88,12 @@ export async function changeLocked(
         .returning({ id: complaintMessages.id });
       return message!.id;
     },
-    event: (type, payload) => emit(tx, tenant, { type, aggregateId: row.id, payload, actingAgentId: actor?.id ?? null }),
+    event: (type, payload) => {
+      const withFrom = from && typeof (payload as { status?: unknown }).status === 'string' ? { ...payload, from } : payload;
+      return emit(tx, tenant, { type, aggregateId: row.id, payload: withFrom, actingAgentId: actor?.id ?? null });
+    },
     async update(set) {
+      if (set.status && set.status !== row.status) from = row.status;
       Object.assign(row, set, { updatedAt: now });
       await tx
         .update(complaints)
