@@ -3,7 +3,7 @@ import { dataOf, type Caller, type TestApi } from '../helpers/api.ts';
 import { test as it } from '../helpers/fixtures.ts';
 import { careTeamOf, ok } from './care-team-fixtures.ts';
 import { complaintStatus } from './complaints-fixtures.ts';
-import { confirmResolution, filedComplaint, replyTo, staffOk, type Json } from './complaints-lifecycle-fixtures.ts';
+import { confirmResolution, filedComplaint, forceStatus, replyTo, staffOk, storedEvents, type Json } from './complaints-lifecycle-fixtures.ts';
 import { clockOf, HOUR, officeHours, SLA_FIELDS, updateSettings, watch, widgetOfOrg } from './complaints-sla-fixtures.ts';
 
 /**
@@ -478,5 +478,37 @@ describe('complaint journeys', () => {
       'complaint.resolved',
       'complaint.closed',
     ]);
+  });
+});
+
+describe("the customer's actions from every status (the staff ones are table-driven in complaints-lifecycle.test.ts)", () => {
+  const statuses = ['new', 'acknowledged', 'in_progress', 'awaiting_customer', 'resolved', 'closed', 'reopened'] as const;
+  const allowed: Record<string, readonly string[]> = {
+    replyToComplaint: ['new', 'acknowledged', 'in_progress', 'awaiting_customer', 'reopened'],
+    confirmComplaintResolution: ['resolved'],
+  };
+  const cases = Object.keys(allowed).flatMap((action) => statuses.map((status) => [action, status] as const));
+
+  it.for(cases)('%s from %s', async ([action, status], { api, widget }) => {
+    const c = await filedComplaint(api, widget);
+    await forceStatus(api, c.rowId, status);
+    const tracked = { reference: c.reference, trackingToken: c.trackingToken };
+    const before = (await storedEvents(api, c.rowId)).length;
+    const result =
+      action === 'replyToComplaint'
+        ? await replyTo(widget, { ...tracked, message: 'Hello?' })
+        : await confirmResolution(widget, { ...tracked, solved: false, reason: 'Still broken.' });
+    if (allowed[action]!.includes(status)) {
+      expect(result.__typename).toBe(`Mutation${action[0]!.toUpperCase()}${action.slice(1)}Success`);
+      expect((await storedEvents(api, c.rowId)).length).toBeGreaterThan(before);
+    } else {
+      expect(result).toEqual({
+        __typename: 'InvalidTransitionError',
+        message: `${action} is not allowed while the complaint is ${status}; it is allowed from: ${allowed[action]!.join(', ')}`,
+        currentStatus: status.toUpperCase(),
+        allowedStatuses: allowed[action]!.map((s) => s.toUpperCase()),
+      });
+      expect(await storedEvents(api, c.rowId)).toHaveLength(before);
+    }
   });
 });
