@@ -74,6 +74,10 @@ export const Complaint = builder.drizzleNode('complaints', {
   name: 'Complaint',
   description: 'A complaint filed by a customer.',
   id: { column: (c) => c.id },
+  // Only the columns its fields read (each exposed column and each field's own `select`), and
+  // orgId, which node(id) checks: the inbox reads 50 of them per request, and every column of
+  // the row (description, contact, context…) was read, sent and mapped for nothing.
+  select: { columns: { orgId: true } },
   fields: (t) => ({
     reference: t.exposeString('reference', { description: 'Public and unambiguous, e.g. C-7K2M-9QXD.' }),
     status: t.expose('status', { type: ComplaintStatus, description: 'Where the complaint is now.' }),

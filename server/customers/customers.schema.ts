@@ -78,6 +78,9 @@ export const Customer = builder.drizzleNode('customers', {
   name: 'Customer',
   description: 'A person in the customer archive.',
   id: { column: (c) => c.id },
+  // Only the columns its fields read (each exposed column and each field's own `select`), and
+  // orgId, which node(id) checks (the inbox joins the customer of every complaint).
+  select: { columns: { orgId: true } },
   fields: (t) => ({
     externalId: t.exposeString('externalId', { nullable: true, description: "The company's own id for this customer." }),
     name: t.exposeString('name', { nullable: true, description: 'The name, as the customer gives it.' }),
