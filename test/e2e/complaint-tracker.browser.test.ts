@@ -155,11 +155,27 @@ describe.skipIf(skipBrowserTests)('<careloop-complaint-tracker>', () => {
     await elsewhere.close();
   });
 
-  it('in zh-CN at 320 px: the texts, no horizontal overflow, targets of at least 24 px', async () => {
+  it('in en at 320 px: the resolved questions, no horizontal overflow, targets of at least 24 px', async () => {
+    const receipt = await file('The parcel was left in the rain, soaked.');
+    await handled(receipt.reference, 'resolved');
+    const page = await openTestPage(h, TRACKER);
+    await page.setViewportSize({ width: 320, height: 800 });
+    const widget = page.locator('careloop-complaint-tracker');
+    await widget.getByLabel('Reference number').fill(receipt.reference);
+    await widget.getByLabel('Tracking code').fill(receipt.trackingToken);
+    await widget.getByRole('button', { name: 'Track my complaint' }).click();
+    await expect.poll(() => timeline(widget)).toEqual(['Complaint filed', 'Being handled', 'Resolved A new parcel went out today.']);
+    await widget.getByLabel('No', { exact: true }).check();
+    await widget.getByLabel('What is still wrong?').waitFor();
+    await checkLayout(page, widget);
+    await page.close();
+  });
+
+  it.each([320, 1280])('in zh-CN at %i px: the texts, no horizontal overflow, targets of at least 24 px', async (width) => {
     const receipt = await file('The parcel was left in the rain, all wet.');
     await handled(receipt.reference, 'resolved');
     const page = await openTestPage(h, TRACKER, { lang: 'zh-CN' });
-    await page.setViewportSize({ width: 320, height: 800 });
+    await page.setViewportSize({ width, height: 800 });
     const widget = page.locator('careloop-complaint-tracker');
     expect(await widget.locator('[part=title]').textContent()).toBe('查询投诉进度');
     await widget.getByLabel('投诉编号').fill(receipt.reference);
