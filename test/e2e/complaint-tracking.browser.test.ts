@@ -150,9 +150,10 @@ describe.skipIf(skipBrowserTests)('<careloop-complaint-form>: following a compla
     // The demo site has no tracking page: trackingUrl is null.
     const { reference, trackingUrl } = await filed;
     expect(trackingUrl).toBeNull();
-    const [shownReference, trackingToken] = await form.locator('dd').allTextContents();
-    expect(shownReference).toBe(reference);
-    expect(trackingToken).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/);
+    // The receipt renders after the status line (the form turns into its tracking mode): wait for it.
+    const code = /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/;
+    await expect.poll(() => form.locator('dd').allTextContents()).toEqual([reference, expect.stringMatching(code)]);
+    const [, trackingToken] = await form.locator('dd').allTextContents();
     expect(await form.locator('[part=title]').textContent()).toBe('Track my complaint');
     await expect.poll(() => timeline(page)).toEqual([{ at: expect.any(String), text: expect.stringMatching(/Complaint filed$/) }]);
     expect(await form.getByRole('button').count()).toBe(0);
@@ -170,6 +171,29 @@ describe.skipIf(skipBrowserTests)('<careloop-complaint-form>: following a compla
     expect(await widget.getByRole('button', { name: 'Send' }).count()).toBe(1);
     await page.close();
     await later.close();
+  });
+
+  it('after filing, the receipt is shown and kept in this browser even when the timeline lookup fails', async () => {
+    const page = await openTestPage(h, `<careloop-complaint-form site-key="{{siteKey}}" subject="test:complaint-lookup-fails"></careloop-complaint-form>`);
+    // Only the lookups (ComplaintStatus sends the reference and code) fail; the filing goes through.
+    await page.route('**/graphql', (route) => (route.request().postDataJSON()?.variables?.trackingToken ? route.abort() : route.continue()));
+    const form = page.locator('careloop-complaint-form');
+    await form.getByLabel('What is it about?').selectOption('delivery');
+    await form.getByLabel('What happened?').fill('The parcel never came and nobody wrote.');
+    await page.waitForTimeout(2100); // a person takes longer than the minimum time-to-submit
+    const filed = nextEvent(form, 'careloop-submitted');
+    await form.getByRole('button', { name: 'File complaint' }).click();
+    const { reference } = await filed;
+    await expect
+      .poll(() => form.locator('dd').allTextContents())
+      .toEqual([reference, expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/)]);
+    const kept = await page.evaluate(() =>
+      Object.keys(localStorage)
+        .filter((key) => key.startsWith('careloop:complaints:'))
+        .flatMap((key) => JSON.parse(localStorage.getItem(key)!) as [string, string][]),
+    );
+    expect(kept.map(([r]) => r)).toContain(reference);
+    await page.close();
   });
 
   it('an answer saved offline is sent after a reload, once, and closes the complaint', async () => {

@@ -190,7 +190,15 @@ export class CareloopComplaintForm extends CareloopElement {
     // A reply or a confirmation answers with the complaint as it is now.
     if (data.timeline) return void (this.tracked = data);
     this.message = this.t.filed;
-    void this.track(data.reference, data.trackingToken);
+    // The receipt is shown and kept at once: the timeline lookup after it may fail, the code must not be lost.
+    this.#remember(data.reference, data.trackingToken);
+    void this.track();
+  }
+
+  #remember(reference: string, token: string) {
+    this.reference = reference;
+    this.token = token;
+    this.#keep([[reference, token], ...this.#kept.filter(([r]) => r != reference)]);
   }
 
   /**
@@ -202,9 +210,7 @@ export class CareloopComplaintForm extends CareloopElement {
     const outcome = await callOperation(this.url, this.siteKey, 'ComplaintStatus', { reference, trackingToken: token });
     if (outcome.ok) {
       const view: ComplaintStatus = (this.tracked = outcome.data);
-      this.reference = view.reference;
-      this.token = token;
-      this.#keep([[view.reference, token!], ...this.#kept.filter(([r]) => r != view.reference)]);
+      this.#remember(view.reference, token!);
       if (said) this.message = `${view.reference}: ${this.#text(view.timeline.at(-1)!)}`;
     } else this.fail(outcome.message, outcome.retry ? `${this.t.loadFailed} ${outcome.message}` : outcome.typed ? this.t.notFound : this.t.cannotSend);
   }
