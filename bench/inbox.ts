@@ -7,11 +7,6 @@
  * and their ratio (goal ≥ 0.35). The read includes `sla { metric status dueAt }` when the
  * schema has Complaint.sla.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import autocannon from 'autocannon';
 import { isObjectType } from 'graphql';
 import postgres from 'postgres';
 import { systemClock } from '../server/clock/clock.ts';
@@ -20,113 +15,20 @@ import { runMigrations } from '../server/db/migrate.ts';
 import { createApiKey, createOrganization } from '../server/organizations/organizations.service.ts';
 import { schema } from '../server/schema.ts';
 import { systemTenant } from '../server/tenant/tenant.ts';
+import { freePort, load, poolSize, resultRow, seconds, start, startCareloop, stop, waitFor, withScratchDatabase } from './harness.ts';
 
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
-const poolSize = Number(process.env.BENCH_POOL_SIZE ?? 10);
 const complaintCount = Number(process.env.BENCH_COMPLAINTS ?? 5000);
-const root = new URL('..', import.meta.url).pathname;
 
 const complaintType = schema.getType('Complaint');
 const withSla = isObjectType(complaintType) && 'sla' in complaintType.getFields();
 const INBOX_READ = `{ complaints(first: 50, filter: { open: true }, orderBy: { field: NEXT_DUE_AT }) {
   edges { node { reference status severity customer { name tier } assignee { name } team { name }${withSla ? ' sla { metric status dueAt }' : ''} } } } }`;
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-
-/** BENCH_PROFILE_DIR writes a CPU profile of each server there (as bench/intake.ts does). */
-function start(script: string, env: Record<string, string>): ChildProcess {
-  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  return spawn(process.execPath, [...profile, '--import', 'tsx', script], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-}
-
-async function waitFor(url: string) {
-  for (let i = 0; i < 200; i++) {
-    try {
-      await fetch(url);
-      return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-const stop = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-
-function cpuSeconds(pid: number | undefined): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
-
-async function load(url: string, headers: Record<string, string>, body: string, server: ChildProcess) {
-  let wrong = 0;
-  let firstError: string | undefined;
-  const cpuBefore = cpuSeconds(server.pid);
-  const result = await autocannon({
-    url,
-    connections,
-    duration: seconds,
-    requests: [
-      {
-        method: 'POST',
-        headers,
-        body,
-        onResponse: (status, responseBody) => {
-          if (status === 200 && !responseBody.includes('"reference"')) {
-            wrong++;
-            firstError ??= responseBody;
-          }
-        },
-      },
-    ],
-  });
-  const cpuAfter = cpuSeconds(server.pid);
-  return {
-    rps: result.requests.average,
-    p99: result.latency.p99,
-    ok: result['2xx'] - wrong,
-    failed: result.non2xx + result.errors + result.timeouts + wrong,
-    firstError,
-    cpuPerRequest: cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 1e6) / result.requests.total,
-  };
-}
-
 const post = async (url: string, headers: Record<string, string>, body: string) =>
   (await fetch(url, { method: 'POST', headers, body })).json() as Promise<unknown>;
 
-const name = `careloop_bench_inbox_${randomBytes(4).toString('hex')}`;
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database ${name}`);
-const url = new URL(adminUrl);
-url.pathname = `/${name}`;
-const databaseUrl = url.toString();
-const children: ChildProcess[] = [];
-let stage = 'setting up the database';
-const watchdog = setTimeout(
-  () => {
-    console.error(`bench inbox: no progress after ${2 * seconds + 180} s while ${stage}; giving up`);
-    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-    void admin.unsafe(`drop database if exists ${name} with (force)`).finally(() => process.exit(1));
-  },
-  (2 * seconds + 180) * 1000,
-);
-watchdog.unref();
-try {
+await withScratchDatabase('inbox', 2 * seconds + 180, async ({ databaseUrl, children, setStage }) => {
   const handle = await openDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 2 });
   await runMigrations(handle);
   const platform = { db: handle.db, clock: systemClock };
@@ -171,56 +73,38 @@ try {
     BENCH_WITH_SLA: withSla ? '1' : '0',
   });
   children.push(bare);
-  stage = 'waiting for the bare server';
+  setStage('waiting for the bare server');
   await waitFor(`http://127.0.0.1:${barePort}/`);
   const bareUrl = `http://127.0.0.1:${barePort}/`;
   const bareAnswer = await post(bareUrl, { 'content-type': 'application/json' }, '{}');
-  stage = 'loading the bare server';
-  const bareResult = await load(bareUrl, { 'content-type': 'application/json' }, '{}', bare);
+  setStage('loading the bare server');
+  const bareResult = await load({ url: bareUrl, headers: { 'content-type': 'application/json' }, body: '{}', okWhen: '"reference"', connections, server: bare });
   await stop(bare);
 
-  const port = await freePort();
-  const server = start(process.env.BENCH_SERVER_JS ?? 'server/main.ts', {
-    DATABASE_URL: databaseUrl,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATABASE_POOL_SIZE: String(poolSize),
-    NODE_ENV: process.env.NODE_ENV ?? 'production',
-    LOG_LEVEL: 'warn',
-    RATE_LIMIT_DISABLED: 'true',
-  });
+  const { server, port } = await startCareloop(databaseUrl);
   children.push(server);
-  stage = 'waiting for the careloop server';
+  setStage('waiting for the careloop server');
   await waitFor(`http://127.0.0.1:${port}/readyz`);
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
   const body = JSON.stringify({ query: INBOX_READ });
   const careloopUrl = `http://127.0.0.1:${port}/graphql`;
   const careloopAnswer = await post(careloopUrl, headers, body);
-  stage = 'loading the careloop server';
-  const careloopResult = await load(careloopUrl, headers, body, server);
+  setStage('loading the careloop server');
+  const careloopResult = await load({ url: careloopUrl, headers, body, okWhen: '"reference"', connections, server });
   await stop(server);
   await handle.close();
 
   const same = JSON.stringify(bareAnswer) === JSON.stringify(careloopAnswer);
-  const row = (label: string, r: typeof bareResult) =>
-    `${label.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s   p99 ${String(r.p99).padStart(4)} ms   ` +
-    `${r.cpuPerRequest === undefined ? '' : `server CPU ${r.cpuPerRequest.toFixed(0).padStart(5)} µs/req   `}${r.ok} ok, ${r.failed} failed` +
-    (r.firstError ? `\n  first error response: ${r.firstError.slice(0, 500)}` : '');
   console.log(
     `\ninbox read (50 open complaints by NEXT_DUE_AT with customer, assignee, team${withSla ? ', sla' : ''}; ${complaintCount} complaints), ` +
       `${connections} connections, ${seconds} s each, PostgreSQL (pools of ${poolSize})`,
   );
-  console.log(row('bare node:http + postgres.js', bareResult));
-  console.log(row('careloop (yoga + Pothos + drizzle)', careloopResult));
+  console.log(resultRow('bare node:http + postgres.js', bareResult));
+  console.log(resultRow('careloop (yoga + Pothos + drizzle)', careloopResult));
   const cpuRatio =
     bareResult.cpuPerRequest && careloopResult.cpuPerRequest ? ` (server CPU per request: ${(bareResult.cpuPerRequest / careloopResult.cpuPerRequest).toFixed(2)})` : '';
   console.log(`ratio careloop / bare: ${(careloopResult.rps / bareResult.rps).toFixed(2)} (goal ≥ 0.35)${cpuRatio}`);
   console.log(`same JSON from both: ${same ? 'yes' : 'NO'}`);
   if (!same) console.log(`  bare: ${JSON.stringify(bareAnswer).slice(0, 300)}\n  careloop: ${JSON.stringify(careloopAnswer).slice(0, 300)}`);
   if (careloopResult.failed > 0 || bareResult.failed > 0 || !same) process.exitCode = 1;
-} finally {
-  clearTimeout(watchdog);
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.end();
-}
+});
