@@ -1,6 +1,14 @@
 import { asc, desc, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { complaints, customerIdentities, feedback, purchases, surveys } from '../db/tables/index.ts';
+import {
+  carePlanOccurrences,
+  complaints,
+  customerIdentities,
+  feedback,
+  purchases,
+  surveys,
+  touchpoints,
+} from '../db/tables/index.ts';
 
 /**
  * A table that points at a customer. Merging moves its rows to the surviving customer, erasure
@@ -17,9 +25,10 @@ export interface CustomerLink {
   /**
    * What the right to erasure does to this table's rows of the customer: 'delete' them (they are
    * nothing but the person's handles), or blank these columns (column key → value), so that the
-   * rows stay and statistics stay true. Required: a new table must decide, not inherit "keep all".
+   * rows stay and statistics stay true, or 'keep' them as they are (rows with nothing personal in
+   * them). Required: a new table must decide, not inherit "keep all".
    */
-  erase: 'delete' | Record<string, unknown>;
+  erase: 'delete' | 'keep' | Record<string, unknown>;
   /** Column keys left out of the export: bookkeeping such as hashes that says nothing of the person. */
   exportOmits?: string[];
 }
@@ -81,5 +90,23 @@ export const customerLinks: readonly CustomerLink[] = [
     // Category, status and dates stay for complaint statistics; what the person wrote goes.
     erase: { contact: null, description: '(erased)', desiredOutcome: null },
     exportOmits: ['trackingTokenHash', 'payloadHash', 'idempotencyKey'],
+  },
+  {
+    name: 'touchpoints',
+    table: touchpoints,
+    orgId: touchpoints.orgId,
+    customerId: touchpoints.customerId,
+    order: [desc(touchpoints.recordedAt), desc(touchpoints.id)],
+    // Channel, kind, status and dates stay, so contact counts stay true; what was said goes.
+    erase: { summary: null, outcome: null, message: null, cancelReason: null },
+  },
+  {
+    name: 'carePlanOccurrences',
+    table: carePlanOccurrences,
+    orgId: carePlanOccurrences.orgId,
+    customerId: carePlanOccurrences.customerId,
+    order: [desc(carePlanOccurrences.dueAt), desc(carePlanOccurrences.id)],
+    // Plan, date, status and a reason code: nothing the person said.
+    erase: 'keep',
   },
 ];

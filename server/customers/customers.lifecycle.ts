@@ -115,7 +115,7 @@ export async function eraseCustomer(tenant: Tenant, id: string): Promise<Custome
     for (const link of customerLinks) {
       const ofCustomer = and(eq(link.orgId, orgId), eq(link.customerId, id));
       if (link.erase === 'delete') await tx.delete(link.table).where(ofCustomer);
-      else await tx.update(link.table).set(link.erase).where(ofCustomer);
+      else if (link.erase !== 'keep') await tx.update(link.table).set(link.erase).where(ofCustomer);
     }
     const [erased] = await tx
       .update(customers)

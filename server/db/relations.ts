@@ -16,6 +16,8 @@ export const relations = defineRelations(tables, (r) => ({
     purchases: r.many.purchases({ from: r.customers.id, to: r.purchases.customerId }),
     feedback: r.many.feedback({ from: r.customers.id, to: r.feedback.customerId }),
     complaints: r.many.complaints({ from: r.customers.id, to: r.complaints.customerId }),
+    // Joined on the organization too, so reads use touchpoints_org_customer_idx.
+    touchpoints: r.many.touchpoints({ from: [r.customers.id, r.customers.orgId], to: [r.touchpoints.customerId, r.touchpoints.orgId] }),
   },
   customerIdentities: {
     customer: r.one.customers({
@@ -72,6 +74,25 @@ export const relations = defineRelations(tables, (r) => ({
   complaintRecoveryActions: {
     complaint: r.one.complaints({ from: r.complaintRecoveryActions.complaintId, to: r.complaints.id, optional: false }),
     agent: r.one.agents({ from: r.complaintRecoveryActions.agentId, to: r.agents.id }),
+  },
+  touchpoints: {
+    customer: r.one.customers({ from: r.touchpoints.customerId, to: r.customers.id, optional: false }),
+    agent: r.one.agents({ from: r.touchpoints.agentId, to: r.agents.id }),
+    team: r.one.teams({ from: r.touchpoints.teamId, to: r.teams.id }),
+    complaint: r.one.complaints({ from: r.touchpoints.complaintId, to: r.complaints.id }),
+    feedback: r.one.feedback({ from: r.touchpoints.feedbackId, to: r.feedback.id }),
+    purchase: r.one.purchases({ from: r.touchpoints.purchaseId, to: r.purchases.id }),
+    planOccurrence: r.one.carePlanOccurrences({ from: r.touchpoints.planOccurrenceId, to: r.carePlanOccurrences.id }),
+  },
+  carePlans: {
+    assigneeAgent: r.one.agents({ from: r.carePlans.assigneeAgentId, to: r.agents.id }),
+    assigneeTeam: r.one.teams({ from: r.carePlans.assigneeTeamId, to: r.teams.id }),
+    occurrences: r.many.carePlanOccurrences({ from: [r.carePlans.id, r.carePlans.orgId], to: [r.carePlanOccurrences.planId, r.carePlanOccurrences.orgId] }),
+  },
+  carePlanOccurrences: {
+    plan: r.one.carePlans({ from: r.carePlanOccurrences.planId, to: r.carePlans.id, optional: false }),
+    customer: r.one.customers({ from: r.carePlanOccurrences.customerId, to: r.customers.id, optional: false }),
+    touchpoint: r.one.touchpoints({ from: r.carePlanOccurrences.touchpointId, to: r.touchpoints.id }),
   },
   complaintMessages: {
     complaint: r.one.complaints({ from: r.complaintMessages.complaintId, to: r.complaints.id, optional: false }),

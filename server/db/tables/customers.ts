@@ -56,6 +56,12 @@ export const customers = pgTable(
     lifecycleStage: lifecycleStage('lifecycle_stage').notNull().default('prospect'),
     specialNeeds: text('special_needs').array().notNull().default(sql`'{}'::text[]`),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    /** IANA time zone; null means the organization's. */
+    timeZone: text('time_zone'),
+    /** Channels the customer allows care to use; null means any. */
+    contactChannels: text('contact_channels').array(),
+    /** Opted out of care messages: plans schedule nothing for them. */
+    careOptedOutAt: timestamp('care_opted_out_at', { withTimezone: true, mode: 'string' }),
     attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default({}),
     /** Set by the right to erasure: the row stays as an anonymous stub so statistics stay true. */
     erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'string' }),

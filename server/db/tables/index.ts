@@ -8,5 +8,7 @@ export * from './complaints.ts';
 export * from './recovery-actions.ts';
 export * from './complaint-requests.ts';
 export * from './sla.ts';
+export * from './touchpoints.ts';
+export * from './care-plans.ts';
 export * from './jobs.ts';
 export * from './events.ts';

@@ -12,6 +12,13 @@ export const organizations = pgTable(
      * part means the defaults (server/complaints/sla); validated by the service that writes it.
      */
     complaintSettings: jsonb('complaint_settings').$type<Record<string, unknown>>(),
+    /** The IANA time zone its dates fall in (birthdays, holidays, insights buckets); a customer may have their own. */
+    timeZone: text('time_zone').notNull().default('UTC'),
+    /**
+     * How care plans behave org-wide: the fatigue cap, the holiday list. Null or a missing part
+     * means the defaults (server/care-plans); validated by the service that writes it.
+     */
+    careSettings: jsonb('care_settings').$type<Record<string, unknown>>(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull(),
   },
   (t) => [uniqueIndex('organizations_slug_key').on(t.slug)],
