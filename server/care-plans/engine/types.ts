@@ -126,5 +126,15 @@ export interface Occurrence {
   key: string;
   dueAt: Date;
   /** Placeholder values for the message (`product`, `date`…) and the link to what caused it. */
-  context: { product?: string; purchaseId?: string; complaintId?: string; holiday?: string; localDate: string };
+  context: {
+    product?: string;
+    purchaseId?: string;
+    complaintId?: string;
+    /** The holiday's name (ANNUAL_DATE by holiday key). */
+    holiday?: string;
+    /** The local date it falls on (after a quiet-weekday move). */
+    localDate: string;
+    /** The local date the trigger named, when a quiet weekday moved it (the key names this one). */
+    movedFrom?: string;
+  };
 }
