@@ -12,6 +12,8 @@ import './complaints/complaints.schema.ts';
 import './complaints/inbox/inbox.schema.ts';
 import './complaints/lifecycle/lifecycle.schema.ts';
 import './complaints/sla/sla.schema.ts';
+import './touchpoints/touchpoints.schema.ts';
+import './touchpoints/customer-fields.schema.ts';
 import './jobs/jobs.schema.ts';
 
 builder.queryType({ description: 'Reads. Most need an API key with the read scope; the public ones a site key.' });

@@ -1,7 +1,17 @@
 import type { eventVisibilities } from '../db/tables/index.ts';
 
 /** What an event is about: its sequence runs per (aggregate type, aggregate id). */
-export type AggregateType = 'customer' | 'organization' | 'site' | 'survey' | 'feedback' | 'complaint' | 'api_key' | 'agent' | 'team';
+export type AggregateType =
+  | 'customer'
+  | 'organization'
+  | 'site'
+  | 'survey'
+  | 'feedback'
+  | 'complaint'
+  | 'api_key'
+  | 'agent'
+  | 'team'
+  | 'touchpoint';
 export type Visibility = (typeof eventVisibilities)[number];
 
 interface Entry<A extends AggregateType, P> {
@@ -229,6 +239,55 @@ export const catalogue = {
     aggregate: 'complaint',
     visibility: 'internal',
     description: "The customer answered the two questions after RESOLVED: solved or not, the agent's rating (1–5); a comment is an internal message.",
+  }),
+  // Touchpoints (server/touchpoints): payload.status is the status after, payload.from the one before a
+  // transition; summaries, outcomes, messages and cancel reasons stay on the touchpoint (erasure blanks them).
+  'touchpoint.logged': entry<{ status: string; customerId: string; channel: string; direction: string; kind: string; automated: boolean }>()({
+    aggregate: 'touchpoint',
+    visibility: 'internal',
+    description: 'A touchpoint was logged after the fact (status DONE): its customer, channel, direction, kind and whether it was automated.',
+  }),
+  'touchpoint.scheduled': entry<{
+    status: string;
+    customerId: string;
+    channel: string;
+    kind: string;
+    scheduledFor: string;
+    agentId: string | null;
+    teamId: string | null;
+    automated: boolean;
+    planOccurrenceId: string | null;
+  }>()({
+    aggregate: 'touchpoint',
+    visibility: 'internal',
+    description: 'A touchpoint was scheduled (status SCHEDULED) by staff or a care plan (planOccurrenceId): when, for whom, assigned to which agent or team.',
+  }),
+  'touchpoint.completed': entry<{ status: string; from: string; customerId: string; kind: string; sentiment: string | null }>()({
+    aggregate: 'touchpoint',
+    visibility: 'internal',
+    description: 'A scheduled touchpoint was done (SCHEDULED → DONE), with the sentiment recorded.',
+  }),
+  'touchpoint.missed': entry<{ status: string; from: string; customerId: string; kind: string }>()({
+    aggregate: 'touchpoint',
+    visibility: 'internal',
+    description: 'A scheduled touchpoint did not happen (SCHEDULED → MISSED), e.g. nobody answered.',
+  }),
+  'touchpoint.cancelled': entry<{ status: string; from: string; customerId: string; kind: string }>()({
+    aggregate: 'touchpoint',
+    visibility: 'internal',
+    description: 'A scheduled touchpoint was cancelled (SCHEDULED → CANCELLED); the reason stays on the touchpoint.',
+  }),
+  'touchpoint.rescheduled': entry<{
+    status: string;
+    from: string;
+    customerId: string;
+    kind: string;
+    scheduledFor: string;
+    previousScheduledFor: string | null;
+  }>()({
+    aggregate: 'touchpoint',
+    visibility: 'internal',
+    description: 'A scheduled or missed touchpoint got a new due time (→ SCHEDULED): the time after and before.',
   }),
   'agent.created': entry<Changed>()({
     aggregate: 'agent',

@@ -88,7 +88,7 @@ const ComplaintOrderField = enumOf('ComplaintOrderField', ['next_due_at', 'creat
   },
 });
 
-const OrderDirection = enumOf('OrderDirection', ['asc', 'desc'] as const, {
+export const OrderDirection = enumOf('OrderDirection', ['asc', 'desc'] as const, {
   description: 'Which way a list is sorted.',
   values: { asc: 'Ascending: earliest first.', desc: 'Descending: latest first.' },
 });
