@@ -9,6 +9,7 @@ import './surveys/surveys.schema.ts';
 import './feedback/feedback.schema.ts';
 import './care-team/care-team.schema.ts';
 import './complaints/complaints.schema.ts';
+import './customers/timeline/timeline.schema.ts';
 import './complaints/inbox/inbox.schema.ts';
 import './complaints/lifecycle/lifecycle.schema.ts';
 import './complaints/sla/sla.schema.ts';

@@ -7,6 +7,7 @@ import {
 } from '../db/tables/index.ts';
 import { boundedList, jsonChecked, limits, longText, shortText } from '../shared/limits.ts';
 import type { Clock } from '../clock/clock.ts';
+import { isValidTimeZone } from '../complaints/sla/calendar.ts';
 import { ValidationError, type FieldIssue } from '../shared/errors.ts';
 import { calendarDate, instant, isCalendarDate } from '../shared/temporal.ts';
 import { described, parseInput } from '../shared/validate.ts';
@@ -68,6 +69,10 @@ const profileFields = {
     'A language tag such as en or zh-CN.',
   ),
   gender: described(shortText(customerLimits.gender).nullish(), `Free text, 1 to ${customerLimits.gender} characters.`),
+  timeZone: described(
+    z.string().refine(isValidTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin or Asia/Shanghai').nullish(),
+    "The customer's own IANA time zone (e.g. Asia/Shanghai): birthdays and care dates fall on their local day; null for the organization's.",
+  ),
   tier: described(z.enum(customerTiers).nullish(), 'Setting a tier makes it manual; null hands it back to recomputeTiers.'),
   lifecycleStage: described(z.enum(lifecycleStages).optional(), 'Defaults to PROSPECT on create.'),
   specialNeeds: described(

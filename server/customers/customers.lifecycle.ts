@@ -4,6 +4,7 @@ import { customers } from '../db/tables/index.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { limits } from '../shared/limits.ts';
 import { emit } from '../events/emit.ts';
+import { mergedContactPreferences } from './contact-preferences.ts';
 import { customerLinks } from './customer-links.ts';
 import { requireCustomer, withConflicts, type CustomerRow } from './customers.rows.ts';
 
@@ -50,6 +51,8 @@ export async function mergeCustomers(tenant: Tenant, sourceId: string, targetId:
           birthday: pick('birthday'),
           locale: pick('locale'),
           gender: pick('gender'),
+          timeZone: pick('timeZone'),
+          ...mergedContactPreferences(source, target),
           tier: tierFrom.tier,
           tierSource: tierFrom.tierSource,
           specialNeeds: [...new Set([...target.specialNeeds, ...source.specialNeeds])],
@@ -127,6 +130,9 @@ export async function eraseCustomer(tenant: Tenant, id: string): Promise<Custome
         birthday: null,
         locale: null,
         gender: null,
+        timeZone: null,
+        contactChannels: null,
+        careOptedOutAt: null,
         specialNeeds: [],
         tags: [],
         attributes: {},

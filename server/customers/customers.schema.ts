@@ -89,6 +89,10 @@ export const Customer = builder.drizzleNode('customers', {
     birthday: t.expose('birthday', { type: 'Date', nullable: true, description: 'For birthday greetings.' }),
     locale: t.exposeString('locale', { nullable: true, description: 'The preferred language, e.g. zh-CN.' }),
     gender: t.exposeString('gender', { nullable: true, description: 'As the customer describes it; free text.' }),
+    timeZone: t.exposeString('timeZone', {
+      nullable: true,
+      description: "The customer's own IANA time zone (e.g. Asia/Shanghai); null means the organization's. Care dates fall on the local day of this zone.",
+    }),
     tier: t.expose('tier', { type: Tier, nullable: true, description: 'The value tier; null until set or computed.' }),
     tierSource: t.expose('tierSource', { type: TierSource, nullable: true, description: 'Who decided the tier.' }),
     lifecycleStage: t.expose('lifecycleStage', { type: LifecycleStage, description: 'Where the relationship stands.' }),
@@ -131,7 +135,7 @@ const CustomerIdentity = builder.drizzleNode('customerIdentities', {
   }),
 });
 
-const Purchase = builder.drizzleObject('purchases', {
+export const Purchase = builder.drizzleObject('purchases', {
   name: 'Purchase',
   description: 'A product bought: when, why, what was promised, its value.',
   fields: (t) => ({

@@ -70,6 +70,8 @@ export const relations = defineRelations(tables, (r) => ({
   // The agent a staff mutation named (actorAgentId); the actor columns keep the API key.
   events: {
     actingAgent: r.one.agents({ from: r.events.actingAgentId, to: r.agents.id }),
+    // The complaint a complaint event belongs to (Customer.timeline's ComplaintEvent); null for other aggregates' events.
+    complaint: r.one.complaints({ from: [r.events.aggregateId, r.events.orgId], to: [r.complaints.id, r.complaints.orgId] }),
   },
   complaintRecoveryActions: {
     complaint: r.one.complaints({ from: r.complaintRecoveryActions.complaintId, to: r.complaints.id, optional: false }),
