@@ -11,7 +11,8 @@ export type AggregateType =
   | 'api_key'
   | 'agent'
   | 'team'
-  | 'touchpoint';
+  | 'touchpoint'
+  | 'care_plan';
 export type Visibility = (typeof eventVisibilities)[number];
 
 interface Entry<A extends AggregateType, P> {
@@ -85,6 +86,11 @@ export const catalogue = {
     aggregate: 'organization',
     visibility: 'internal',
     description: 'Complaint settings changed: business calendar, SLA targets, tier multipliers or follow-up days (the names of the parts given).',
+  }),
+  'organization.care_settings_updated': entry<Changed>()({
+    aggregate: 'organization',
+    visibility: 'internal',
+    description: "Care settings changed: the organization's time zone, the fatigue cap or the holiday list (the names of the parts given).",
   }),
   'complaint.sla_retargeted': entry<{
     severity: string;
@@ -309,6 +315,27 @@ export const catalogue = {
     aggregate: 'team',
     visibility: 'internal',
     description: "A team's name or description changed (field names).",
+  }),
+  // Care plans (server/care-plans): field names and the trigger type only; templates stay on the plan.
+  'care_plan.created': entry<{ trigger: string; active: boolean; automated: boolean; fields: string[] }>()({
+    aggregate: 'care_plan',
+    visibility: 'internal',
+    description: 'A care plan was created: its trigger type, whether it is active and automated, the names of the fields given.',
+  }),
+  'care_plan.updated': entry<Changed>()({
+    aggregate: 'care_plan',
+    visibility: 'internal',
+    description: "A care plan's name, trigger, audience, action, quiet rules, exits, assignee or lateness changed (field names).",
+  }),
+  'care_plan.activated': entry<None>()({
+    aggregate: 'care_plan',
+    visibility: 'internal',
+    description: 'A paused care plan was resumed: it makes occurrences again.',
+  }),
+  'care_plan.deactivated': entry<None>()({
+    aggregate: 'care_plan',
+    visibility: 'internal',
+    description: 'A care plan was paused: it makes no new occurrences.',
   }),
   'api_key.created': entry<{ scopes: string[] }>()({
     aggregate: 'api_key',

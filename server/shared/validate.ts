@@ -22,7 +22,7 @@ export interface GraphqlInputMeta {
   description?: string;
   /** The GraphQL name of a nested input object. */
   title?: string;
-  graphqlType?: 'Date' | 'DateTime' | 'JSON';
+  graphqlType?: 'Date' | 'DateTime' | 'JSON' | 'ID';
   graphqlOptional?: boolean;
 }
 
