@@ -4,6 +4,7 @@ import { tenantOf } from '../../context.ts';
 import { Complaint } from '../../complaints/complaints.schema.ts';
 import { DomainEvent } from '../../events/events.schema.ts';
 import { Feedback } from '../../feedback/feedback.schema.ts';
+import { Touchpoint } from '../../touchpoints/touchpoints.schema.ts';
 import { limits } from '../../shared/limits.ts';
 import { Customer, Purchase } from '../customers.schema.ts';
 import { decodeTimelineCursor, encodeTimelineCursor } from './timeline.cursor.ts';
@@ -20,12 +21,12 @@ const ComplaintEvent = builder.drizzleObject('events', {
 });
 
 /** The GraphQL type of each kind's rows: the union asks the item, not the row, which it is. */
-const typeOfKind = { purchase: 'Purchase', feedback: 'Feedback', complaint_event: 'ComplaintEvent' } as const;
+const typeOfKind = { touchpoint: 'Touchpoint', purchase: 'Purchase', feedback: 'Feedback', complaint_event: 'ComplaintEvent' } as const;
 const kindOfEntry = new WeakMap<object, TimelineItem['kind']>();
 
 const TimelineEntry = builder.unionType('TimelineEntry', {
-  description: 'What a timeline item is: a purchase, feedback, or an event of one of the customer’s complaints.',
-  types: [Purchase, Feedback, ComplaintEvent],
+  description: 'What a timeline item is: a touchpoint, a purchase, feedback, or an event of one of the customer’s complaints.',
+  types: [Touchpoint, Purchase, Feedback, ComplaintEvent],
   resolveType: (entry) => typeOfKind[kindOfEntry.get(entry as object) as keyof typeof typeOfKind],
 });
 
@@ -34,7 +35,7 @@ const CustomerTimelineItem = builder.objectRef<TimelineItem>('CustomerTimelineIt
   fields: (t) => ({
     at: t.field({
       type: 'DateTime',
-      description: 'Where it sits: a purchase’s purchasedAt, feedback’s createdAt, an event’s occurredAt.',
+      description: 'Where it sits: a touchpoint’s occurredAt, else (scheduled, missed or cancelled) its scheduledFor, else its recordedAt; a purchase’s purchasedAt; feedback’s createdAt; an event’s occurredAt.',
       resolve: (item) => item.key.at,
     }),
     entry: t.field({
@@ -57,7 +58,7 @@ builder.drizzleObjectField(Customer, 'timeline', (t) =>
   t.field({
     type: CustomerTimelineConnection,
     description:
-      'What an agent opens before calling: the customer’s purchases, feedback and every event of their complaints (internal ones included), newest first, in one stream. Items of one instant keep a fixed order.',
+      'What an agent opens before calling: the customer’s touchpoints (scheduled ones at their due time, so what is coming is on top), purchases, feedback and every event of their complaints (internal ones included), newest first, in one stream. Items of one instant keep a fixed order.',
     select: { columns: { id: true } },
     args: {
       first: t.arg.int({ description: `How many items, 1 to ${limits.pageSize}; ${timelineDefaultSize} without it.` }),

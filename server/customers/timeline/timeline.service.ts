@@ -17,7 +17,7 @@ export const timelineDefaultSize = 20;
  * One source of the timeline: the rows of one customer, projected to their sort key. `at` is
  * the sort expression; `from` joins and filters down to the customer, so that every source reads
  * from an index leading (org_id, customer_id, time):
- * purchases_org_customer_idx, feedback_org_customer_idx, and for complaint events
+ * touchpoints_org_customer_timeline_idx (on the `at` expression), purchases_org_customer_idx, feedback_org_customer_idx, and for complaint events
  * complaints_org_customer_idx then events_org_aggregate_sequence_key per complaint. No index of
  * events by occurred_at per aggregate: a complaint's history is tens of rows, read whole and
  * sorted, and every event written anywhere would pay for one.
@@ -31,6 +31,14 @@ interface Source {
 }
 
 const sources: Source[] = [
+  {
+    // When it happened; a scheduled one when it is due (so what is coming sits on top); else when it was written.
+    kind: 'touchpoint',
+    at: sql`coalesce(t.occurred_at, t.scheduled_for, t.recorded_at)`,
+    tiebreak: sql`0`,
+    id: sql`t.id`,
+    from: (orgId, customerId) => sql`from touchpoints t where t.org_id = ${orgId} and t.customer_id = ${customerId}`,
+  },
   {
     kind: 'purchase',
     at: sql`p.purchased_at`,
@@ -124,7 +132,9 @@ async function loadKind(tenant: Tenant, kind: TimelineKind, ids: string[], query
       where: { ...where, ...extra },
     });
   const rows =
-    kind === 'purchase'
+    kind === 'touchpoint'
+      ? await many('touchpoints')
+      : kind === 'purchase'
       ? await many('purchases')
       : kind === 'feedback'
         ? await many('feedback')

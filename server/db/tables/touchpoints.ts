@@ -98,6 +98,13 @@ export const touchpoints = pgTable(
     index('touchpoints_org_created_idx').on(t.orgId, t.createdAt, t.id),
     // Customer.touchpoints, the timeline and lastContactedAt read a customer's rows by when they happened.
     index('touchpoints_org_customer_idx').on(t.orgId, t.customerId, t.occurredAt, t.id),
+    // Customer.timeline orders a customer's touchpoints by this `at` (server/customers/timeline).
+    index('touchpoints_org_customer_timeline_idx').on(
+      t.orgId,
+      t.customerId,
+      sql`coalesce(${t.occurredAt}, ${t.scheduledFor}, ${t.recordedAt})`,
+      t.id,
+    ),
     // touchpoints(filter: { status: SCHEDULED, dueBefore }): the work that is due, oldest first.
     index('touchpoints_org_scheduled_idx').on(t.orgId, t.scheduledFor, t.id).where(sql`${t.status} = 'scheduled'`),
     // agenda(agentId, from, to)

@@ -1,0 +1,1 @@
+CREATE INDEX "touchpoints_org_customer_timeline_idx" ON "touchpoints" ("org_id","customer_id",coalesce("occurred_at", "scheduled_for", "recorded_at"),"id");
