@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { isMirrored } from '../customers/customers.identities.ts';
 import { requireCustomer, type CustomerRow } from '../customers/customers.rows.ts';
 import { normalizeIdentity, type IdentityChannel } from '../customers/identity-values.ts';
@@ -45,11 +45,19 @@ export async function customerForIdentity(tx: Transaction, tenant: Tenant, ref: 
   throw new Error(`customerForIdentity: no stable holder for a ${ref.channel} handle after ${ATTEMPTS} attempts`);
 }
 
+/**
+ * A phone number is one number whether it was linked as PHONE or SMS (as the complaint's suggested
+ * customer reads it): an inbound SMS from a customer known by their PHONE handle is theirs, not a
+ * new customer's. The handle's own channel wins when both exist.
+ */
+const sameNumber = (channel: IdentityChannel): IdentityChannel[] => (channel === 'phone' || channel === 'sms' ? ['phone', 'sms'] : [channel]);
+
 async function holderOf(tx: Transaction, orgId: string, channel: IdentityChannel, value: string): Promise<string | undefined> {
   const [row] = await tx
     .select({ customerId: customerIdentities.customerId })
     .from(customerIdentities)
-    .where(and(eq(customerIdentities.orgId, orgId), eq(customerIdentities.channel, channel), eq(customerIdentities.value, value)))
+    .where(and(eq(customerIdentities.orgId, orgId), inArray(customerIdentities.channel, sameNumber(channel)), eq(customerIdentities.value, value)))
+    .orderBy(sql`${customerIdentities.channel} = ${channel} desc`, asc(customerIdentities.createdAt))
     .limit(1);
   return row?.customerId;
 }

@@ -1,7 +1,7 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { customerIdentities, customers as customersTable, events, touchpoints as touchpointsTable } from '../../server/db/tables/index.ts';
+import { complaints, customerIdentities, customers as customersTable, events, feedback, touchpoints as touchpointsTable } from '../../server/db/tables/index.ts';
 import type { TestApi } from '../helpers/api.ts';
 import { test as it } from '../helpers/fixtures.ts';
 import { careTeamOf, ok as okTeam } from './care-team-fixtures.ts';
@@ -152,9 +152,78 @@ describe('logTouchpoint', () => {
   });
 });
 
+describe('links, teams and scopes', () => {
+  it('links a complaint and a feedback item of the same customer; of another customer they are refused', async ({ api }) => {
+    const insertComplaint = async (customerId: string, reference: string) => {
+      const [row] = await api.db.db
+        .insert(complaints)
+        .values({
+          orgId: api.orgA.id,
+          reference,
+          trackingTokenHash: reference,
+          status: 'closed',
+          category: 'delivery',
+          description: 'Late parcel',
+          customerId: rowId(customerId),
+          createdAt: NOW,
+          updatedAt: NOW,
+        })
+        .returning({ id: complaints.id });
+      return Buffer.from(`Complaint:${row!.id}`).toString('base64');
+    };
+    const insertFeedback = async (customerId: string) => {
+      const [row] = await api.db.db
+        .insert(feedback)
+        .values({ orgId: api.orgA.id, kind: 'resolution_check', customerId: rowId(customerId), createdAt: NOW })
+        .returning({ id: feedback.id });
+      return Buffer.from(`Feedback:${row!.id}`).toString('base64');
+    };
+    const complaintId = await insertComplaint(ann.id, 'C-TP01-0001');
+    const feedbackId = await insertFeedback(ann.id);
+    const followUp = ok(await tp.schedule({ customerId: ann.id, channel: 'PHONE', kind: 'COMPLAINT_CONTACT', scheduledFor: at(60), complaintId, feedbackId }));
+    expect(followUp).toMatchObject({ complaint: { id: complaintId }, feedback: { id: feedbackId } });
+    const bobs = await insertComplaint(bob.id, 'C-TP01-0002');
+    expect(await tp.log(call({ complaintId: bobs }))).toMatchObject({ issues: [{ path: ['input', 'complaintId'], message: 'is a complaint of another customer' }] });
+    expect(await tp.log(call({ feedbackId: await insertFeedback(bob.id) }))).toMatchObject({ issues: [{ path: ['input', 'feedbackId'] }] });
+  });
+
+  it('a named team wins over the agent’s; an unknown team is NotFoundError', async ({ api }) => {
+    const other = okTeam(await careTeamOf(api.asA).createTeam({ name: 'Second line' }));
+    expect(ok(await tp.log(call({ agentId: agent.id, teamId: other.id }))).team).toEqual({ id: other.id });
+    expect(ok(await tp.log(call({ agentId: otherAgent.id }))).team).toBeNull();
+    const unknown = Buffer.from('Team:00000000-0000-4000-8000-000000000000').toString('base64');
+    expect(await tp.log(call({ teamId: unknown }))).toMatchObject({ __typename: 'NotFoundError', entity: 'Team' });
+  });
+
+  it('writes need the write scope, reads the read scope', async ({ api }) => {
+    const keyWith = async (scopes: string[]) => {
+      const response = await api.asA.gql(
+        `mutation($scopes: [ApiKeyScope!]!) { createApiKey(input: { name: "scoped", scopes: $scopes }) { ... on MutationCreateApiKeySuccess { data { key } } } }`,
+        { scopes },
+      );
+      return api.withKey((response.data as Json).createApiKey.data.key);
+    };
+    const reader = touchpointsOf(await keyWith(['READ']));
+    const denied = await (await keyWith(['READ'])).gql(
+      `mutation($input: LogTouchpointInput!) { logTouchpoint(input: $input) { __typename } }`,
+      { input: call() },
+    );
+    expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await reader.list({ first: 1 })).edges).toHaveLength(1);
+    const writer = await keyWith(['WRITE']);
+    const noRead = await writer.gql('{ touchpoints(first: 1) { totalCount } }');
+    expect(noRead.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
 describe('logTouchpoint by identity', () => {
   it('links the customer holding the handle, as typed in another form', async () => {
     const logged = ok(await tp.log(call({ customerId: undefined, identity: { channel: 'PHONE', value: '+86 (138) 0013 8000' } })));
+    expect(logged.customer.id).toBe(ann.id);
+  });
+
+  it('an SMS from a number known as the customer’s PHONE is theirs, not a new customer’s', async () => {
+    const logged = ok(await tp.log(call({ customerId: undefined, channel: 'SMS', identity: { channel: 'SMS', value: '+86 138 0013 8000' } })));
     expect(logged.customer.id).toBe(ann.id);
   });
 
