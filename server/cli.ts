@@ -23,6 +23,7 @@ import {
   type OrganizationRow,
 } from './organizations/organizations.service.ts';
 import { listJobs } from './jobs/jobs.service.ts';
+import { runCarePlans } from './care-plans/scheduler/run.ts';
 import { CareloopError, NotFoundError } from './shared/errors.ts';
 import { systemTenant } from './tenant/tenant.ts';
 import { isEntryPoint } from './shared/entry-point.ts';
@@ -39,6 +40,8 @@ Commands:
   key revoke <id> [--org <slug>]              revoke an API key
   jobs list [--dead] [--org <slug>] [--json]  queued, running and dead background jobs
                                               (--dead: dead ones only, with their last error)
+  care run [--org <slug>] [--json]            run the care plans now (every organization's, or one);
+                                              prints what was scheduled, skipped and cancelled
   help                                        show this text
 
 Scopes: ${apiKeyScopes.join(', ')} (comma-separated, e.g. --scopes read,write)
@@ -189,6 +192,20 @@ const commands: Command[] = [
         const error = job.lastError ? `\t${job.lastError.replace(/\s+/g, ' ')}` : '';
         io.out(`${job.id}\t${job.state}\t${job.kind}\t${orgSlug ?? '(system)'}\t${job.attempts}/${job.maxAttempts}\t${when}${error}`);
       }
+    },
+  },
+  {
+    words: ['care', 'run'],
+    args: [],
+    options: ['org', 'json'],
+    async run({ db, opts, io }) {
+      const org = opts.org ? await requireOrg(db, opts.org) : undefined;
+      const counts = await runCarePlans({ db, clock: systemClock }, { orgId: org?.id, actor: { type: 'system', id: 'cli' } });
+      if (opts.json) return io.out(JSON.stringify(counts, null, 2));
+      const reasons = (c: Record<string, number | undefined>) => Object.entries(c).map(([r, n]) => `${r} ${n}`).join(', ') || 'none';
+      io.out(
+        `plans ${counts.plans}\tcustomers evaluated ${counts.evaluatedCustomers}\tscheduled ${counts.scheduled} (late ${counts.late})\tdue ${counts.due}\tskipped: ${reasons(counts.skipped)}\tcancelled: ${reasons(counts.cancelled)}`,
+      );
     },
   },
 ];

@@ -5,6 +5,7 @@ import { ValidationError } from '../shared/errors.ts';
 import { limits } from '../shared/limits.ts';
 import { emit } from '../events/emit.ts';
 import { mergedContactPreferences } from './contact-preferences.ts';
+import { cancelCareForErased, prepareCareForMerge } from '../care-plans/scheduler/customer-exits.ts';
 import { customerLinks } from './customer-links.ts';
 import { requireCustomer, withConflicts, type CustomerRow } from './customers.rows.ts';
 
@@ -31,6 +32,7 @@ export async function mergeCustomers(tenant: Tenant, sourceId: string, targetId:
       const attributes = { ...source.attributes, ...target.attributes };
       refuseOverLimits(tags, attributes);
 
+      await prepareCareForMerge(tx, tenant, sourceId, targetId);
       for (const link of customerLinks) {
         await tx
           .update(link.table)
@@ -120,6 +122,8 @@ export async function eraseCustomer(tenant: Tenant, id: string): Promise<Custome
       if (link.erase === 'delete') await tx.delete(link.table).where(ofCustomer);
       else if (link.erase !== 'keep') await tx.update(link.table).set(link.erase).where(ofCustomer);
     }
+    // After the blanking, so the cancelled touchpoints keep their reason code (nothing personal).
+    await cancelCareForErased(tx, tenant, id);
     const [erased] = await tx
       .update(customers)
       .set({

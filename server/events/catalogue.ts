@@ -263,10 +263,14 @@ export const catalogue = {
     teamId: string | null;
     automated: boolean;
     planOccurrenceId: string | null;
+    /** Care plans only: the plan, and whether the scheduler created it after its due time (catch-up). */
+    planId?: string;
+    late?: boolean;
   }>()({
     aggregate: 'touchpoint',
     visibility: 'internal',
-    description: 'A touchpoint was scheduled (status SCHEDULED) by staff or a care plan (planOccurrenceId): when, for whom, assigned to which agent or team.',
+    description:
+      'A touchpoint was scheduled (status SCHEDULED) by staff or a care plan (planOccurrenceId, planId, late when created after its due time): when, for whom, assigned to which agent or team.',
   }),
   'touchpoint.completed': entry<{ status: string; from: string; customerId: string; kind: string; sentiment: string | null }>()({
     aggregate: 'touchpoint',
@@ -278,10 +282,19 @@ export const catalogue = {
     visibility: 'internal',
     description: 'A scheduled touchpoint did not happen (SCHEDULED → MISSED), e.g. nobody answered.',
   }),
-  'touchpoint.cancelled': entry<{ status: string; from: string; customerId: string; kind: string }>()({
+  'touchpoint.cancelled': entry<{
+    status: string;
+    from: string;
+    customerId: string;
+    kind: string;
+    /** Cancelled by a care plan's exit: its reason code (a staff member's own words stay on the touchpoint) and the occurrence. */
+    exit?: string;
+    planOccurrenceId?: string;
+  }>()({
     aggregate: 'touchpoint',
     visibility: 'internal',
-    description: 'A scheduled touchpoint was cancelled (SCHEDULED → CANCELLED); the reason stays on the touchpoint.',
+    description:
+      "A scheduled touchpoint was cancelled (SCHEDULED → CANCELLED); the reason stays on the touchpoint. A care plan's exit names its reason code in exit (opted_out, channel_not_allowed, complaint_open, audience_left, contact_made, erased, merged).",
   }),
   'touchpoint.rescheduled': entry<{
     status: string;
@@ -336,6 +349,19 @@ export const catalogue = {
     aggregate: 'care_plan',
     visibility: 'internal',
     description: 'A care plan was paused: it makes no new occurrences.',
+  }),
+  // The care scheduler (server/care-plans/scheduler): occurrences a plan holds back, automated touchpoints whose time came.
+  'touchpoint.skipped': entry<{ customerId: string; planId: string; occurrenceId: string; occurrenceKey: string; dueAt: string; reason: string }>()({
+    aggregate: 'touchpoint',
+    visibility: 'internal',
+    description:
+      'A care plan held an occurrence back, so no touchpoint exists: the aggregate id is the occurrence id. Reason too_late, opted_out, channel_not_allowed, complaint_open, recently_contacted or fatigue_cap; once per occurrence.',
+  }),
+  'touchpoint.due': entry<{ customerId: string; scheduledFor: string; channel: string; kind: string; planId: string; occurrenceId: string }>()({
+    aggregate: 'touchpoint',
+    visibility: 'internal',
+    description:
+      "An automated plan touchpoint's time came (from the care.run-plans job, once per touchpoint): the company's systems deliver its message and mark it done.",
   }),
   'api_key.created': entry<{ scopes: string[] }>()({
     aggregate: 'api_key',

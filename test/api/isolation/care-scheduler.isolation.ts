@@ -1,0 +1,29 @@
+import { eq } from 'drizzle-orm';
+import { expect } from 'vitest';
+import { carePlanOccurrences } from '../../../server/db/tables/index.ts';
+import { dataOf } from '../../helpers/api.ts';
+import type { IsolationDomain } from '../../helpers/isolation.ts';
+import { schedulerOf } from '../care-scheduler-fixtures.ts';
+
+const RUN = 'mutation { runCarePlans { __typename ... on MutationRunCarePlansSuccess { data { plans evaluatedCustomers scheduled } } } }';
+
+export const domain: IsolationDomain = {
+  name: 'care scheduler',
+  snapshotQuery: '{ customers(first: 100) { edges { node { id } } } }',
+  async setup(api) {
+    const care = schedulerOf(api.db.db, api.clock, api.orgA.id);
+    const birthday = new Date(api.clock.now().getTime() + 86_400_000).toISOString().slice(0, 10);
+    const planId = await care.plan({ trigger: { type: 'birthday' }, action: { kind: 'greeting_birthday', leadTimeSeconds: 3 * 86_400 } });
+    const customerId = await care.customer({ birthday: `1980${birthday.slice(4)}` });
+    return { planId, customerId };
+  },
+  queries: {},
+  mutations: {
+    async runCarePlans(api, a) {
+      // B's run runs B's plans only: A's plan schedules nothing for A's customer.
+      const result = dataOf(await api.asB.gql(RUN)).runCarePlans;
+      expect(result).toMatchObject({ __typename: 'MutationRunCarePlansSuccess', data: { plans: 0, evaluatedCustomers: 0, scheduled: 0 } });
+      expect(await api.db.db.select().from(carePlanOccurrences).where(eq(carePlanOccurrences.planId, a.planId!))).toEqual([]);
+    },
+  },
+};
