@@ -20,9 +20,9 @@ export const domain: IsolationDomain = {
   queries: {},
   mutations: {
     async runCarePlans(api, a) {
-      // B's run runs B's plans only: A's plan schedules nothing for A's customer.
+      // B's run runs B's plans only (other domains' cases may have made some): A's plan schedules nothing for A's customer.
       const result = dataOf(await api.asB.gql(RUN)).runCarePlans;
-      expect(result).toMatchObject({ __typename: 'MutationRunCarePlansSuccess', data: { plans: 0, evaluatedCustomers: 0, scheduled: 0 } });
+      expect(result).toMatchObject({ __typename: 'MutationRunCarePlansSuccess', data: { scheduled: 0 } });
       expect(await api.db.db.select().from(carePlanOccurrences).where(eq(carePlanOccurrences.planId, a.planId!))).toEqual([]);
     },
   },
