@@ -201,6 +201,17 @@ describe('validation', () => {
     expect((await carePlansOf(api.asB).createCarePlan(birthdayPlan('Unique'))).__typename).toBe('MutationCreateCarePlanSuccess');
   });
 
+  it('two creates of one name at once: one plan, the other a ConflictError on name', async ({ api }) => {
+    const plans = carePlansOf(api.asA);
+    const results = await Promise.all([plans.createCarePlan(birthdayPlan('Raced')), plans.createCarePlan(birthdayPlan('Raced'))]);
+    expect(results.map((r) => r.__typename).sort()).toEqual(['ConflictError', 'MutationCreateCarePlanSuccess']);
+    expect(results.find((r) => r.__typename === 'ConflictError')).toMatchObject({ field: 'name' });
+    const node = await api.asA.gql(`query($id: ID!) { node(id: $id) { ... on CarePlan { name trigger { type } } } }`, {
+      id: results.find((r) => r.data)!.data.id,
+    });
+    expect(node.data?.node).toEqual({ name: 'Raced', trigger: { type: 'BIRTHDAY' } });
+  });
+
   it('scopes: reading needs read, plans need write, care settings admin', async ({ api }) => {
     const keyWith = async (scopes: ('read' | 'write' | 'admin')[]) =>
       api.withKey((await createApiKey(api.tenant(api.orgA.id), { name: scopes.join('+'), scopes })).key);
