@@ -32,7 +32,7 @@ const CarePlanCadenceAnchor = enumOf('CarePlanCadenceAnchor', cadenceAnchors, {
   description: 'What an EVERY plan counts from.',
   values: {
     fixed: 'A fixed schedule: startsOn, then every N days.',
-    last_completed: 'The last completed touchpoint of the plan (without one, the later of the plan’s and the customer’s creation).',
+    last_completed: 'N days after the last completed touchpoint of the plan, and every N days after while none is completed (without one yet: from the later of the plan’s and the customer’s creation).',
   },
 });
 

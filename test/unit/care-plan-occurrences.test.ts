@@ -238,13 +238,22 @@ describe('cadences and silence', () => {
     ]);
   });
 
-  it('every N days after the last completed one; without one, after the later of the customer\'s and the plan\'s creation', () => {
+  it('every N days after the last completed one, and on every N days while none is completed; without one, after the later creation', async () => {
     const p = plan({ type: 'every', days: 30, anchor: 'last_completed' }, { createdAt: '2027-04-10T12:00:00Z' });
-    expect(between(p, facts({ lastCompletedAt: '2027-05-01T18:00:00Z' }), '2027-01-01T00:00:00Z', '2028-01-01T00:00:00Z')).toEqual([
+    // Completed 1 May: 31 May, then (not completed) 30 June, 30 July.
+    expect(between(p, facts({ lastCompletedAt: '2027-05-01T18:00:00Z' }), '2027-01-01T00:00:00Z', '2027-08-01T00:00:00Z')).toEqual([
       ['every:2027-05-31', '2027-05-31T09:00:00.000Z'],
+      ['every:2027-06-30', '2027-06-30T09:00:00.000Z'],
+      ['every:2027-07-30', '2027-07-30T09:00:00.000Z'],
     ]);
-    expect(between(p, facts(), '2027-01-01T00:00:00Z', '2028-01-01T00:00:00Z')).toEqual([['every:2027-05-10', '2027-05-10T09:00:00.000Z']]);
-    expect(between(p, facts({ createdAt: '2027-04-20T00:00:00Z' }), '2027-01-01T00:00:00Z', '2028-01-01T00:00:00Z')).toEqual([
+    // Completed late, on 3 June: the series restarts from it (3 July), the old 30 June is gone.
+    expect(between(p, facts({ lastCompletedAt: '2027-06-03T08:00:00Z' }), '2027-06-01T00:00:00Z', '2027-08-01T00:00:00Z')).toEqual([
+      ['every:2027-07-03', '2027-07-03T09:00:00.000Z'],
+    ]);
+    // None completed: from the plan's creation (10 April, later than the customer's) …
+    expect(between(p, facts(), '2027-01-01T00:00:00Z', '2027-06-01T00:00:00Z')).toEqual([['every:2027-05-10', '2027-05-10T09:00:00.000Z']]);
+    // … or from the customer's (20 April) when later.
+    expect(between(p, facts({ createdAt: '2027-04-20T00:00:00Z' }), '2027-01-01T00:00:00Z', '2027-06-01T00:00:00Z')).toEqual([
       ['every:2027-05-20', '2027-05-20T09:00:00.000Z'],
     ]);
   });
@@ -303,6 +312,7 @@ describe('stable keys across windows', () => {
     { type: 'annual_date', month: 2, day: 29 },
     { type: 'every', days: 3, anchor: 'fixed', startsOn: '2026-12-30' },
     { type: 'after_purchase', days: 5 },
+    { type: 'every', days: 10, anchor: 'last_completed' },
   ];
 
   it('splitting a window anywhere gives the same occurrences as the whole, each once', () => {
@@ -321,6 +331,7 @@ describe('stable keys across windows', () => {
             timeZone,
             birthday: '1992-02-29',
             purchases: [{ id: 'p', product: 'X', purchasedAt: '2027-06-30T23:30:00Z' }],
+            lastCompletedAt: '2027-01-15T22:00:00Z',
           });
           const key = (o: { key: string; dueAt: Date }) => `${o.key}@${o.dueAt.toISOString()}`;
           const whole = occurrencesBetween(p, f, settings, new Date(start), new Date(start + span)).map(key);

@@ -140,19 +140,20 @@ function* candidates(
       return;
     }
     case 'every': {
-      if (trigger.anchor === 'fixed') {
-        const firstStep = Math.max(0, Math.ceil(daysBetween(trigger.startsOn, range.first) / trigger.days));
-        const lastStep = Math.floor(daysBetween(trigger.startsOn, range.last) / trigger.days);
-        for (let step = firstStep; step <= lastStep; step++) {
-          const date = addDays(trigger.startsOn, step * trigger.days);
-          yield { key: `every:${date}`, date, calendar: true, context: {} };
-        }
-        return;
+      // FIXED: startsOn, then every N days. LAST_COMPLETED: N days after the last completed
+      // touchpoint of the plan, and every N days after that while none is completed (a skipped
+      // or missed one does not stop the cadence); a completion restarts the series from itself.
+      // Without one yet: from the later of the customer's and the plan's creation.
+      const firstDate =
+        trigger.anchor === 'fixed'
+          ? trigger.startsOn
+          : addDays(localDateOf(facts.lastCompletedAt ?? latest(facts.createdAt, plan.createdAt), zone), trigger.days);
+      const firstStep = Math.max(0, Math.ceil(daysBetween(firstDate, range.first) / trigger.days));
+      const lastStep = Math.floor(daysBetween(firstDate, range.last) / trigger.days);
+      for (let step = firstStep; step <= lastStep; step++) {
+        const date = addDays(firstDate, step * trigger.days);
+        yield { key: `every:${date}`, date, calendar: true, context: {} };
       }
-      // Only the next one: the one after it depends on when this one is completed.
-      const anchor = facts.lastCompletedAt ?? latest(facts.createdAt, plan.createdAt);
-      const date = addDays(localDateOf(anchor, zone), trigger.days);
-      yield { key: `every:${date}`, date, calendar: true, context: {} };
       return;
     }
     case 'silence': {
