@@ -15,6 +15,7 @@ describe('renderMessage: which template', () => {
     expect(renderMessage(templates, 'zh-TW', { name: '李雷' })?.locale).toBe('zh');
     const { zh: _zh, ...noBareChinese } = templates;
     expect(renderMessage(noBareChinese, 'zh-TW', { name: '李雷' })?.locale).toBe('en');
+    expect(renderMessage({ ...noBareChinese, 'zh-Hant': '{name}您好' }, 'zh-Hant-TW', {})?.locale).toBe('zh-Hant');
   });
 
   it('then en, then the alphabetically first; none at all is null', () => {

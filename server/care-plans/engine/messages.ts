@@ -16,8 +16,8 @@ export interface RenderedMessage {
 /**
  * Picks the template for a customer's locale and fills its placeholders.
  *
- * Locale: the exact tag (case-insensitive) → the bare language (`zh-TW` → `zh`, only when a
- * `zh` template exists: a sibling such as `zh-CN` is never used for `zh-TW`, the scripts
+ * Locale: the exact tag (case-insensitive) → the tag cut from the end (`zh-Hant-TW` → `zh-Hant`
+ * → `zh`, only when such a template exists: a sibling such as `zh-CN` is never used for `zh-TW`, the scripts
  * differ) → `en` → the first locale in alphabetical order (jsonb keeps no key order, so "first"
  * must not depend on how the templates were typed). No templates → null.
  *
@@ -43,8 +43,12 @@ export function pickLocale(available: string[], wanted: string | null | undefine
     const lower = wanted.toLowerCase();
     const exact = byLower.get(lower);
     if (exact) return exact;
-    const language = byLower.get(lower.split('-')[0]!);
-    if (language) return language;
+    // RFC 4647 lookup: drop subtags from the end (zh-Hant-TW → zh-Hant → zh), never sideways.
+    const parts = lower.split('-');
+    for (let n = parts.length - 1; n >= 1; n--) {
+      const shorter = byLower.get(parts.slice(0, n).join('-'));
+      if (shorter) return shorter;
+    }
   }
   return byLower.get('en') ?? [...available].sort()[0]!;
 }
