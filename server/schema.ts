@@ -15,6 +15,7 @@ import './complaints/lifecycle/lifecycle.schema.ts';
 import './complaints/sla/sla.schema.ts';
 import './touchpoints/touchpoints.schema.ts';
 import './touchpoints/customer-fields.schema.ts';
+import './customers/contact-preferences.schema.ts';
 import './jobs/jobs.schema.ts';
 // After every domain whose types it shows (agents, teams, tiers, weekdays, touchpoint enums).
 import './care-plans/care-plans.schema.ts';

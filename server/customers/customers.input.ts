@@ -4,6 +4,7 @@ import {
   identityChannels,
   lifecycleStages,
   specialNeeds,
+  touchpointChannels,
 } from '../db/tables/index.ts';
 import { boundedList, jsonChecked, limits, longText, shortText } from '../shared/limits.ts';
 import type { Clock } from '../clock/clock.ts';
@@ -130,6 +131,18 @@ export const purchaseInput = z.object({
   value: described(
     z.number().finite().min(0, 'must not be negative').max(customerLimits.maxPurchaseValue, 'is too large').optional(),
     `What it was worth, 0 to ${customerLimits.maxPurchaseValue}; defaults to 0.`,
+  ),
+});
+
+/** updateContactPreferences: absent keeps, as in updateCustomer. */
+export const contactPreferencesInput = z.object({
+  channels: described(
+    boundedList(z.enum(touchpointChannels), touchpointChannels.length).transform(uniqueList).nullish(),
+    'The channels care may use, replacing the list; null or empty for any channel; absent keeps it.',
+  ),
+  optedOutOfCare: described(
+    z.boolean().nullish(),
+    'true: opted out of care messages (care plans schedule nothing for them); false: opted back in; absent keeps it.',
   ),
 });
 

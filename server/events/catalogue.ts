@@ -77,6 +77,21 @@ export const catalogue = {
     visibility: 'internal',
     description: 'A purchase was recorded (its id; product, reason and value stay on the purchase).',
   }),
+  'customer.care_opted_out': entry<None>()({
+    aggregate: 'customer',
+    visibility: 'internal',
+    description: 'The customer opted out of care messages: care plans schedule nothing more for them.',
+  }),
+  'customer.care_opted_in': entry<None>()({
+    aggregate: 'customer',
+    visibility: 'internal',
+    description: 'The customer opted back in to care messages.',
+  }),
+  'customer.contact_channels_changed': entry<{ channels: string[] | null }>()({
+    aggregate: 'customer',
+    visibility: 'internal',
+    description: 'The channels care may use changed: the new list of touchpoint channels, null for any.',
+  }),
   'organization.tiers_recomputed': entry<{ a: number; b: number; c: number }>()({
     aggregate: 'organization',
     visibility: 'internal',

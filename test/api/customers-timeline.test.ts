@@ -162,6 +162,9 @@ it('refuses a bad cursor and a page over 100 as bad input, naming the argument',
     expect(result.errors?.[0]?.extensions, String(first)).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: ['first'] }] });
   }
   expect((await page(api.asA, person.id, { first: 100 })).edges).toEqual([]);
+  // A literal first: 100 (which the cost estimate multiplies by) with every kind's fields fits the query limits.
+  const literal = TIMELINE.replace('$first: Int, ', '').replace('first: $first', 'first: 100');
+  expect(dataOf(await api.asA.gql(literal, { id: person.id })).customer.timeline.edges).toEqual([]);
 });
 
 it("another organization's customer id reads as null, timeline and all", async ({ api }) => {
