@@ -1,5 +1,5 @@
 import { and, eq, inArray, type SQL } from 'drizzle-orm';
-import { agents, carePlans, sites, teams } from '../db/tables/index.ts';
+import { agents, carePlans, organizations, sites, teams } from '../db/tables/index.ts';
 import type { Executor } from '../db/transaction.ts';
 import { changedFields, emit } from '../events/emit.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../shared/errors.ts';
@@ -113,6 +113,9 @@ async function checkPlan(
   const issues: FieldIssue[] = [];
   const { trigger, action } = parts;
   if (trigger?.type === 'annual_date' && trigger.holiday !== undefined) {
+    // FOR SHARE: updateCareSettings (FOR UPDATE) cannot remove the holiday between this check
+    // and the plan's commit, nor this plan slip past its check for plans that use the holiday.
+    await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId)).for('share');
     const { holidays } = await readCareSettings(tx, orgId);
     if (!holidays.some((h) => h.key === trigger.holiday)) {
       issues.push({ path: ['input', 'trigger', 'holiday'], message: 'is not a holiday of the organization’s list (careSettings.holidays)' });
