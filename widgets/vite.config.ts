@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -13,6 +14,12 @@ function operationHashesOnly(): Plugin {
     name: 'careloop-operation-hashes-only',
     enforce: 'pre',
     transform(code, id) {
+      // An element's operations.ts: its operations' hashes as constants, without the manifest.
+      if (/\/widgets\/[\w-]+\/operations\.ts$/.test(id)) {
+        const manifest = JSON.parse(readFileSync(fileURLToPath(new URL('./persisted-operations.json', import.meta.url)), 'utf8')) as Record<string, string>;
+        const hashOf = (name: string) => Object.keys(manifest).find((hash) => manifest[hash]!.split('(')[0]!.endsWith(` ${name}`));
+        return { code: code.replace(/^import .*$/m, '').replace(/hashOf\('(\w+)'\)/g, (_, name: string) => JSON.stringify(hashOf(name))), map: null };
+      }
       if (!id.endsWith('/widgets/persisted-operations.json')) return;
       const manifest = JSON.parse(code) as Record<string, string>;
       const names = Object.entries(manifest).map(([hash, document]) => [hash, /^\w+ (\w+)/.exec(document)![1]]);
@@ -55,12 +62,34 @@ function templateWhitespace(): Plugin {
   };
 }
 
-/** `npm run build:widgets`: dist/widgets/careloop.js (classic script) and careloop.mjs (ES module), minified. */
+/**
+ * careloop.js, the classic script, is the loader (careloop.mjs) in a function scope, its chunks
+ * resolved against its own URL (document.currentScript, read while it runs): a module resolves
+ * import('./x.js') against its URL, but a classic script from another origin resolves it against
+ * about:blank (Chromium: "import() is called from a CORS-cross-origin script"), and fails.
+ */
+function classicLoader(): Plugin {
+  return {
+    name: 'careloop-classic-loader',
+    generateBundle(_options, bundle) {
+      const loader = bundle['careloop.mjs'];
+      if (loader?.type != 'chunk' || /\bimport\.meta\b|^\s*(import|export)\b|_careloop/m.test(loader.code)) throw new Error('careloop.mjs cannot run as a classic script');
+      const code = loader.code.trim().replace(/\bimport\((`\.\/[^`]+`)\)/g, 'import(new URL($1,_careloop))');
+      this.emitFile({ type: 'asset', fileName: 'careloop.js', source: `(()=>{let _careloop=document.currentScript.src;${code}})();` });
+    },
+  };
+}
+
+/**
+ * `npm run build:widgets`: dist/widgets/careloop.mjs (the loader, an ES module), careloop.js (the
+ * same loader as a classic script) and the chunks they fetch: one per element, which share
+ * careloop-common (Lit, the base element, api, queue, translations), named by their content's hash.
+ */
 export default defineConfig({
   root,
   publicDir: false,
   logLevel: 'warn',
-  plugins: [operationHashesOnly(), templateWhitespace()],
+  plugins: [operationHashesOnly(), templateWhitespace(), classicLoader()],
   build: {
     outDir: widgetsOutDir,
     emptyOutDir: true,
@@ -68,19 +97,22 @@ export default defineConfig({
     minify: true,
     sourcemap: false,
     reportCompressedSize: false,
-    // import.meta.url is only read by the ES module build; the classic script finds itself by currentScript.
+    modulePreload: false,
     rolldownOptions: {
-      checks: { emptyImportMeta: false },
       // In lib mode vite 8 minifies the `es` output without whitespace removal (oxc `codegen: false`)
       // and keeps /*@__PURE__*/ annotations, for libraries that a downstream bundler re-bundles.
-      // careloop.mjs goes straight to browsers, so it is minified exactly like careloop.js.
-      output: { minify: true, comments: false },
+      // These files go straight to browsers, so they are minified fully.
+      output: {
+        minify: true,
+        comments: false,
+        chunkFileNames: '[name].[hash:6].js',
+        codeSplitting: { groups: [{ name: 'common', test: /node_modules|[\\/]widgets[\\/](internal[\\/](?!operations|tell|send-pending|register)|translations[\\/]en\.ts)/ }] },
+      },
     },
     lib: {
       entry: fileURLToPath(new URL('./index.ts', import.meta.url)),
-      name: 'careloop',
-      formats: ['iife', 'es'],
-      fileName: (format) => (format == 'es' ? 'careloop.mjs' : 'careloop.js'),
+      formats: ['es'],
+      fileName: () => 'careloop.mjs',
     },
   },
 });

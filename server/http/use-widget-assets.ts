@@ -34,7 +34,7 @@ function asset(url: URL): Asset | undefined {
 }
 
 /**
- * Serves the widget bundle (/widgets/careloop.js, /widgets/careloop.mjs, built into
+ * Serves the widget loader (/widgets/careloop.js, /widgets/careloop.mjs) and its chunks (built into
  * dist/widgets by `npm run build:widgets`) and the demo page (/ from widgets/demo/; what it
  * shows is server/demo/demo-page.ts's).
  */
@@ -53,16 +53,19 @@ export function useWidgetAssets(db: Database): Plugin {
         endResponse(new Response(request.method === 'HEAD' ? null : found.body, { headers }));
       };
 
-      const bundle = /^\/widgets\/(careloop\.m?js)$/.exec(url.pathname)?.[1];
+      // The loader (careloop.js, careloop.mjs) and the chunks it fetches, named by their content's hash.
+      const bundle = /^\/widgets\/(careloop\.m?js|[\w-]+\.[\w-]{6}\.js)$/.exec(url.pathname)?.[1];
       if (bundle) {
         const found = asset(new URL(bundle, bundleDir));
         if (!found) {
           return endResponse(new Response('The widget bundle is not built: run `npm run build:widgets`.\n', { status: 404 }));
         }
-        // A URL naming the version (?v=<etag>) never changes; the plain one is revalidated daily.
-        const versioned = url.searchParams.get('v') === found.etag.slice(1, -1);
-        return send(found, 'text/javascript; charset=utf-8', versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=86400, must-revalidate', {
-          // Module scripts from another origin are fetched with CORS.
+        // A chunk's name changes with its content, as does a URL naming the loader's version
+        // (?v=<etag>): those never change. The plain loader is revalidated after 5 minutes, and names the
+        // chunks of its own build, so a rebuild reaches pages within minutes.
+        const immutable = !bundle.startsWith('careloop.') || url.searchParams.get('v') === found.etag.slice(1, -1);
+        return send(found, 'text/javascript; charset=utf-8', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=300, must-revalidate', {
+          // Module scripts (careloop.mjs and every chunk) from another origin are fetched with CORS.
           'access-control-allow-origin': '*',
           'cross-origin-resource-policy': 'cross-origin',
         });

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import type { PropertyDeclaration } from 'lit';
+import type { PropertyDeclaration } from '../../widgets/internal/element.ts';
 import { afterAll, expect, it } from 'vitest';
 
 // Not test/process/processes.ts's repoRoot: under happy-dom, URL is happy-dom's.
@@ -42,13 +42,18 @@ it('lists exactly the attributes the elements observe, and no internal reactive 
   await import('../../widgets/complaint-form/complaint-form.ts');
   await import('../../widgets/complaint-tracker/complaint-tracker.ts');
   for (const element of elementsOf(committed())) {
-    const constructor = customElements.get(element.tagName) as unknown as { elementProperties: Map<PropertyKey, PropertyDeclaration> };
+    const constructor = customElements.get(element.tagName) as unknown as { properties: Record<string, PropertyDeclaration> };
+    // Every class's declared properties, up its chain (widgets/internal/element.ts), the nearest first.
+    const declared = new Map<string, PropertyDeclaration>();
+    for (let cls: any = constructor; cls && cls !== HTMLElement; cls = Object.getPrototypeOf(cls)) {
+      if (Object.hasOwn(cls, 'properties')) for (const [name, options] of Object.entries(cls.properties as object)) if (!declared.has(name)) declared.set(name, options);
+    }
     expect(constructor, element.tagName).toBeDefined();
     const internal = new Set<string>();
     const attributes = new Map<string, string>();
-    for (const [key, options] of constructor.elementProperties) {
+    for (const [key, options] of declared) {
       const name = String(key);
-      if (options.state || options.attribute === false) internal.add(name);
+      if (options.state) internal.add(name);
       else attributes.set(typeof options.attribute === 'string' ? options.attribute : name.toLowerCase(), name);
     }
     expect(internal.size, `${element.tagName}: no internal state found, so this check checks nothing`).toBeGreaterThan(0);

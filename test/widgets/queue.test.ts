@@ -1,6 +1,12 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { useOperations } from '../../widgets/internal/api.ts';
+import * as surveyOperations from '../../widgets/survey/operations.ts';
+import * as resolutionOperations from '../../widgets/did-this-solve/operations.ts';
 import { backoff, enqueue, flush, MAX_AGE_MS, pending, startQueue, STORAGE_KEY, subscribe, type Pending } from '../../widgets/internal/queue.ts';
+
+// What the elements' chunks do when they load: the queue sends only operations whose hash it knows.
+useOperations({ ...surveyOperations, ...resolutionOperations });
 
 const item = (key: string): Pending => ({
   key,

@@ -1,11 +1,20 @@
-import { html } from 'lit';
-import { callOperation, type Outcome } from '../internal/api.ts';
+import { html } from 'lit/html.js';
+import { callOperation, type Outcome, useOperations } from '../internal/api.ts';
 import { CareloopElement } from '../internal/base.ts';
+import { FileComplaint, ComplaintStatus, ReplyToComplaint, ConfirmComplaintResolution } from './operations.ts';
 import { scale } from '../internal/fields.ts';
 import { recall, remember } from '../internal/memory.ts';
 import type { Pending } from '../internal/queue.ts';
 import { baseStyles } from '../internal/styles.ts';
 import { complaintFormStyles } from './complaint-form.styles.ts';
+import { registerTranslation, shipTranslation } from '../internal/localize.ts';
+import { complaintEn, type ComplaintTranslation } from '../translations/complaint/en.ts';
+import type { Translation } from '../translations/en.ts';
+
+useOperations({ FileComplaint, ComplaintStatus, ReplyToComplaint, ConfirmComplaintResolution });
+// The complaint texts travel with this chunk (zh-CN in one of its own), not in the common one.
+registerTranslation(complaintEn);
+shipTranslation('zh-cn', () => import('../translations/complaint/zh-CN.ts'));
 
 interface ComplaintStatus {
   reference: string;
@@ -33,7 +42,7 @@ const field = (name: string, label: string, type = 'text', autocomplete = 'off',
  * @attr {string} subject - What the complaint is about (stored in the context).
  * @attr {string} agent-id - The agent involved, if any.
  * @attr {string} touchpoint-id - The touchpoint the complaint arose from.
- * @attr {string} locale - `en` or `zh-CN`. Default: the page's `lang`, then the browser's language.
+ * @attr {string} locale - A language tag: `en`, `zh-CN` or one the page registered (`careloop.registerTranslation`). Default: the closest `lang`, then the browser's language.
  * @attr {string} endpoint - The careloop server. Default: the origin the script came from.
  * @attr {string} customer-token - A signed, expiring customer token (JWT) naming the person.
  *
@@ -78,6 +87,10 @@ export class CareloopComplaintForm extends CareloopElement {
   /** <careloop-complaint-tracker>: the code entry and this browser's complaints instead of the form. */
   finder = false;
   #shownAt = Date.now();
+
+  override get t(): Translation & ComplaintTranslation {
+    return super.t as Translation & ComplaintTranslation;
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -207,6 +220,8 @@ export class CareloopComplaintForm extends CareloopElement {
    * the live region announces where it stands (a refresh stays quiet).
    */
   private async track(reference = this.reference, token = this.token, said?: boolean) {
+    // Its texts first (a zh-CN chunk may be on its way): the answer is told in them.
+    while (!this.t) await new Promise((resolve) => setTimeout(resolve, 20));
     const outcome = await callOperation(this.url, this.siteKey, 'ComplaintStatus', { reference, trackingToken: token });
     if (outcome.ok) {
       const view: ComplaintStatus = (this.tracked = outcome.data);

@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { css } from '../internal/element.ts';
 
 /** .hp, the honeypot: off-screen rather than display:none, which some bots skip. */
 export const complaintFormStyles = css`

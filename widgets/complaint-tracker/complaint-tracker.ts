@@ -1,4 +1,4 @@
-import { CareloopComplaintForm } from '../complaint-form/complaint-form.component.ts';
+import { CareloopComplaintForm } from '../complaint-form/complaint-form.ts';
 
 /**
  * Follows complaints: the person enters a reference number and tracking code, or picks one of the
@@ -12,7 +12,7 @@ import { CareloopComplaintForm } from '../complaint-form/complaint-form.componen
  * @attr {string} site-key - The site's publishable key (`pk_…`). Required.
  * @attr {string} reference - A complaint to show at once (with `token`), e.g. from the tracking page's URL.
  * @attr {string} token - Its tracking code.
- * @attr {string} locale - `en` or `zh-CN`. Default: the page's `lang`, then the browser's language.
+ * @attr {string} locale - A language tag: `en`, `zh-CN` or one the page registered (`careloop.registerTranslation`). Default: the closest `lang`, then the browser's language.
  * @attr {string} endpoint - The careloop server. Default: the origin the script came from.
  *
  * @fires careloop-submitted - A reply was sent (`detail: { kind: 'complaint', reference }`) or the resolution answered (`kind: 'resolution_check'`).

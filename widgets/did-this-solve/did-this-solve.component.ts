@@ -1,6 +1,7 @@
-import { html } from 'lit';
-import type { Outcome } from '../internal/api.ts';
+import { html } from 'lit/html.js';
+import { type Outcome, useOperations } from '../internal/api.ts';
 import { CareloopElement } from '../internal/base.ts';
+import { SubmitResolutionCheck } from './operations.ts';
 import type { Pending } from '../internal/queue.ts';
 import { uuid } from '../internal/uuid.ts';
 import { scale } from '../internal/fields.ts';
@@ -8,6 +9,7 @@ import { baseStyles } from '../internal/styles.ts';
 import { didThisSolveStyles } from './did-this-solve.styles.ts';
 import { REASONS } from '../internal/choices.ts';
 
+useOperations({ SubmitResolutionCheck });
 
 /**
  * "Did this solve your problem?" — Yes / No. A No asks why and for an optional comment; with
@@ -19,7 +21,7 @@ import { REASONS } from '../internal/choices.ts';
  * @attr {string} subject - What is judged: a page URL, `article:<id>`, `answer:<id>` or a complaint reference. Default: the page's URL.
  * @attr {string} agent-id - The agent who helped: adds the question "Did I help you?" (1–5).
  * @attr {string} touchpoint-id - The touchpoint this answer belongs to.
- * @attr {string} locale - `en` or `zh-CN`. Default: the page's `lang`, then the browser's language.
+ * @attr {string} locale - A language tag: `en`, `zh-CN` or one the page registered (`careloop.registerTranslation`). Default: the closest `lang`, then the browser's language.
  * @attr {string} endpoint - The careloop server. Default: the origin the script came from.
  * @attr {string} customer-token - A signed, expiring customer token (JWT) naming the person.
  *

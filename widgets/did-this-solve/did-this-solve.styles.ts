@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { css } from '../internal/element.ts';
 
 export const didThisSolveStyles = css`
   .actions {

@@ -1,13 +1,10 @@
-import manifest from '../persisted-operations.json' with { type: 'json' };
-
 /**
- * The widget operations by name → sha256 hash. The build (widgets/vite.config.ts) cuts each
- * document in the manifest down to its name, so the bundle carries hashes, not documents.
+ * The hashes of the operations this page's elements send, by name: each element's chunk adds its
+ * own (`useOperations`, from ./operations.ts), and a queued submission carries its hash, so a page
+ * sends what another element left in the queue without shipping every element's hashes.
  */
 export const operationHashes: Record<string, string> = {};
-for (const [hash, document] of Object.entries(manifest as Record<string, string>)) {
-  operationHashes[/^(?:\w+ )?(\w+)/.exec(document)![1]!] = hash;
-}
+export const useOperations = (hashes: Record<string, string>): void => void Object.assign(operationHashes, hashes);
 
 export type OperationName =
   | 'PublicSurvey'
@@ -29,23 +26,11 @@ export type Outcome = { ok: true; data: any } | { ok: false; retry: boolean; mes
 /** The server's own word for a passing failure, whatever the HTTP status says. */
 const TRANSIENT = /^(RATE_LIMITED|SERVICE_UNAVAILABLE|INTERNAL_SERVER_ERROR)$/;
 
-/** What the web team should do about a refusal, by its code. */
-const FIXES: Record<string, string> = {
-  UNAUTHENTICATED: "site-key must be the site's publishable key (pk_…)",
-  FORBIDDEN: `add ${location.origin} to the site's allowedOrigins`,
-  PERSISTED_QUERY_NOT_FOUND: 'load careloop.js from the server it sends to',
-};
-
-const told = new Set<string>();
-
 /**
- * A refusal, told once per page in the console for the web team (the person reads only that the
- * form cannot send): what the server said, its code, and what to change in the embed.
+ * A refusal, told once per page in the console for the web team (./tell.ts): fetched only when
+ * an embed is wrong, so a page whose embed is right never loads the fixes' texts (200 B).
  */
-function tell(message: string, code: string): void {
-  const line = `careloop: ${message} (${code}); ${FIXES[code] ?? "check the widget's attributes"}`;
-  if (!told.has(line)) told.add(line), console.error(line);
-}
+const tell = (message: string, code: string) => void import('./tell.ts').then((told) => told.tell(message, code));
 
 /** The GraphQL endpoint: `endpoint` (an origin or the endpoint's URL) or the origin of `base`. */
 export function graphqlUrl(endpoint: string | undefined, base: string): string {

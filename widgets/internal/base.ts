@@ -1,18 +1,19 @@
-import { html, LitElement, type PropertyDeclarations } from 'lit';
-import { en, type Translation } from '../translations/en.ts';
-import { zhCN } from '../translations/zh-CN.ts';
+import { html } from 'lit/html.js';
+import { ReactiveElement, type PropertyDeclarations } from './element.ts';
+import type { Translation } from '../translations/en.ts';
+import { localize, translate } from './localize.ts';
 import { graphqlUrl, type OperationName, type Outcome } from './api.ts';
 import type { SubmissionKind } from './events.ts';
-import { enqueue, pending, subscribe, type Pending } from './queue.ts';
+import { enqueue, pending, startQueue, subscribe, type Pending } from './queue.ts';
 import { uuid } from './uuid.ts';
 
-// The script's own URL: the default endpoint is the origin the bundle came from.
-const scriptUrl = (document.currentScript as HTMLScriptElement | null)?.src || import.meta.url || location.href;
+// This chunk's own URL (chunks sit beside the loader): the default endpoint is the origin the widgets came from.
+const scriptUrl = import.meta.url;
 
 export type Phase = 'form' | 'sending' | 'queued' | 'done' | 'error';
 
 /** Attributes, the submit queue, events and the status line shared by every careloop element. */
-export abstract class CareloopElement extends LitElement {
+export abstract class CareloopElement extends ReactiveElement {
   static override properties: PropertyDeclarations = {
     siteKey: { attribute: 'site-key' },
     locale: {},
@@ -44,9 +45,14 @@ export abstract class CareloopElement extends LitElement {
     this.message = '';
   }
 
-  /** en or zh-CN: the `locale` attribute, else the page's language, else the browser's. */
+  /** The texts of the `locale` attribute, else of the closest `lang`, else of the browser's language (./localize.ts). */
   get t(): Translation {
-    return /^zh/i.test(this.locale || document.documentElement.lang || navigator.language) ? zhCN : en;
+    return translate(this.locale || this.closest('[lang]')?.getAttribute('lang') || navigator.language)!;
+  }
+
+  /** Not before its texts are here (a shipped translation's chunk on its way). */
+  protected override ready(): boolean {
+    return !!this.t;
   }
 
   get url(): string {
@@ -60,12 +66,15 @@ export abstract class CareloopElement extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    localize(this, true);
+    startQueue();
     this.unsubscribe = subscribe((item, outcome) => item.owner == this.owner && this.settle(item, outcome));
     if (pending().some((item) => item.owner == this.owner)) this.phase = 'queued';
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    localize(this, false);
     this.unsubscribe?.();
   }
 

@@ -1,4 +1,4 @@
-import { html } from 'lit';
+import { html } from 'lit/html.js';
 
 /** A 1–5 / 0–10 / 1–7 scale as a group of labelled radios: arrow keys move within it. */
 export function scale(name: string, legend: string, from: number, to: number, hint: string, error = '') {

@@ -1,4 +1,4 @@
-import { callOperation, type OperationName, type Outcome } from './api.ts';
+import { callOperation, operationHashes, type OperationName, type Outcome } from './api.ts';
 
 /** A submission not yet acknowledged by the server; it carries all it needs to be sent by any page. */
 export interface Pending {
@@ -12,6 +12,8 @@ export interface Pending {
   url: string;
   siteKey: string;
   operation: OperationName;
+  /** Its persisted hash (absent in entries stored by bundles before the chunks: those wait for their element's chunk). */
+  hash?: string;
   variables: Record<string, unknown>;
   tries: number;
   /** When it was made (ms since the epoch): after MAX_AGE_MS unsent, it is given up. */
@@ -81,7 +83,7 @@ export function subscribe(listener: Listener): () => void {
 
 /** Stores the submission first, then tries to send it: a crash or a closed tab never loses it. */
 export function enqueue(item: Pending): Promise<void> {
-  save([...pending(), item]);
+  save([...pending(), { ...item, hash: operationHashes[item.operation] }]);
   return flush();
 }
 
@@ -98,7 +100,8 @@ export async function flush(): Promise<void> {
   timer = undefined;
   await Promise.all(
     pending().map(async (item) => {
-      if (inFlight.has(item.key)) return;
+      if (item.hash) operationHashes[item.operation] ??= item.hash;
+      if (inFlight.has(item.key) || !operationHashes[item.operation]) return;
       inFlight.add(item.key);
       const outcome = await callOperation(item.url, item.siteKey, item.operation, item.variables);
       inFlight.delete(item.key);
@@ -122,7 +125,7 @@ export async function flush(): Promise<void> {
  */
 function sendBeforeLeaving(): void {
   for (const item of pending()) {
-    if (!inFlight.has(item.key)) void callOperation(item.url, item.siteKey, item.operation, item.variables, true);
+    if (!inFlight.has(item.key) && operationHashes[item.operation]) void callOperation(item.url, item.siteKey, item.operation, item.variables, true);
   }
 }
 

@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { css } from './element.ts';
 
 /**
  * Shared look. Every colour, the radius and the font are custom properties with defaults, and

@@ -1,10 +1,17 @@
-import { html, nothing } from 'lit';
-import { callOperation } from '../internal/api.ts';
+import { html, nothing } from 'lit/html.js';
+import { callOperation, useOperations } from '../internal/api.ts';
 import { CareloopElement } from '../internal/base.ts';
+import { registerTranslation } from '../internal/localize.ts';
+import type { Translation } from '../translations/en.ts';
+import { surveyEn, type SurveyTranslation } from '../translations/survey/en.ts';
+import { PublicSurvey, SubmitSurveyResponse } from './operations.ts';
 import { errorText, scale } from '../internal/fields.ts';
 import { recall, remember } from '../internal/memory.ts';
 import { baseStyles } from '../internal/styles.ts';
 import { surveyStyles } from './survey.styles.ts';
+
+useOperations({ PublicSurvey, SubmitSurveyResponse });
+registerTranslation(surveyEn);
 
 export interface Question {
   key: string;
@@ -35,7 +42,7 @@ const SCALES: Record<string, [number, number]> = { RATING: [1, 5], NPS: [0, 10],
  * @attr {string} subject - What the answers are about (stored in the context).
  * @attr {string} agent-id - The agent the answers are about.
  * @attr {string} touchpoint-id - The touchpoint the answers belong to.
- * @attr {string} locale - `en` or `zh-CN`. Default: the page's `lang`, then the browser's language.
+ * @attr {string} locale - A language tag: `en`, `zh-CN` or one the page registered (`careloop.registerTranslation`). Default: the closest `lang`, then the browser's language.
  * @attr {string} endpoint - The careloop server. Default: the origin the script came from.
  * @attr {string} customer-token - A signed, expiring customer token (JWT) naming the person.
  *
@@ -63,6 +70,11 @@ const SCALES: Record<string, [number, number]> = { RATING: [1, 5], NPS: [0, 10],
  */
 export class CareloopSurvey extends CareloopElement {
   static override styles = [baseStyles, surveyStyles];
+
+  override get t(): Translation & SurveyTranslation {
+    return super.t as Translation & SurveyTranslation;
+  }
+
   static override properties = {
     survey: {},
     inline: { type: Boolean },
@@ -96,6 +108,8 @@ export class CareloopSurvey extends CareloopElement {
   }
 
   async #load() {
+    // Its texts first (a zh-CN chunk may be on its way): the request names the language, the answer is told in it.
+    while (!this.t) await new Promise((resolve) => setTimeout(resolve, 20));
     const outcome = await callOperation(this.url, this.siteKey, 'PublicSurvey', { key: this.survey, locale: this.t.lang });
     if (outcome.ok) this.data = outcome.data;
     else this.fail(outcome.message, outcome.retry ? `${this.t.loadFailed} ${outcome.message}` : this.t.unavailable);

@@ -1,7 +1,9 @@
+import { registerTranslation } from '../internal/localize.ts';
 import type { Translation } from './en.ts';
+import type { SurveyTranslation } from './survey/en.ts';
 
 /** Terms as customer-care practitioners use them (docs: DESIGN.md, "Words in both languages"). */
-export const zhCN: Translation = {
+export const zhCN: Translation & SurveyTranslation = {
   lang: 'zh-CN',
   solved: '这解决了您的问题吗？',
   yes: '是',
@@ -24,49 +26,10 @@ export const zhCN: Translation = {
   failed: '提交失败：',
   cannotSend: '此表单无法在本网站提交，内容未发送。',
   loadFailed: '加载失败：',
-  notFound: '未找到与此投诉编号和查询码对应的投诉，请核对后重试。',
   required: '请回答此问题。',
   close: '关闭',
   loading: '加载中…',
   unavailable: '此问卷暂不可用。',
-  complaint: '提交投诉',
-  category: '投诉类别',
-  categories: {
-    product_quality: '产品质量',
-    packaging: '包装',
-    defect: '产品缺陷',
-    misuse: '产品使用',
-    service_attitude: '服务态度',
-    service_process: '服务流程',
-    delivery: '物流配送',
-    billing: '账单',
-    other: '其他',
-  },
-  description: '发生了什么？（至少 10 个字）',
-  outcome: '您希望如何解决？（选填）',
-  name: '姓名（选填）',
-  email: '邮箱（选填）',
-  phone: '电话（选填）',
-  honeypot: '请勿填写此项',
-  fileComplaint: '提交投诉',
-  filed: '您的投诉已提交，感谢您告诉我们。',
-  reference: '投诉编号',
-  token: '查询码（请保存，用于查询投诉进度）',
-  track: '查询投诉进度',
-  progress: '处理进度',
-  events: {
-    filed: '投诉已提交',
-    acknowledged: '客服已受理',
-    handling_started: '正在处理',
-    info_requested: '需要您补充信息',
-    customer_replied: '您的回复',
-    customer_note: '处理进展',
-    resolved: '已解决',
-    closed: '已结案',
-    reopened: '已重新处理',
-  },
-  forget: '移除',
-  helped: (agent) => `${agent}有没有帮到您？`,
-  stillWrong: '还有什么没有解决？',
-  resolved: '这个问题解决了吗？是您希望的进展吗？',
 };
+
+registerTranslation(zhCN);

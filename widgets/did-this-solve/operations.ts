@@ -1,0 +1,4 @@
+import { hashOf } from '../internal/operations.ts';
+
+/** The operations this element sends (the build writes their hashes as constants). */
+export const SubmitResolutionCheck = hashOf('SubmitResolutionCheck');

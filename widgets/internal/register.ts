@@ -1,0 +1,2 @@
+// What the loader's `careloop.registerTranslation` fetches: the controller, in the common chunk.
+export { registerTranslation } from './localize.ts';
