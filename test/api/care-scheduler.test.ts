@@ -4,15 +4,17 @@ import { careRunPlans } from '../../server/care-plans/scheduler/run-plans.job.ts
 import { runCarePlans } from '../../server/care-plans/scheduler/run.ts';
 import { customers, organizations } from '../../server/db/tables/index.ts';
 import { eraseCustomer, mergeCustomers } from '../../server/customers/customers.lifecycle.ts';
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { dataOf, type Caller } from '../helpers/api.ts';
 import { test } from '../helpers/fixtures.ts';
 import { silent } from './jobs-fixtures.ts';
 import { schedulerOf, type Scheduler } from './care-scheduler-fixtures.ts';
 
 // The scheduler below the API: plans and facts written into the tables, runs driven by the
 // file's TestClock (never a sleep). Each test works in an organization of its own.
-const it = test.extend('care', async ({ api, newOrg }): Promise<Scheduler & { orgId: string }> => {
+const it = test.extend('care', async ({ api, newOrg }): Promise<Scheduler & { orgId: string; as: Caller }> => {
   api.clock.set('2031-06-10T08:00:00Z');
-  return { ...schedulerOf(api.db.db, api.clock, newOrg.id), orgId: newOrg.id };
+  return { ...schedulerOf(api.db.db, api.clock, newOrg.id), orgId: newOrg.id, as: newOrg.as };
 });
 
 const BIRTHDAY = { type: 'birthday' } as const;
@@ -296,5 +298,56 @@ describe('the job and touchpoint.due', () => {
     expect(await care.events('touchpoint.due')).toMatchObject([
       { aggregateId: touchpoint!.id, payload: { customerId, scheduledFor: '2031-06-11T09:00:00.000Z', channel: 'sms', kind: 'greeting_birthday' } },
     ]);
+  });
+});
+
+describe('carePlanPreview and CarePlan.nextOccurrences', () => {
+  const PREVIEW = `query($planId: ID!, $first: Int, $at: DateTime) { carePlanPreview(planId: $planId, first: $first, at: $at) {
+    evaluatedCustomers complete entries { customer { id name } occurrenceKey dueAt localDate outcome skipReason late } } }`;
+
+  it('shows who a run would schedule, when and why, and what it would skip and why, writing nothing; the run then does just that', async ({ api, care }) => {
+    const planId = await care.plan({ trigger: BIRTHDAY, action: GREETING });
+    await care.customer({ name: 'Yes', birthday: '1990-06-11' });
+    await care.customer({ name: 'Opted out', birthday: '1990-06-11', careOptedOutAt: '2031-01-01T00:00:00Z' });
+    await care.customer({ name: 'Later', birthday: '1990-09-01' });
+    const planGid = encodeGlobalID('CarePlan', planId);
+    const preview = dataOf(await care.as.gql(PREVIEW, { planId: planGid })).carePlanPreview;
+    expect(preview).toMatchObject({ evaluatedCustomers: 3, complete: true });
+    // Audience order is (createdAt, id): both were created at one instant, so sorted here by outcome.
+    const rows = preview.entries.map((e: any) => [e.customer.name, e.occurrenceKey, e.dueAt, e.localDate, e.outcome, e.skipReason, e.late]);
+    expect(rows.sort((a: string[], b: string[]) => a[4]!.localeCompare(b[4]!))).toEqual([
+      ['Yes', 'birthday:2031-06-11', '2031-06-11T09:00:00.000Z', '2031-06-11', 'SCHEDULE', null, false],
+      ['Opted out', 'birthday:2031-06-11', '2031-06-11T09:00:00.000Z', '2031-06-11', 'SKIP', 'OPTED_OUT', false],
+    ]);
+    expect(await care.occurrences()).toEqual([]);
+    expect(await care.touchpoints()).toEqual([]);
+
+    // As if run in September: the later birthday.
+    const september = dataOf(await care.as.gql(PREVIEW, { planId: planGid, at: '2031-08-31T10:00:00Z' })).carePlanPreview;
+    expect(september.entries.map((e: any) => [e.customer.name, e.outcome])).toEqual([['Later', 'SCHEDULE']]);
+    expect(await care.as.gql(PREVIEW, { planId: planGid, at: 'tomorrow' })).toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
+
+    expect(await care.run()).toMatchObject({ scheduled: 1, skipped: { opted_out: 1 } });
+    expect(dataOf(await care.as.gql(PREVIEW, { planId: planGid })).carePlanPreview.entries).toEqual([]);
+
+    const first = dataOf(await care.as.gql(PREVIEW, { planId: planGid, first: 1, at: '2031-08-31T10:00:00Z' })).carePlanPreview;
+    expect(first.entries).toHaveLength(1);
+    void api;
+  });
+
+  it("nextOccurrences: the customer's next N, with what is recorded; empty outside the audience", async ({ care }) => {
+    const planId = await care.plan({ trigger: BIRTHDAY, action: GREETING, audience: { tags: ['vip'] } });
+    const vip = await care.customer({ birthday: '1990-06-11', tags: ['vip'], timeZone: 'Asia/Shanghai' });
+    const other = await care.customer({ birthday: '1990-06-11' });
+    await care.run();
+    const query = `query($id: ID!, $customerId: ID!) { node(id: $id) { ... on CarePlan { nextOccurrences(customerId: $customerId, count: 3) { key dueAt localDate status reason } } } }`;
+    const planGid = encodeGlobalID('CarePlan', planId);
+    const next = dataOf(await care.as.gql(query, { id: planGid, customerId: encodeGlobalID('Customer', vip) })).node.nextOccurrences;
+    expect(next).toEqual([
+      { key: 'birthday:2031-06-11', dueAt: '2031-06-11T01:00:00.000Z', localDate: '2031-06-11', status: 'SCHEDULED', reason: null },
+      { key: 'birthday:2032-06-11', dueAt: '2032-06-11T01:00:00.000Z', localDate: '2032-06-11', status: null, reason: null },
+      { key: 'birthday:2033-06-11', dueAt: '2033-06-11T01:00:00.000Z', localDate: '2033-06-11', status: null, reason: null },
+    ]);
+    expect(dataOf(await care.as.gql(query, { id: planGid, customerId: encodeGlobalID('Customer', other) })).node.nextOccurrences).toEqual([]);
   });
 });

@@ -56,3 +56,13 @@ export async function audiencePage(tx: Executor, plan: CarePlanDefinition, after
   `);
   return rowsOf<AudienceRow>(rows);
 }
+
+/** One customer as the audience reads them, or null when they are not in it (or erased, or unknown). */
+export async function audienceMember(tx: Executor, plan: CarePlanDefinition, customerId: string): Promise<AudienceRow | null> {
+  const rows = await tx.execute(sql`
+    select c.id, c.name, c.locale, c.time_zone, c.birthday::text as birthday, c.created_at::text as created_at,
+      c.care_opted_out_at::text as care_opted_out_at, c.contact_channels
+    from customers c
+    where c.org_id = ${plan.orgId} and c.id = ${customerId}::uuid and c.erased_at is null and ${audienceMatch(plan)}`);
+  return rowsOf<AudienceRow>(rows)[0] ?? null;
+}

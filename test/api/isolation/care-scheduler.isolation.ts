@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { expect } from 'vitest';
 import { carePlanOccurrences } from '../../../server/db/tables/index.ts';
 import { dataOf } from '../../helpers/api.ts';
@@ -17,7 +18,17 @@ export const domain: IsolationDomain = {
     const customerId = await care.customer({ birthday: `1980${birthday.slice(4)}` });
     return { planId, customerId };
   },
-  queries: {},
+  queries: {
+    async carePlanPreview(api, a) {
+      // A's plan is unknown to B: an error naming nothing of A's, never A's customers.
+      const response = await api.asB.gql('query($id: ID!) { carePlanPreview(planId: $id) { evaluatedCustomers entries { customer { id } } } }', {
+        id: encodeGlobalID('CarePlan', a.planId!),
+      });
+      expect(response.data?.carePlanPreview ?? null).toBeNull();
+      expect(response.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      expect(JSON.stringify(response)).not.toContain(a.customerId!);
+    },
+  },
   mutations: {
     async runCarePlans(api, a) {
       // B's run runs B's plans only (other domains' cases may have made some): A's plan schedules nothing for A's customer.
