@@ -1,7 +1,7 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { and, asc, eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { customers as customersTable, events } from '../../server/db/tables/index.ts';
+import { events } from '../../server/db/tables/index.ts';
 import { dataOf, type Caller, type TestApi } from '../helpers/api.ts';
 import { test as it } from '../helpers/fixtures.ts';
 import { carePlansOf } from './care-plans-fixtures.ts';
@@ -14,8 +14,8 @@ import { ok, touchpointsOf, type Json } from './touchpoints-fixtures.ts';
  * Issue 11 as the console team's day, through the GraphQL API only (API key of org A, the file's
  * TestClock): agents, customers, an inbound call logged by phone number, the agenda, the
  * customer's contact fields and timeline, then care plans run by runCarePlans as time moves on.
- * Events are read from the table (the API has no events query for touchpoints); the one write
- * below the API is the opt-out (see optOut).
+ * Events are read from the table (the API has no events query for touchpoints); nothing is
+ * written below the API.
  */
 const MONDAY = '2027-03-01T00:00:00.000Z';
 const DAY = 86_400;
@@ -73,13 +73,14 @@ async function touchpointEvents(api: TestApi, type: string, orgId = api.orgA.id)
     .orderBy(asc(events.occurredAt), asc(events.id));
 }
 
-/**
- * GAP: issue 11's "contact preferences on the customer" have no API on main yet (the columns,
- * the merge and erasure rules and the scheduler's use are there; the input is being built), so
- * this is the one write below the API.
- */
-async function optOut(api: TestApi, customerId: string) {
-  await api.db.db.update(customersTable).set({ careOptedOutAt: api.clock.now().toISOString() }).where(eq(customersTable.id, rowId(customerId)));
+const PREFERENCES = `mutation($input: UpdateContactPreferencesInput!) { updateContactPreferences(input: $input) { __typename
+  ... on MutationUpdateContactPreferencesSuccess { data { contactPreferences { channels optedOutOfCare optedOutAt } } } } }`;
+
+/** The customer's contact preferences, as the console sets them. */
+async function preferences(caller: Caller, customerId: string, input: Json): Promise<Json> {
+  const result = dataOf(await caller.gql(PREFERENCES, { input: { customerId, ...input } })).updateContactPreferences;
+  expect(result.__typename, JSON.stringify(result)).toBe('MutationUpdateContactPreferencesSuccess');
+  return result.data.contactPreferences;
 }
 
 describe('the console team’s day', () => {
@@ -220,7 +221,7 @@ async function scheduledOf(caller: Caller, filter: Json = {}): Promise<Json[]> {
 }
 
 describe('care plans through the day', () => {
-  it('birthday (Asia/Shanghai, local midnight), after purchase, after a closed complaint (its followUpDueAt) and silence: one run schedules each once, a second run nothing, opt-out and the fatigue cap are recorded as skipped, contact cancels silence', async ({
+  it('birthday (Asia/Shanghai, local midnight), after purchase, after a closed complaint (its followUpDueAt) and silence: one run schedules each once, a second run nothing, opt-out, a channel not allowed and the fatigue cap are recorded as skipped; export, erasure, contact and a later opt-out cancel with their reasons', async ({
     api,
     newOrg,
   }) => {
@@ -232,7 +233,10 @@ describe('care plans through the day', () => {
       await people.create({ name: '李雷', locale: 'zh-CN', birthday: '1990-03-02', timeZone: 'Asia/Shanghai', phone: '+86 138 0000 2222', tags: ['watch'] }),
     );
     const opted = okCustomer(await people.create({ name: 'Otto', birthday: '1985-03-02', tags: ['watch'] }));
-    await optOut(api, opted.id);
+    expect(await preferences(as, opted.id, { optedOutOfCare: true })).toMatchObject({ optedOutOfCare: true, optedOutAt: '2027-02-22T10:00:00.000Z' });
+    // Dee takes calls only: the birthday SMS is not for her.
+    const dee = okCustomer(await people.create({ name: 'Dee', birthday: '1999-03-02' }));
+    expect(await preferences(as, dee.id, { channels: ['PHONE'] })).toMatchObject({ channels: ['PHONE'], optedOutOfCare: false });
     const ann = okCustomer(await people.create({ name: 'Ann', locale: 'en', tags: ['watch'] }));
     okCustomer(await people.recordPurchase(ann.id, { product: 'Kettle', purchasedAt: '2027-02-22T09:00:00Z', value: 30 }));
     // Cai has a birthday and a kettle within one week: the cap (1 per 7 days, set below) keeps the greeting.
@@ -301,6 +305,7 @@ describe('care plans through the day', () => {
       expect.arrayContaining([
         { reason: 'OPTED_OUT', count: 1 },
         { reason: 'FATIGUE_CAP', count: 1 },
+        { reason: 'CHANNEL_NOT_ALLOWED', count: 1 },
       ]),
     );
     // Run again, and again a minute later: nothing new, nothing recorded twice.
@@ -328,7 +333,21 @@ describe('care plans through the day', () => {
     expect(byName.Bo).toMatchObject({ kind: 'COMPLAINT_CONTACT', scheduledFor: followUpDueAt, agent: { id: mei.id } });
     expect((await touchpointEvents(api, 'touchpoint.scheduled', newOrg.id))).toHaveLength(4);
     const skippedEvents = (await touchpointEvents(api, 'touchpoint.skipped', newOrg.id));
-    expect(skippedEvents.map((e) => (e.payload as Json).reason).sort()).toEqual(['fatigue_cap', 'opted_out']);
+    expect(skippedEvents.map((e) => (e.payload as Json).reason).sort()).toEqual(['channel_not_allowed', 'fatigue_cap', 'opted_out']);
+
+    // Bo's timeline, as Mei opens it before calling: the follow-up ahead on top, then the complaint's history.
+    const boTimeline = (await wholeTimeline(as, bo.id, 5)).items;
+    expect(boTimeline[0]).toMatchObject({ at: followUpDueAt, entry: { __typename: 'Touchpoint', id: byName.Bo.id, status: 'SCHEDULED' } });
+    expect(boTimeline.slice(1).map((i) => i.entry.event?.type)).toEqual(expect.arrayContaining(['complaint.closed', 'complaint.resolved', 'complaint.filed']));
+
+    // Cai asks to be forgotten: the export holds her plan occurrences and touchpoint; erasure
+    // cancels the scheduled greeting (erased) and blanks its message.
+    const exported = okCustomer(await people.exportOne(cai.id));
+    expect(exported.touchpoints.map((t: Json) => [t.kind, t.status, t.message])).toEqual([['greeting_birthday', 'scheduled', 'Happy birthday, Cai!']]);
+    expect(exported.carePlanOccurrences.map((o: Json) => o.status).sort()).toEqual(['scheduled', 'skipped']);
+    okCustomer(await people.erase(cai.id));
+    const erased = dataOf(await as.gql(`query($id: ID!) { node(id: $id) { ... on Touchpoint { status cancelReason message } } }`, { id: byName.Cai.id })).node;
+    expect(erased).toEqual({ status: 'CANCELLED', cancelReason: 'erased', message: null });
 
     // Mei's agenda: Ann's call at 09:00 first, then Bo's follow-up.
     const agenda = await touchpointsOf(as).agenda({ agentId: mei.id });
@@ -376,8 +395,16 @@ describe('care plans through the day', () => {
     expect(exits.cancelled).toEqual([{ reason: 'CONTACT_MADE', count: 1 }]);
     const cancelled = dataOf(await as.gql(`query($id: ID!) { node(id: $id) { ... on Touchpoint { status cancelReason } } }`, { id: silent.find((t) => t.customer.name === '李雷')!.id })).node;
     expect(cancelled.status).toBe('CANCELLED');
-    expect(cancelled.cancelReason).toBeTruthy();
-    expect(await scheduledOf(as, { kind: 'FOLLOW_UP' })).toHaveLength(1);
+    expect(cancelled.cancelReason).toBe('contact_made');
+    // Ann opts out after hers was scheduled: the next run cancels it, with that reason.
+    await preferences(as, ann.id, { optedOutOfCare: true });
+    expect((await runPlans(as)).cancelled).toEqual([{ reason: 'OPTED_OUT', count: 1 }]);
+    expect(await scheduledOf(as, { kind: 'FOLLOW_UP' })).toEqual([]);
+    expect((await touchpointEvents(api, 'touchpoint.cancelled', newOrg.id)).map((e) => (e.payload as Json).exit).sort()).toEqual([
+      'contact_made',
+      'erased',
+      'opted_out',
+    ]);
     expect(silence.trigger).toMatchObject({ type: 'SILENCE', days: 10 });
     // GAP: carePlanPreview(planId, first) and CarePlan.nextOccurrences(customerId, count) are not
     // on main yet (issue 11); nothing here reads them.
