@@ -157,6 +157,16 @@ it('a merge keeps the stricter preferences: opted out wins, channels intersect (
   api.clock.set(t0);
   expect(await merge({ optedOutOfCare: true }, {})).toMatchObject({ optedOutOfCare: true, optedOutAt: t0.toISOString() });
   expect(await merge({}, { optedOutOfCare: true })).toMatchObject({ optedOutOfCare: true });
+  // Both opted out: the earlier time, when the person first said so (the source's here).
+  const [s, t] = [ok(await create(api.asA, {})), ok(await create(api.asA, {}))];
+  ok(await setPreferences(api.asA, s.id, { optedOutOfCare: true }));
+  api.clock.advance({ hours: 1 });
+  ok(await setPreferences(api.asA, t.id, { optedOutOfCare: true }));
+  const both = ok(dataOf(await api.asA.gql(
+    `mutation($input: MergeCustomersInput!) { mergeCustomers(input: $input) { __typename ... on MutationMergeCustomersSuccess { data { ${PROFILE} } } } }`,
+    { input: { sourceId: s.id, targetId: t.id } },
+  )).mergeCustomers);
+  expect(both.contactPreferences.optedOutAt).toBe(t0.toISOString());
   expect(await merge({}, {})).toEqual({ channels: null, optedOutOfCare: false, optedOutAt: null });
   expect((await merge({ channels: ['EMAIL', 'SMS'] }, { channels: ['SMS', 'PHONE'] })).channels).toEqual(['SMS']);
   expect((await merge({ channels: ['EMAIL'] }, { channels: ['PHONE'] })).channels).toEqual(['PHONE']);

@@ -149,6 +149,30 @@ it('paging through with the cursor returns every item exactly once, in order, ti
   expect([...half.edges, ...rest.edges].map(label)).toEqual(all);
 });
 
+it('keeps instants that differ below the millisecond apart: the cursor carries microseconds', async ({ api }) => {
+  const person = await customerWithToken(api);
+  // Written straight to the table: the API takes times to the millisecond, the column keeps microseconds.
+  await api.db.db.execute(sql`insert into purchases (org_id, customer_id, product, purchased_at, created_at)
+    select ${api.orgA.id}::uuid, ${person.rowId}::uuid, 'Micro ' || g, timestamptz '2026-11-01T10:00:00Z' + g * interval '1 microsecond', now()
+    from generate_series(1, 5) g`);
+  const { seen } = await pageThrough(api.asA, person.id, 1);
+  expect(seen.map((e) => e.node.entry.product)).toEqual(['Micro 5', 'Micro 4', 'Micro 3', 'Micro 2', 'Micro 1']);
+});
+
+it("a merge brings the source's items into the target's timeline", async ({ api }) => {
+  const [source, target] = [await customerWithToken(api), await customerWithToken(api)];
+  const now = api.clock.now().toISOString();
+  const bought = await purchase(api, source.id, now, 'Moved kettle');
+  ok(await touchpointsOf(api.asA).log({ customerId: source.id, channel: 'PHONE', direction: 'INBOUND', kind: 'CONSULTATION', occurredAt: now }));
+  ok(dataOf(await api.asA.gql(
+    `mutation($input: MergeCustomersInput!) { mergeCustomers(input: $input) { __typename ... on MutationMergeCustomersSuccess { data { id } } } }`,
+    { input: { sourceId: source.id, targetId: target.id } },
+  )).mergeCustomers);
+  const kinds = (await page(api.asA, target.id)).edges.map((e) => e.node.entry);
+  expect(kinds.map((e) => e.__typename).sort()).toEqual(['Purchase', 'Touchpoint']);
+  expect(kinds.find((e) => e.__typename === 'Purchase')!.id).toBe(bought);
+});
+
 it('refuses a bad cursor and a page over 100 as bad input, naming the argument', async ({ api, customers }) => {
   const person = ok(await customers.create({ name: 'Cursor' }));
   const forged = Buffer.from(JSON.stringify(['2026-01-01T00:00:00.000000Z', 9, 0, '00000000-0000-0000-0000-000000000000'])).toString('base64url');
