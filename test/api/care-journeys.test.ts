@@ -221,7 +221,7 @@ async function scheduledOf(caller: Caller, filter: Json = {}): Promise<Json[]> {
 }
 
 describe('care plans through the day', () => {
-  it('birthday (Asia/Shanghai, local midnight), after purchase, after a closed complaint (its followUpDueAt) and silence: one run schedules each once, a second run nothing, opt-out, a channel not allowed and the fatigue cap are recorded as skipped; export, erasure, contact and a later opt-out cancel with their reasons', async ({
+  it('birthday (Asia/Shanghai, local midnight), after purchase, after a closed complaint (its followUpDueAt) and silence: the preview and nextOccurrences say it first; one run schedules each once, a second run nothing; opt-out, a channel not allowed and the fatigue cap are recorded as skipped; export, erasure, contact and a later opt-out cancel with their reasons', async ({
     api,
     newOrg,
   }) => {
@@ -299,6 +299,27 @@ describe('care plans through the day', () => {
     });
     expect([birthday.active, purchase.active, afterComplaint.active]).toEqual([true, true, true]);
 
+    // The preview says who, when and why, and writes nothing.
+    const PREVIEW = `query($planId: ID!) { carePlanPreview(planId: $planId, first: 20) { complete evaluatedCustomers
+      entries { customer { name } dueAt localDate outcome skipReason occurrenceKey } } }`;
+    const preview = dataOf(await as.gql(PREVIEW, { planId: birthday.id })).carePlanPreview;
+    expect(preview).toMatchObject({ complete: true });
+    const previewed = Object.fromEntries(preview.entries.map((e: Json) => [e.customer.name, [e.outcome, e.skipReason, e.dueAt, e.localDate]]));
+    expect(previewed).toEqual({
+      李雷: ['SCHEDULE', null, '2027-03-01T16:00:00.000Z', '2027-03-02'],
+      Cai: ['SCHEDULE', null, '2027-03-02T00:00:00.000Z', '2027-03-02'],
+      Otto: ['SKIP', 'OPTED_OUT', expect.any(String), '2027-03-02'],
+      Dee: ['SKIP', 'CHANNEL_NOT_ALLOWED', expect.any(String), '2027-03-02'],
+    });
+    expect(await scheduledOf(as)).toEqual([]);
+    const NEXT = `query($planId: ID!, $customerId: ID!) { node(id: $planId) { ... on CarePlan { nextOccurrences(customerId: $customerId, count: 2) {
+      key dueAt localDate status reason } } } }`;
+    const nextOf = async () => dataOf(await as.gql(NEXT, { planId: birthday.id, customerId: li.id })).node.nextOccurrences;
+    expect(await nextOf()).toEqual([
+      { key: 'birthday:2027-03-02', dueAt: '2027-03-01T16:00:00.000Z', localDate: '2027-03-02', status: null, reason: null },
+      { key: 'birthday:2028-03-02', dueAt: '2028-03-01T16:00:00.000Z', localDate: '2028-03-02', status: null, reason: null },
+    ]);
+
     const first = await runPlans(as);
     expect(first).toMatchObject({ plans: 3, scheduled: 4, late: 0, cancelled: [] });
     expect(first.skipped).toEqual(
@@ -308,6 +329,7 @@ describe('care plans through the day', () => {
         { reason: 'CHANNEL_NOT_ALLOWED', count: 1 },
       ]),
     );
+    expect((await nextOf())[0]).toMatchObject({ key: 'birthday:2027-03-02', status: 'SCHEDULED' });
     // Run again, and again a minute later: nothing new, nothing recorded twice.
     const again = await Promise.all([runPlans(as), runPlans(as)]);
     api.clock.advance({ minutes: 1 });
@@ -406,7 +428,5 @@ describe('care plans through the day', () => {
       'opted_out',
     ]);
     expect(silence.trigger).toMatchObject({ type: 'SILENCE', days: 10 });
-    // GAP: carePlanPreview(planId, first) and CarePlan.nextOccurrences(customerId, count) are not
-    // on main yet (issue 11); nothing here reads them.
   });
 });
