@@ -27,7 +27,7 @@ export function checkGlobalId(value: unknown, expected: Expected, path: (string 
     decoded = undefined;
   }
   if (!decoded || !expected.some((e) => e.typename === decoded.typename) || !UUID.test(decoded.id)) {
-    throw ValidationError.single(path, `is not a ${names} id`);
+    throw ValidationError.single(path, `is not a global id of type ${names}`);
   }
 }
 
