@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { careRunPlans } from '../../server/care-plans/scheduler/run-plans.job.ts';
 import { runCarePlans } from '../../server/care-plans/scheduler/run.ts';
+import { overCap } from '../../server/care-plans/scheduler/decide.ts';
 import { customers, organizations } from '../../server/db/tables/index.ts';
 import { eraseCustomer, mergeCustomers } from '../../server/customers/customers.lifecycle.ts';
 import { encodeGlobalID } from '@pothos/plugin-relay';
@@ -133,12 +134,16 @@ describe('contact preferences and exits', () => {
     expect(await care.occurrences({ planId, customerId: later })).toMatchObject([{ status: 'cancelled', reason: 'opted_out' }]);
   });
 
-  it('a channel the customer does not allow: skipped channel_not_allowed; any channel when the list is null', async ({ care }) => {
+  it('a channel the customer does not allow: skipped channel_not_allowed; any channel when the list is null; a channel withdrawn later cancels', async ({ api, care }) => {
     await care.plan({ trigger: BIRTHDAY, action: GREETING });
     await care.customer({ birthday: '1970-06-11', contactChannels: ['email'] });
-    await care.customer({ birthday: '1970-06-11', contactChannels: ['sms', 'email'] });
+    const both = await care.customer({ birthday: '1970-06-11', contactChannels: ['sms', 'email'] });
     await care.customer({ birthday: '1970-06-11' });
     expect(await care.run()).toMatchObject({ scheduled: 2, skipped: { channel_not_allowed: 1 } });
+    await api.db.db.update(customers).set({ contactChannels: ['email'] }).where(eq(customers.id, both));
+    api.clock.advance({ minutes: 1 });
+    expect(await care.run()).toMatchObject({ scheduled: 0, cancelled: { channel_not_allowed: 1 } });
+    expect(await care.touchpoints(both)).toMatchObject([{ status: 'cancelled', cancelReason: 'channel_not_allowed' }]);
   });
 
   it('a complaint of theirs open: skipped complaint_open; one opened after scheduling cancels; a resolved one does not hold back', async ({ api, care }) => {
@@ -259,6 +264,21 @@ describe('fatigue cap', () => {
     await care.purchase(customerId, '2031-06-10T07:30:00Z');
     api.clock.advance({ minutes: 1 });
     expect(await care.run()).toMatchObject({ scheduled: 1, skipped: { fatigue_cap: 1 } });
+  });
+});
+
+describe('the fatigue cap counts any span of perDays days', () => {
+  const day = 86_400_000;
+  const cap = { maxTouchpoints: 2, perDays: 7 };
+  test('two within 7 days hold back a third inside their span, not one a week after the first', () => {
+    expect(overCap([0, 3 * day], 5 * day, cap)).toBe(true);
+    expect(overCap([0, 3 * day], 7 * day, cap)).toBe(false); // the span [3d, 10d) holds 2
+    expect(overCap([0, 3 * day], 9 * day, cap)).toBe(false);
+    expect(overCap([0], 6 * day, cap)).toBe(false);
+    expect(overCap([0, 10 * day], 5 * day, cap)).toBe(false); // 0 and 5d, or 5d and 10d: never 3 in 7 days
+    expect(overCap([0, 6 * day], 3 * day, cap)).toBe(true);
+    expect(overCap([], 0, { maxTouchpoints: 1, perDays: 7 })).toBe(false);
+    expect(overCap([2 * day], 0, { maxTouchpoints: 1, perDays: 7 })).toBe(true);
   });
 });
 
