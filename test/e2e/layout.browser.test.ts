@@ -87,6 +87,11 @@ describe.skipIf(skipBrowserTests)('layout and targets at 320, 375 and 1280 px, l
     expect(empty.problems).toEqual([]);
     expect(empty.npsRows, 'the NPS scale, inline and floating, on one row').toEqual([1, 1]);
     expect(empty.floatingFits).toBe(true);
+    // Each scale says what its ends mean: likelihood to recommend, satisfaction; the agent question, helpfulness.
+    const hints = (selector: string) => page.locator(selector).evaluate((el) => [...el.shadowRoot!.querySelectorAll('.hint')].map((hint) => hint.textContent));
+    expect(await hints('careloop-survey[inline]')).toEqual(
+      lang == 'en' ? ['0 = not at all likely, 10 = extremely likely', '1 = very dissatisfied, 5 = very satisfied'] : ['0 = 完全不可能，10 = 极有可能', '1 = 非常不满意，5 = 非常满意'],
+    );
 
     // The error state: send without the required NPS answer; and the did-this-solve "No" branch.
     await page.locator('careloop-survey[inline]').getByRole('button', { name: lang == 'en' ? 'Send' : '提交' }).click();

@@ -53,6 +53,7 @@ describe.skipIf(skipBrowserTests)('<careloop-survey>: every question type', () =
     expect(await group('Rate the service').getByRole('radio').count()).toBe(5);
     expect(await group('Would you recommend us?').getByRole('radio').count()).toBe(11);
     expect(await group('How easy was it?').getByRole('radio').count()).toBe(7);
+    expect(await group('How easy was it?').locator('.hint').textContent()).toBe('1 = very difficult, 7 = very easy');
     await group('Rate the service').getByRole('radio', { name: '4' }).check();
     await group('Would you recommend us?').getByRole('radio', { name: '0', exact: true }).check();
     await group('How easy was it?').getByRole('radio', { name: '7' }).check();

@@ -148,7 +148,7 @@ export class CareloopSurvey extends CareloopElement {
   #question(q: Question) {
     const error = this.invalid.has(q.key) ? this.t.required : '';
     const range = SCALES[q.type];
-    if (range) return scale(q.key, q.label, range[0], range[1], this.t.scaleHint(range[0], range[1]), error);
+    if (range) return scale(q.key, q.label, range[0], range[1], this.t.hints[q.type as 'NPS'], error);
     if (q.type == 'TEXT') {
       return html`<div part="field">
         <label part="label" for=${q.key}>${q.label}</label>

@@ -9,6 +9,7 @@ export interface Translation {
   reasons: Record<'not_solved' | 'incomplete' | 'wrong_answer' | 'too_slow' | 'other', string>;
   comment: string;
   agent: string;
+  /** The helpfulness scale's ends (did the agent help); a survey's scales have their own (survey/en.ts). */
   scaleHint: (from: number, to: number) => string;
   send: string;
   sending: string;

@@ -30,6 +30,11 @@ export const zhCN: Translation & SurveyTranslation = {
   close: '关闭',
   loading: '加载中…',
   unavailable: '此问卷暂不可用。',
+  hints: {
+    RATING: '1 = 非常不满意，5 = 非常满意',
+    NPS: '0 = 完全不可能，10 = 极有可能',
+    CES: '1 = 非常困难，7 = 非常容易',
+  },
 };
 
 registerTranslation(zhCN);

@@ -5,6 +5,8 @@ export interface SurveyTranslation {
   close: string;
   loading: string;
   unavailable: string;
+  /** What each scale's ends mean: satisfaction (RATING), likelihood to recommend (NPS), effort (CES). */
+  hints: Record<'RATING' | 'NPS' | 'CES', string>;
 }
 
 export const surveyEn: SurveyTranslation = {
@@ -13,4 +15,9 @@ export const surveyEn: SurveyTranslation = {
   close: 'Close',
   loading: 'Loading…',
   unavailable: 'This survey is not available.',
+  hints: {
+    RATING: '1 = very dissatisfied, 5 = very satisfied',
+    NPS: '0 = not at all likely, 10 = extremely likely',
+    CES: '1 = very difficult, 7 = very easy',
+  },
 };
