@@ -121,6 +121,6 @@ describe('error masking', () => {
   });
 
   it('gives BAD_USER_INPUT for a malformed id in a query', async ({ api }) => {
-    expectError(await api.asA.gql('{ customer(id: "garbage") { id } }'), 'BAD_USER_INPUT', /not a Customer id/);
+    expectError(await api.asA.gql('{ customer(id: "garbage") { id } }'), 'BAD_USER_INPUT', /not a global id of type Customer/);
   });
 });
