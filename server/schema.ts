@@ -20,6 +20,8 @@ import './jobs/jobs.schema.ts';
 // After every domain whose types it shows (agents, teams, tiers, weekdays, touchpoint enums).
 import './care-plans/care-plans.schema.ts';
 import './care-plans/scheduler/scheduler.schema.ts';
+// After the scheduler's (its occurrence status enum) and touchpoints' types.
+import './care-plans/occurrences.schema.ts';
 
 builder.queryType({ description: 'Reads. Most need an API key with the read scope; the public ones a site key.' });
 builder.mutationType({ description: 'Changes. Each returns its result or a typed error (ValidationError, NotFoundError, ConflictError).' });

@@ -139,6 +139,7 @@ export const Touchpoint = builder.drizzleNode('touchpoints', {
     planOccurrenceId: t.exposeID('planOccurrenceId', {
       nullable: true,
       description: 'The care-plan occurrence that created it (its UUID); null for one made by hand.',
+      deprecationReason: 'Use planOccurrence (the occurrence itself) or carePlan; this UUID is not an id any field takes.',
     }),
     cancelReason: t.exposeString('cancelReason', { nullable: true, description: 'Why it was cancelled; null after erasure.' }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true, description: 'When it was recorded as DONE.' }),
