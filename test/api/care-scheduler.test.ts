@@ -3,7 +3,7 @@ import { describe, expect } from 'vitest';
 import { careRunPlans } from '../../server/care-plans/scheduler/run-plans.job.ts';
 import { runCarePlans } from '../../server/care-plans/scheduler/run.ts';
 import { overCap } from '../../server/care-plans/scheduler/decide.ts';
-import { customers, organizations } from '../../server/db/tables/index.ts';
+import { customers, organizations, touchpoints } from '../../server/db/tables/index.ts';
 import { eraseCustomer, mergeCustomers } from '../../server/customers/customers.lifecycle.ts';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { dataOf, type Caller } from '../helpers/api.ts';
@@ -229,9 +229,13 @@ describe('contact preferences and exits', () => {
     expect(await care.run()).toMatchObject({ scheduled: 3 });
 
     await mergeCustomers(api.tenant(care.orgId), source, target);
+    // The source's cancelled occurrences keep their history, no longer holding the key.
     const birthdays = await care.occurrences({ planId });
-    expect(birthdays).toMatchObject([{ customerId: target, status: 'scheduled' }]);
-    expect(await care.occurrences({ planId: other })).toMatchObject([{ customerId: target, status: 'cancelled', reason: 'merged' }]);
+    expect(birthdays).toMatchObject([
+      { customerId: target, status: 'scheduled', occurrenceKey: 'birthday:2031-06-11' },
+      { customerId: target, status: 'cancelled', reason: 'merged', occurrenceKey: `birthday:2031-06-11#merged:${source}` },
+    ]);
+    expect(await care.occurrences({ planId: other })).toMatchObject([{ customerId: target, status: 'cancelled', reason: 'merged', occurrenceKey: expect.stringMatching(new RegExp(`^purchase:.*#merged:${source}$`)) }]);
     const moved = await care.touchpoints(target);
     expect(moved.map((t) => [t.status, t.cancelReason]).sort()).toEqual([
       ['cancelled', 'merged'],
@@ -239,8 +243,138 @@ describe('contact preferences and exits', () => {
       ['scheduled', null],
     ]);
     expect(await care.events('touchpoint.cancelled')).toHaveLength(2);
+    // The purchase moved to the survivor and its follow-up, cancelled (merged), no longer holds the
+    // key: the next run schedules the survivor's own; the birthday it already has is not doubled.
+    api.clock.advance({ minutes: 1 });
+    expect(await care.run()).toMatchObject({ scheduled: 1 });
+    expect(await care.occurrences({ planId: other, customerId: target }).then((rows) => rows.filter((o) => o.status === 'scheduled'))).toHaveLength(1);
+    expect(await care.occurrences({ planId })).toHaveLength(2);
     api.clock.advance({ minutes: 1 });
     expect(await care.run()).toMatchObject({ scheduled: 0 });
+  });
+
+  it('merge: the source\'s scheduled birthday occurrence, cancelled (merged), does not hold the key: the survivor\'s next run schedules its own, once', async ({ api, care }) => {
+    const planId = await care.plan({ trigger: BIRTHDAY, action: GREETING });
+    const source = await care.customer({ birthday: '1970-06-11' });
+    const target = await care.customer({ birthday: null }); // no occurrence yet: the merge gives it the source's birthday
+    expect(await care.run()).toMatchObject({ scheduled: 1 });
+
+    await mergeCustomers(api.tenant(care.orgId), source, target);
+    api.clock.advance({ minutes: 1 });
+    expect(await care.run()).toMatchObject({ scheduled: 1 });
+    const touchpoints = await care.touchpoints(target);
+    expect(touchpoints.map((t) => [t.status, t.cancelReason]).sort()).toEqual([
+      ['cancelled', 'merged'],
+      ['scheduled', null],
+    ]);
+    expect(await care.occurrences({ planId })).toMatchObject([
+      { customerId: target, status: 'scheduled', occurrenceKey: 'birthday:2031-06-11' },
+      { customerId: target, status: 'cancelled', reason: 'merged', occurrenceKey: `birthday:2031-06-11#merged:${source}` },
+    ]);
+    api.clock.advance({ minutes: 1 });
+    expect(await care.run()).toMatchObject({ scheduled: 0 });
+    expect(await care.touchpoints(target)).toHaveLength(2);
+  });
+});
+
+describe('after a purchase, for one product', () => {
+  it('the product is its exact name in any letter case: "kettle" schedules the "Kettle" bought 6 days ago, not the "Kettle Pro"', async ({ care }) => {
+    const planId = await care.plan({ trigger: { type: 'after_purchase', days: 7, product: 'kettle' } });
+    const customerId = await care.customer();
+    const kettle = await care.purchase(customerId, '2031-06-04T08:00:00Z', 'Kettle');
+    await care.purchase(customerId, '2031-06-04T08:30:00Z', 'Kettle Pro');
+    await care.purchase(customerId, '2031-06-04T09:00:00Z', 'Toaster');
+    expect(await care.run()).toMatchObject({ scheduled: 1 });
+    expect(await care.occurrences({ planId })).toMatchObject([{ customerId, occurrenceKey: `purchase:${kettle}`, status: 'scheduled' }]);
+    const [touchpoint, ...none] = await care.touchpoints(customerId);
+    expect(none).toEqual([]);
+    expect(touchpoint).toMatchObject({ purchaseId: kettle, status: 'scheduled' });
+    expect(new Date(touchpoint!.scheduledFor!).toISOString()).toBe('2031-06-11T09:00:00.000Z');
+  });
+});
+
+describe('ANNUAL_DATE through runCarePlans', () => {
+  it('1 January at 00:00 local in Asia/Shanghai: scheduled for the new year across the year boundary, at local midnight, once; a UTC customer a day\'s lead later', async ({ api, care }) => {
+    const planId = await care.plan({ trigger: { type: 'annual_date', month: 1, day: 1 }, action: { ...GREETING, kind: 'greeting_holiday', localTime: '00:00', leadTimeSeconds: 86_400 } });
+    const shanghai = await care.customer({ timeZone: 'Asia/Shanghai' });
+    const utc = await care.customer();
+
+    api.clock.set('2031-12-30T17:00:00Z'); // 31 December 01:00 in Shanghai
+    expect(await care.run()).toMatchObject({ scheduled: 1 });
+    const [touchpoint] = await care.touchpoints(shanghai);
+    expect(new Date(touchpoint!.scheduledFor!).toISOString()).toBe('2031-12-31T16:00:00.000Z');
+    expect(await care.occurrences({ planId })).toMatchObject([{ customerId: shanghai, occurrenceKey: 'annual:2032-01-01', status: 'scheduled' }]);
+
+    api.clock.set('2031-12-31T16:00:00Z'); // local midnight in Shanghai: the next date is not this one again
+    expect(await care.run()).toMatchObject({ scheduled: 1, late: 0, skipped: {} });
+    expect(await care.touchpoints(shanghai)).toHaveLength(1);
+    const [utcTouchpoint] = await care.touchpoints(utc);
+    expect(new Date(utcTouchpoint!.scheduledFor!).toISOString()).toBe('2032-01-01T00:00:00.000Z');
+
+    api.clock.set('2032-01-01T00:30:00Z');
+    expect(await care.run()).toMatchObject({ scheduled: 0, skipped: {} });
+    expect((await care.occurrences({ planId })).map((o) => o.occurrenceKey)).toEqual(['annual:2032-01-01', 'annual:2032-01-01']);
+  });
+
+  it('a holiday from the org\'s list (explicit dates and a fixed month/day): its date this year; a key the list does not have schedules nothing', async ({ api, care }) => {
+    await api.db.db
+      .update(organizations)
+      .set({ careSettings: { holidays: [{ key: 'spring', name: 'Spring Festival', dates: ['2031-01-23', '2032-02-11'] }, { key: 'national', name: 'National Day', month: 10, day: 1 }] } })
+      .where(eq(organizations.id, care.orgId));
+    const spring = await care.plan({ trigger: { type: 'annual_date', holiday: 'spring' }, action: { ...GREETING, kind: 'greeting_holiday' } });
+    const national = await care.plan({ trigger: { type: 'annual_date', holiday: 'national' }, action: { ...GREETING, kind: 'greeting_holiday', channel: 'email' } });
+    await care.plan({ trigger: { type: 'annual_date', holiday: 'gone' }, action: { ...GREETING, kind: 'greeting_holiday', channel: 'wechat' } });
+    const customerId = await care.customer();
+
+    api.clock.set('2031-09-30T10:00:00Z');
+    expect(await care.run()).toMatchObject({ scheduled: 1 });
+    expect(await care.occurrences({ planId: national })).toMatchObject([{ customerId, occurrenceKey: 'annual:2031-10-01', status: 'scheduled' }]);
+
+    api.clock.set('2032-02-10T10:00:00Z');
+    expect(await care.run()).toMatchObject({ scheduled: 1 });
+    expect(await care.occurrences({ planId: spring })).toMatchObject([{ customerId, occurrenceKey: 'annual:2032-02-11', status: 'scheduled' }]);
+    const touchpoints = await care.touchpoints(customerId);
+    expect(touchpoints.map((t) => [t.channel, new Date(t.scheduledFor!).toISOString()])).toEqual([
+      ['email', '2031-10-01T09:00:00.000Z'],
+      ['sms', '2032-02-11T09:00:00.000Z'],
+    ]);
+    api.clock.advance({ minutes: 1 });
+    expect(await care.run()).toMatchObject({ scheduled: 0 });
+  });
+});
+
+describe('EVERY through runCarePlans', () => {
+  it('fixed: from startsOn every N days, each once, within the lead time', async ({ api, care }) => {
+    const planId = await care.plan({ trigger: { type: 'every', days: 7, anchor: 'fixed', startsOn: '2031-06-11' } });
+    const customerId = await care.customer();
+    expect(await care.run()).toMatchObject({ scheduled: 1 });
+    api.clock.set('2031-06-16T10:00:00Z');
+    expect(await care.run()).toMatchObject({ scheduled: 1 });
+    api.clock.advance({ minutes: 1 });
+    expect(await care.run()).toMatchObject({ scheduled: 0 });
+    expect((await care.occurrences({ planId })).map((o) => [o.customerId, o.occurrenceKey, o.status])).toEqual([
+      [customerId, 'every:2031-06-11', 'scheduled'],
+      [customerId, 'every:2031-06-18', 'scheduled'],
+    ]);
+    expect((await care.touchpoints(customerId)).map((t) => new Date(t.scheduledFor!).toISOString())).toEqual(['2031-06-11T09:00:00.000Z', '2031-06-18T09:00:00.000Z']);
+  });
+
+  it('last_completed: N days after the plan (or customer) began, then N days after the last completed touchpoint of the plan', async ({ api, care }) => {
+    const planId = await care.plan({ trigger: { type: 'every', days: 10, anchor: 'last_completed' } }, '2031-06-01T00:00:00Z');
+    const customerId = await care.customer({ createdAt: '2031-05-01T00:00:00Z' });
+    expect(await care.run()).toMatchObject({ scheduled: 1 });
+    const [first] = await care.touchpoints(customerId);
+    expect(new Date(first!.scheduledFor!).toISOString()).toBe('2031-06-11T09:00:00.000Z');
+
+    // Completed two days late: the series restarts from the completion (23 June), not 21 June.
+    await api.db.db.update(touchpoints).set({ status: 'done', completedAt: '2031-06-13T10:00:00Z', occurredAt: '2031-06-13T10:00:00Z' }).where(eq(touchpoints.id, first!.id));
+    api.clock.set('2031-06-21T10:00:00Z');
+    expect(await care.run()).toMatchObject({ scheduled: 1, late: 0 });
+    api.clock.advance({ minutes: 1 });
+    expect(await care.run()).toMatchObject({ scheduled: 0 });
+    expect((await care.occurrences({ planId })).map((o) => o.occurrenceKey)).toEqual(['every:2031-06-11', 'every:2031-06-23']);
+    const next = (await care.touchpoints(customerId)).filter((t) => t.status === 'scheduled');
+    expect(next.map((t) => new Date(t.scheduledFor!).toISOString())).toEqual(['2031-06-23T09:00:00.000Z']);
   });
 });
 

@@ -13,7 +13,9 @@ const SLACK_MS = 8 * DAY_MS;
  * The facts of one page of customers, in one query per kind of fact (not one per customer), and
  * only the kinds this plan's trigger, quiet rules and exits read: a birthday plan loads no
  * purchases. Purchases and closed complaints are limited to those whose occurrence can fall in
- * the window [from, to].
+ * the window [from, to]. A plan's product is its exact name in any letter case (as the engine
+ * compares it): lower() on both sides needs no index of its own, the rows are already narrowed to
+ * one page of customers and the window by purchases_org_customer_idx.
  */
 export async function loadFacts(
   tx: Executor,
@@ -41,7 +43,7 @@ export async function loadFacts(
       await tx.execute(sql`
         select id, customer_id, product, purchased_at from purchases
         where org_id = ${org} and customer_id = any(${ids}) and purchased_at between ${from}::timestamptz and ${to}::timestamptz
-          ${trigger.product ? sql`and product = ${trigger.product}` : sql``}
+          ${trigger.product ? sql`and lower(product) = lower(${trigger.product})` : sql``}
         order by purchased_at, id`),
     );
     for (const r of rows) push(purchases, r.customer_id, { id: r.id, product: r.product, purchasedAt: iso(r.purchased_at) });
