@@ -1,5 +1,6 @@
 import { and, eq, inArray, type SQL } from 'drizzle-orm';
-import { agents, carePlans, organizations, sites, teams } from '../db/tables/index.ts';
+import { requireAgent, requireTeam } from '../care-team/care-team.service.ts';
+import { carePlans, organizations, sites } from '../db/tables/index.ts';
 import type { Executor } from '../db/transaction.ts';
 import { changedFields, emit } from '../events/emit.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../shared/errors.ts';
@@ -70,22 +71,10 @@ export async function requireCarePlan(db: Executor, orgId: string, id: string, l
  */
 async function checkAssignee(tx: Executor, orgId: string, assignee: Assignee, issues: FieldIssue[]) {
   if (assignee.agentId) {
-    const [agent] = await tx
-      .select({ active: agents.active })
-      .from(agents)
-      .where(and(eq(agents.orgId, orgId), eq(agents.id, assignee.agentId)))
-      .limit(1);
-    if (!agent) throw new NotFoundError('Agent', assignee.agentId);
+    const agent = await requireAgent(tx, orgId, assignee.agentId);
     if (!agent.active) issues.push({ path: ['input', 'assigneeAgentId'], message: 'is a deactivated agent' });
   }
-  if (assignee.teamId) {
-    const [team] = await tx
-      .select({ id: teams.id })
-      .from(teams)
-      .where(and(eq(teams.orgId, orgId), eq(teams.id, assignee.teamId)))
-      .limit(1);
-    if (!team) throw new NotFoundError('Team', assignee.teamId);
-  }
+  if (assignee.teamId) await requireTeam(tx, orgId, assignee.teamId);
 }
 
 async function checkSites(tx: Executor, orgId: string, siteIds: string[]) {

@@ -30,7 +30,7 @@ export function countAgents({ db, orgId }: Tenant, filter?: AgentFilter): Promis
 }
 
 /** The team of this org, or NotFoundError naming the input field (a team of another org is unknown here). */
-async function requireTeam(db: Executor, orgId: string, id: string): Promise<TeamRow> {
+export async function requireTeam(db: Executor, orgId: string, id: string): Promise<TeamRow> {
   const [row] = await db.select().from(teams).where(and(eq(teams.orgId, orgId), eq(teams.id, id))).limit(1);
   if (!row) throw new NotFoundError('Team', id);
   return row;

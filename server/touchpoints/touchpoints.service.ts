@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
-import { requireAgent, type AgentRow } from '../care-team/care-team.service.ts';
+import { requireAgent, requireTeam, type AgentRow } from '../care-team/care-team.service.ts';
 import { requireCustomer, requireNotErased, type CustomerRow } from '../customers/customers.rows.ts';
-import { complaints, feedback, purchases, teams, touchpoints } from '../db/tables/index.ts';
+import { complaints, feedback, purchases, touchpoints } from '../db/tables/index.ts';
 import type { Transaction } from '../db/transaction.ts';
 import type { EventPayload, EventType } from '../events/catalogue.ts';
 import { emit } from '../events/emit.ts';
@@ -42,12 +42,6 @@ async function activeAgent(tx: Transaction, orgId: string, id: string | null | u
   const agent = await requireAgent(tx, orgId, id);
   if (!agent.active) throw ValidationError.single(['input', field], 'names a deactivated agent');
   return agent;
-}
-
-async function requireTeam(tx: Transaction, orgId: string, id: string): Promise<string> {
-  const [team] = await tx.select({ id: teams.id }).from(teams).where(and(eq(teams.orgId, orgId), eq(teams.id, id))).limit(1);
-  if (!team) throw new NotFoundError('Team', id);
-  return team.id;
 }
 
 /**
@@ -103,7 +97,7 @@ async function resolveParties(
   const actor = await activeAgent(tx, orgId, refs.actorAgentId, 'actorAgentId');
   const agent = await activeAgent(tx, orgId, refs.agentId, 'agentId');
   // An agent's touchpoint is their team's unless another team is named.
-  const teamId = refs.teamId ? await requireTeam(tx, orgId, refs.teamId) : (agent?.teamId ?? null);
+  const teamId = refs.teamId ? (await requireTeam(tx, orgId, refs.teamId)).id : (agent?.teamId ?? null);
   return {
     actor,
     agentId: agent?.id ?? null,

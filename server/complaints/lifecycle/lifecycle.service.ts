@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
-import { agents, complaintMessages, complaintRecoveryActions, complaints, organizations, teams } from '../../db/tables/index.ts';
+import { requireAgent, requireTeam, type AgentRow } from '../../care-team/care-team.service.ts';
+import { complaintMessages, complaintRecoveryActions, complaints, organizations } from '../../db/tables/index.ts';
 import type { Transaction } from '../../db/transaction.ts';
 import type { EventPayload, EventType } from '../../events/catalogue.ts';
 import { emit } from '../../events/emit.ts';
@@ -21,7 +22,6 @@ import {
 import { assertAllowed, startsHandling, type LifecycleAction, type Status } from './transitions.ts';
 
 export type ComplaintRow = typeof complaints.$inferSelect;
-type AgentRow = typeof agents.$inferSelect;
 type MessageKind = (typeof complaintMessages.$inferInsert)['kind'];
 
 const DAY_MS = 86_400_000;
@@ -108,22 +108,11 @@ export async function changeLocked(
 /** The agent `actorAgentId` names: of this organization (else NotFoundError) and active. */
 async function actingAgent(tx: Transaction, orgId: string, id: string | null | undefined): Promise<AgentRow | null> {
   if (!id) return null;
-  const agent = await agentOf(tx, orgId, id);
+  const agent = await requireAgent(tx, orgId, id);
   if (!agent.active) throw ValidationError.single(['input', 'actorAgentId'], 'names a deactivated agent');
   return agent;
 }
 
-async function agentOf(tx: Transaction, orgId: string, id: string): Promise<AgentRow> {
-  const [agent] = await tx.select().from(agents).where(and(eq(agents.orgId, orgId), eq(agents.id, id))).limit(1);
-  if (!agent) throw new NotFoundError('Agent', id);
-  return agent;
-}
-
-async function teamOf(tx: Transaction, orgId: string, id: string) {
-  const [team] = await tx.select({ id: teams.id }).from(teams).where(and(eq(teams.orgId, orgId), eq(teams.id, id))).limit(1);
-  if (!team) throw new NotFoundError('Team', id);
-  return team;
-}
 
 export interface StaffTarget {
   complaintId: string;
@@ -202,7 +191,7 @@ export function assignComplaint(tenant: Tenant, target: StaffTarget, agentId: st
   const input = parseInput(assignInput, raw, ['input']);
   return staffChange(tenant, target, 'assignComplaint', async (change) => {
     const { row } = change;
-    const agent = await agentOf(change.tx, tenant.orgId, agentId);
+    const agent = await requireAgent(change.tx, tenant.orgId, agentId);
     if (!agent.active) throw ValidationError.single(['input', 'agentId'], 'names a deactivated agent: they can no longer be assigned');
     const status = row.status;
     if (agent.id !== row.assigneeId || agent.teamId !== row.teamId) {
@@ -239,13 +228,13 @@ export function transferComplaint(tenant: Tenant, target: StaffTarget, to: Trans
     let toAgentId: string | null = null;
     let toTeamId: string | null;
     if (to.toAgentId) {
-      const agent = await agentOf(tx, tenant.orgId, to.toAgentId);
+      const agent = await requireAgent(tx, tenant.orgId, to.toAgentId);
       if (!agent.active) throw ValidationError.single(['input', 'toAgentId'], 'names a deactivated agent: they can no longer be assigned');
       if (agent.id === row.assigneeId) throw ValidationError.single(['input', 'toAgentId'], 'is already the assignee');
       toAgentId = agent.id;
       toTeamId = agent.teamId;
     } else {
-      toTeamId = (await teamOf(tx, tenant.orgId, to.toTeamId!)).id;
+      toTeamId = (await requireTeam(tx, tenant.orgId, to.toTeamId!)).id;
       if (toTeamId === row.teamId && !row.assigneeId) throw ValidationError.single(['input', 'toTeamId'], 'is already the team');
     }
     const status = row.status;
