@@ -6,7 +6,7 @@ import { GraphQLError } from 'graphql';
 const withCode = (code: string) => Object.assign(new Error('whatever the text'), { code });
 
 describe('isDatabaseUnavailable (by error class, not message)', () => {
-  it.each(['ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECTION_CONNECT_TIMEOUT', '08006', '08001', '57P01', '57P03'])(
+  it.each(['ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECTION_CONNECT_TIMEOUT', '08006', '08001', '57P01', '57P03', '53300', '3D000'])(
     '%s is an outage, also wrapped as a cause',
     (code) => {
       expect(isDatabaseUnavailable(withCode(code))).toBe(true);
